@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RequestTracing
+import ServiceLifecycle
+import UnixSignals
+
+/// `demo-server`: two traced services in one process, `gateway` calling `inventory`.
+@main
+struct DemoServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-server",
+        abstract: "Run the gateway and inventory demo services, both traced by RequestTracing.",
+        discussion: """
+            Logs go to standard output, one JSON record per line (--log-format console for a readable form).
+            Try:  curl -si http://127.0.0.1:8080/api/checkout
+            """
+    )
+
+    @Option(help: "Address both services listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port of the gateway service.")
+    var port = 8080
+
+    @Option(help: "Port of the inventory service (the gateway's downstream).")
+    var downstreamPort = 8081
+
+    @Option(help: "Log format: json, console, or auto (console on a terminal).")
+    var logFormat: LogFormatOption = .json
+
+    func run() async throws {
+        let sink = FileDescriptorLogSink.standardOutput
+        let format: LogFormat =
+            switch logFormat {
+            case .json: .json
+            case .console: .console(colour: sink.isTerminal)
+            case .auto: .automatic(for: sink)
+            }
+        let logging = DemoLogging(format: format, sink: sink)
+        let inventory = DemoServices.inventory(host: host, port: downstreamPort, logging: logging) { port in
+            FileHandle.standardError.write(Data("inventory listening on http://\(host):\(port)\n".utf8))
+        }
+        let gateway = DemoServices.gateway(host: host, port: port, downstreamPort: downstreamPort, logging: logging) { port in
+            FileHandle.standardError.write(Data("gateway   listening on http://\(host):\(port)  (try /api/checkout)\n".utf8))
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [inventory, gateway],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logging.logger(service: "demo-server")
+            )
+        )
+        try await group.run()
+        sink.flush()
+    }
+}
+
+enum LogFormatOption: String, ExpressibleByArgument, CaseIterable {
+    case json, console, auto
+}

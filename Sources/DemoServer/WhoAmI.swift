@@ -1,0 +1,31 @@
+import Hummingbird
+import RequestTracing
+
+/// The ids a service sees in its task-local context, as returned by `GET /api/whoami`.
+struct WhoAmI: ResponseCodable, Equatable {
+    var request_id: String?
+    var trace_id: String?
+    var span_id: String?
+    var parent_span_id: String?
+
+    init(_ trace: RequestTraceContext?) {
+        request_id = trace?.requestID
+        trace_id = trace?.traceID.description
+        span_id = trace?.spanID.description
+        parent_span_id = trace?.parentSpanID?.description
+    }
+
+    /// Reads the context the way application code deep in a request would: in a child task, after a
+    /// suspension point.
+    static func fromChildTask() async throws -> WhoAmI {
+        try await Task.sleep(for: .milliseconds(1))
+        async let seen = WhoAmI(RequestTraceContext.current)
+        return await seen
+    }
+}
+
+/// `GET /api/checkout`'s body: what each service saw.
+struct CheckoutResult: ResponseCodable {
+    var gateway: WhoAmI
+    var inventory: WhoAmI
+}

@@ -1,0 +1,175 @@
+/// Appends JSON text to a byte buffer: escaped strings, numbers, and metadata values.
+///
+/// Strings are escaped per RFC 8259: `"` and `\` are backslash-escaped, every control character below
+/// U+0020 becomes `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and U+2028/U+2029 are escaped so a line is
+/// also safe to embed in JavaScript. Swift strings are always valid UTF-8 (invalid input bytes were
+/// repaired to U+FFFD when the string was made), so the output is valid UTF-8 too.
+struct JSONWriter {
+    /// Deepest metadata nesting written as JSON; deeper values are written as their description.
+    static let maximumDepth = 32
+
+    var bytes: [UInt8]
+
+    init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
+    /// Writes `,"key":` (or `"key":` when `first`).
+    mutating func key(_ key: String, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Writes a quoted, escaped string.
+    mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { escape($0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            let needsEscape: Bool
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                needsEscape = true
+            } else if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 {
+                needsEscape = true  // U+2028 / U+2029
+            } else {
+                needsEscape = false
+            }
+            if !needsEscape {
+                index += 1
+                continue
+            }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0xE2:
+                raw(utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                index += 2
+            default:
+                raw("\\u00")
+                bytes.append(Hex.digits[Int(byte >> 4)])
+                bytes.append(Hex.digits[Int(byte & 0xF)])
+            }
+            index += 1
+            runStart = index
+        }
+        if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+    }
+
+    /// Writes an integer.
+    mutating func integer(_ value: some BinaryInteger) {
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0"))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
+    }
+
+    /// Writes a finite number with up to three decimals (trailing zeros trimmed); non-finite values,
+    /// which JSON cannot represent, are written as `null`.
+    mutating func decimal(_ value: Double) {
+        guard value.isFinite else {
+            raw("null")
+            return
+        }
+        guard abs(value) < 1e15 else {
+            bytes.append(contentsOf: value.description.utf8)
+            return
+        }
+        let scaled = (value * 1000).rounded()
+        let thousandths = Int64(scaled)
+        if thousandths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = thousandths.magnitude
+        integer(magnitude / 1000)
+        var fraction = magnitude % 1000
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: "."))
+            var divisor: UInt64 = 100
+            while fraction != 0 {
+                bytes.append(UInt8(truncatingIfNeeded: fraction / divisor) &+ UInt8(ascii: "0"))
+                fraction %= divisor
+                divisor /= 10
+            }
+        }
+    }
+
+    /// Writes a metadata value: strings as strings, numbers and booleans as JSON numbers and booleans,
+    /// arrays and dictionaries as JSON (to ``maximumDepth``), anything else as its description.
+    mutating func metadataValue(_ value: Logger.MetadataValue, depth: Int = 0) {
+        switch value {
+        case .string(let string):
+            self.string(string)
+        case .stringConvertible(let convertible):
+            scalar(convertible)
+        case .array(let values):
+            guard depth < Self.maximumDepth else { return string(value.description) }
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                metadataValue(element, depth: depth + 1)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            guard depth < Self.maximumDepth else { return string(value.description) }
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, element) in dictionary {
+                self.key(key, first: first)
+                first = false
+                metadataValue(element, depth: depth + 1)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func scalar(_ value: any CustomStringConvertible & Sendable) {
+        switch value {
+        case let bool as Bool: bool ? raw("true") : raw("false")
+        case let int as Int: integer(int)
+        case let int as Int64: integer(int)
+        case let int as Int32: integer(int)
+        case let int as UInt: integer(int)
+        case let int as UInt64: integer(int)
+        case let int as UInt32: integer(int)
+        case let int as UInt16: integer(int)
+        case let int as UInt8: integer(int)
+        case let double as Double: decimal(double)
+        case let float as Float: decimal(Double(float))
+        default: string(value.description)
+        }
+    }
+}
+
+import Logging

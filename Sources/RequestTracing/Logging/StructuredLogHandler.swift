@@ -1,0 +1,82 @@
+public import Logging
+
+/// A swift-log `LogHandler` that writes one structured record per line: JSON for machines, or a readable
+/// line for a terminal.
+///
+/// Every record carries the `request_id`, `trace_id`, `span_id` and `parent_span_id` of the
+/// ``RequestTraceContext`` bound to the logging task, wherever the `Logger` came from, so code deep in a
+/// request (child tasks, `async let`, task groups) needs to pass nothing. Metadata keys named after
+/// record fields (`event`, `duration_ms`, `error`, `error_type`, `stack`, and the id keys) fill those
+/// fields; all other metadata lands under `fields`. An `error:` passed to the log call fills `error`
+/// (its description) and `error_type` (its type).
+///
+/// ```swift
+/// LoggingSystem.bootstrap { label in
+///     StructuredLogHandler(label: label, service: "checkout")
+/// }
+/// ```
+public struct StructuredLogHandler: LogHandler {
+    /// Metadata keys that are never written (Hummingbird's `hb.request.id` repeats `request_id`).
+    public static let defaultSuppressedMetadataKeys: Set<String> = ["hb.request.id"]
+
+    /// The `service` of every record.
+    public let service: String
+    /// The `source` of every record (`backend` for services using this library).
+    public let source: String
+    /// The output format.
+    public let format: LogFormat
+    private let sink: any LogSink
+    private let suppressedMetadataKeys: Set<String>
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    /// Creates a handler.
+    ///
+    /// - Parameters:
+    ///   - label: The logger's label; used as the service name when `service` is `nil`.
+    ///   - service: The `service` of every record.
+    ///   - format: JSON (the default) or the console format; ``LogFormat/automatic(for:)`` picks by sink.
+    ///   - sink: Where lines go; standard output by default.
+    ///   - logLevel: The minimum level written.
+    ///   - metadataProvider: Extra metadata read at each log call; defaults to the one bootstrapped.
+    ///   - suppressedMetadataKeys: Metadata keys never written.
+    public init(
+        label: String,
+        service: String? = nil,
+        format: LogFormat = .json,
+        sink: any LogSink = FileDescriptorLogSink.standardOutput,
+        logLevel: Logger.Level = .info,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider,
+        suppressedMetadataKeys: Set<String> = StructuredLogHandler.defaultSuppressedMetadataKeys
+    ) {
+        self.service = service ?? label
+        self.source = "backend"
+        self.format = format
+        self.sink = sink
+        self.logLevel = logLevel
+        self.metadataProvider = metadataProvider
+        self.suppressedMetadataKeys = suppressedMetadataKeys
+    }
+
+    public func log(event: LogEvent) {
+        let entry = LogEntry(
+            event: event,
+            handlerMetadata: metadata,
+            provider: metadataProvider,
+            suppressedKeys: suppressedMetadataKeys
+        )
+        switch format {
+        case .json:
+            sink.write(JSONLineEncoder.encode(entry, service: service, source: source))
+        case .console(let colour):
+            sink.write(ConsoleLineEncoder.encode(entry, service: service, colour: colour))
+        }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+}

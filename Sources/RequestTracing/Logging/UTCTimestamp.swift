@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A wall-clock instant, formatted as RFC 3339 UTC with microseconds (`2026-01-31T10:15:23.456789Z`).
+///
+/// Formatting is pure arithmetic (Howard Hinnant's `civil_from_days`): no `localtime`, `strftime` or
+/// `DateFormatter`, which on glibc re-reads `/etc/localtime` for every call.
+struct UTCTimestamp: Sendable, Hashable, Comparable {
+    /// Whole seconds since the Unix epoch.
+    var seconds: Int64
+    /// Microseconds within the second.
+    var microseconds: Int32
+
+    static func now() -> UTCTimestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UTCTimestamp(seconds: Int64(spec.tv_sec), microseconds: Int32(spec.tv_nsec / 1000))
+    }
+
+    /// Length of the formatted form.
+    static let length = 27
+
+    /// Appends the formatted form to `buffer`.
+    func write(into buffer: inout [UInt8]) {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = Self.civil(fromDays: days)
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.length))
+        buffer.withUnsafeMutableBufferPointer { all in
+            let out = UnsafeMutableBufferPointer(rebasing: all[start...])
+            Self.digits(year, 4, out, 0)
+            out[4] = UInt8(ascii: "-")
+            Self.digits(month, 2, out, 5)
+            out[7] = UInt8(ascii: "-")
+            Self.digits(day, 2, out, 8)
+            out[10] = UInt8(ascii: "T")
+            Self.digits(secondOfDay / 3600, 2, out, 11)
+            out[13] = UInt8(ascii: ":")
+            Self.digits(secondOfDay / 60 % 60, 2, out, 14)
+            out[16] = UInt8(ascii: ":")
+            Self.digits(secondOfDay % 60, 2, out, 17)
+            out[19] = UInt8(ascii: ".")
+            Self.digits(Int(microseconds), 6, out, 20)
+            out[26] = UInt8(ascii: "Z")
+        }
+    }
+
+    /// The formatted form as a string.
+    var description: String {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(Self.length)
+        write(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
+        (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
+    }
+
+    @inline(__always)
+    private static func digits(_ value: Int, _ count: Int, _ out: UnsafeMutableBufferPointer<UInt8>, _ offset: Int) {
+        var value = value
+        var index = offset + count - 1
+        while index >= offset {
+            out[index] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
+            value /= 10
+            index -= 1
+        }
+    }
+
+    /// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian).
+    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}
