@@ -5,6 +5,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+// Tests import what they use, but need not name every module a member comes from.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
 
 let package = Package(
     name: "swift-request-tracing",
@@ -67,9 +71,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks: plain executables, built in release by Benchmarks/run.sh.
+        .executableTarget(
+            name: "BenchServer",
+            dependencies: [
+                "RequestTracing",
+                "RequestTracingHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/BenchServer",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "BenchMicro",
+            dependencies: [
+                "RequestTracing",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/BenchMicro",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RequestTracingTests",
             dependencies: ["RequestTracing"],
+            swiftSettings: testSwiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RequestTracing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -77,19 +113,24 @@ let package = Package(
             dependencies: [
                 "RequestTracing",
                 "RequestTracingHummingbird",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "DemoServerTests",
             dependencies: [
                 "DemoServer",
                 "RequestTracing",
+                "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

@@ -25,7 +25,7 @@ struct WhoAmI: ResponseCodable, Equatable {
 }
 
 /// `GET /api/checkout`'s body: what each service saw.
-struct CheckoutResult: ResponseCodable {
+struct CheckoutResult: ResponseCodable, Equatable {
     var gateway: WhoAmI
     var inventory: WhoAmI
 }

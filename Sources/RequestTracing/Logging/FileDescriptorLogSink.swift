@@ -20,8 +20,9 @@ private let systemWrite = Glibc.write
 /// queue.
 ///
 /// The logging call only appends the line to an in-memory buffer under a lock; a serial dispatch queue
-/// (a thread outside Swift's cooperative pool and NIO's event loops) does the `write(2)` calls, several
-/// lines at a time. The buffer is bounded: past ``maximumBufferedBytes`` new lines are dropped and counted
+/// (a thread outside Swift's cooperative pool and NIO's event loops) does the `write(2)` calls,
+/// ``flushInterval`` after the first unwritten line, so a busy service pays one system call and one
+/// thread wake-up per interval rather than per line. The buffer is bounded: past ``maximumBufferedBytes`` new lines are dropped and counted
 /// (``droppedLineCount``), and the count is reported in a warning line once the writer catches up. Lines
 /// still buffered at process exit are flushed by an `atexit` hook.
 public final class FileDescriptorLogSink: LogSink {
@@ -32,6 +33,8 @@ public final class FileDescriptorLogSink: LogSink {
 
     /// Default bound on buffered, unwritten bytes.
     public static let defaultMaximumBufferedBytes = 8 * 1024 * 1024
+    /// Default delay between the first unwritten line and the write that includes it.
+    public static let defaultFlushInterval = Duration.milliseconds(1)
 
     private struct State {
         var pending: [UInt8] = []
@@ -42,15 +45,27 @@ public final class FileDescriptorLogSink: LogSink {
 
     private let fileDescriptor: Int32
     private let maximumBufferedBytes: Int
+    private let flushDelay: DispatchTimeInterval
     private let state = Mutex(State())
     private let queue: DispatchQueue
     /// Whether the descriptor is a terminal; fixed at creation.
     public let isTerminal: Bool
 
     /// Creates a sink for `fileDescriptor`, which it does not close.
-    public init(fileDescriptor: Int32, maximumBufferedBytes: Int = FileDescriptorLogSink.defaultMaximumBufferedBytes) {
+    ///
+    /// - Parameters:
+    ///   - fileDescriptor: Where lines are written.
+    ///   - maximumBufferedBytes: Bound on unwritten bytes; lines past it are dropped and counted.
+    ///   - flushInterval: How long a line may wait to be batched with later ones.
+    public init(
+        fileDescriptor: Int32,
+        maximumBufferedBytes: Int = FileDescriptorLogSink.defaultMaximumBufferedBytes,
+        flushInterval: Duration = FileDescriptorLogSink.defaultFlushInterval
+    ) {
         self.fileDescriptor = fileDescriptor
         self.maximumBufferedBytes = maximumBufferedBytes
+        let (seconds, attoseconds) = flushInterval.components
+        self.flushDelay = .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         self.isTerminal = isatty(fileDescriptor) == 1
         self.queue = DispatchQueue(label: "request-tracing.log-sink.fd\(fileDescriptor)")
         FileDescriptorLogSink.registerForExitFlush(self)
@@ -74,7 +89,7 @@ public final class FileDescriptorLogSink: LogSink {
             return true
         }
         if shouldSchedule {
-            queue.async { self.drain() }
+            queue.asyncAfter(deadline: .now() + flushDelay) { self.drain() }
         }
     }
 

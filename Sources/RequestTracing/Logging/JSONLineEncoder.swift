@@ -57,12 +57,10 @@ enum JSONLineEncoder {
             writer.hex(parent.rawValue, digits: 16)
             writer.raw("\"")
         }
-        for key in [LogEntry.PromotedKey.durationMS, .error, .errorType, .stack] {
-            if let value = entry[key] {
-                writer.key(key.rawValue)
-                writer.metadataValue(value)
-            }
-        }
+        writer.promoted(entry, .durationMS)
+        writer.promoted(entry, .error)
+        writer.promoted(entry, .errorType)
+        writer.promoted(entry, .stack)
         var openedFields = false
         entry.forEachField { key, value in
             if !openedFields {
@@ -81,6 +79,15 @@ enum JSONLineEncoder {
 }
 
 extension JSONWriter {
+    /// Writes `,"key":value` when the entry has a value for `key`.
+    @inline(__always)
+    mutating func promoted(_ entry: LogEntry, _ key: LogEntry.PromotedKey) {
+        if let value = entry[key] {
+            self.key(key.rawValue)
+            metadataValue(value)
+        }
+    }
+
     /// Writes `value` as `count` lowercase hex digits, unquoted.
     mutating func hex(_ value: UInt64, digits count: Int) {
         let start = bytes.count

@@ -35,8 +35,10 @@ struct JSONWriter {
     /// Writes a quoted, escaped string.
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { escape($0) }
+        if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
+            var copy = value
+            copy.withUTF8 { escape($0) }
+        }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -45,6 +47,13 @@ struct JSONWriter {
         var index = 0
         let count = utf8.count
         while index < count {
+            // Skip 8 plain ASCII bytes at a time (no control character, quote, backslash or non-ASCII).
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                if Self.mayNeedEscape(word) { break }
+                index += 8
+            }
+            if index >= count { break }
             let byte = utf8[index]
             let needsEscape: Bool
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
@@ -79,6 +88,20 @@ struct JSONWriter {
             runStart = index
         }
         if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+    }
+
+    /// Whether any byte of `word` is below 0x20, is `"` or `\\`, or is not ASCII (SWAR test, after
+    /// "Bit Twiddling Hacks": a byte of `x ^ c` is zero exactly where `x` has byte `c`).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        return (below0x20 | hasQuote | hasBackslash | (word & highs)) != 0
     }
 
     /// Writes an integer.
@@ -154,20 +177,36 @@ struct JSONWriter {
         }
     }
 
+    /// Numbers and booleans become JSON numbers and booleans. The common types are tested first, and
+    /// by type identity, so a typical value costs one dynamic cast rather than a chain of them.
     private mutating func scalar(_ value: any CustomStringConvertible & Sendable) {
-        switch value {
-        case let bool as Bool: bool ? raw("true") : raw("false")
-        case let int as Int: integer(int)
-        case let int as Int64: integer(int)
-        case let int as Int32: integer(int)
-        case let int as UInt: integer(int)
-        case let int as UInt64: integer(int)
-        case let int as UInt32: integer(int)
-        case let int as UInt16: integer(int)
-        case let int as UInt8: integer(int)
-        case let double as Double: decimal(double)
-        case let float as Float: decimal(Double(float))
-        default: string(value.description)
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if type == ObjectIdentifier(Int.self) {
+            integer(value as! Int)
+        } else if type == ObjectIdentifier(Double.self) {
+            decimal(value as! Double)
+        } else if type == ObjectIdentifier(Bool.self) {
+            (value as! Bool) ? raw("true") : raw("false")
+        } else if type == ObjectIdentifier(UInt.self) {
+            integer(value as! UInt)
+        } else if type == ObjectIdentifier(Int64.self) {
+            integer(value as! Int64)
+        } else if type == ObjectIdentifier(UInt64.self) {
+            integer(value as! UInt64)
+        } else if type == ObjectIdentifier(Int32.self) {
+            integer(value as! Int32)
+        } else if type == ObjectIdentifier(UInt32.self) {
+            integer(value as! UInt32)
+        } else if type == ObjectIdentifier(Int16.self) {
+            integer(value as! Int16)
+        } else if type == ObjectIdentifier(UInt16.self) {
+            integer(value as! UInt16)
+        } else if type == ObjectIdentifier(UInt8.self) {
+            integer(value as! UInt8)
+        } else if type == ObjectIdentifier(Float.self) {
+            decimal(Double(value as! Float))
+        } else {
+            string(value.description)
         }
     }
 }

@@ -12,26 +12,49 @@ struct LogEntry {
     enum PromotedKey: String, CaseIterable {
         case event, requestID = "request_id", traceID = "trace_id", spanID = "span_id"
         case parentSpanID = "parent_span_id", durationMS = "duration_ms", error, errorType = "error_type", stack
+
+        /// Classifies a metadata key. Checks the length first so that most field keys are rejected
+        /// without a string comparison (the synthesized `init(rawValue:)` compares against every case).
+        @inline(__always)
+        static func of(_ key: String) -> PromotedKey? {
+            switch key.utf8.count {
+            case 5: key == "event" ? .event : (key == "error" ? .error : (key == "stack" ? .stack : nil))
+            case 7: key == "span_id" ? .spanID : nil
+            case 8: key == "trace_id" ? .traceID : nil
+            case 10: key == "request_id" ? .requestID : (key == "error_type" ? .errorType : nil)
+            case 11: key == "duration_ms" ? .durationMS : nil
+            case 14: key == "parent_span_id" ? .parentSpanID : nil
+            default: nil
+            }
+        }
     }
 
     let timestamp: UTCTimestamp
     let level: Logger.Level
     let message: String
     let trace: RequestTraceContext?
-    private(set) var promoted: [Logger.MetadataValue?] = Array(repeating: nil, count: PromotedKey.allCases.count)
+    private var event: Logger.MetadataValue?
+    private var requestID: Logger.MetadataValue?
+    private var traceID: Logger.MetadataValue?
+    private var spanID: Logger.MetadataValue?
+    private var parentSpanID: Logger.MetadataValue?
+    private var durationMS: Logger.MetadataValue?
+    private var error: Logger.MetadataValue?
+    private var errorType: Logger.MetadataValue?
+    private var stack: Logger.MetadataValue?
     /// Fields contributed by an error (e.g. a ``TracedError``'s context).
     private(set) var errorFields: Logger.Metadata?
 
     private let callMetadata: Logger.Metadata?
     private let providedMetadata: Logger.Metadata?
     private let handlerMetadata: Logger.Metadata
-    private let suppressedKeys: Set<String>
+    private let suppressedKeys: [String]
 
     init(
         event: LogEvent,
         handlerMetadata: Logger.Metadata,
         provider: Logger.MetadataProvider?,
-        suppressedKeys: Set<String>,
+        suppressedKeys: [String],
         trace: RequestTraceContext? = .current,
         timestamp: UTCTimestamp = .now()
     ) {
@@ -52,7 +75,32 @@ struct LogEntry {
     }
 
     subscript(_ key: PromotedKey) -> Logger.MetadataValue? {
-        promoted[Self.index(of: key)]
+        get {
+            switch key {
+            case .event: event
+            case .requestID: requestID
+            case .traceID: traceID
+            case .spanID: spanID
+            case .parentSpanID: parentSpanID
+            case .durationMS: durationMS
+            case .error: error
+            case .errorType: errorType
+            case .stack: stack
+            }
+        }
+        set {
+            switch key {
+            case .event: event = newValue
+            case .requestID: requestID = newValue
+            case .traceID: traceID = newValue
+            case .spanID: spanID = newValue
+            case .parentSpanID: parentSpanID = newValue
+            case .durationMS: durationMS = newValue
+            case .error: error = newValue
+            case .errorType: errorType = newValue
+            case .stack: stack = newValue
+            }
+        }
     }
 
     /// Calls `body` once per field key (precedence applied), skipping promoted and suppressed keys.
@@ -75,48 +123,26 @@ struct LogEntry {
         }
     }
 
-    /// Whether there is at least one field to write.
-    var hasFields: Bool {
-        var found = false
-        forEachField { _, _ in found = true }
-        return found
-    }
-
     private func isField(_ key: String) -> Bool {
-        PromotedKey(rawValue: key) == nil && !suppressedKeys.contains(key)
+        PromotedKey.of(key) == nil && !suppressedKeys.contains(key)
     }
 
     private mutating func liftPromoted(from metadata: Logger.Metadata) {
         for (key, value) in metadata {
-            if let promotedKey = PromotedKey(rawValue: key) { promoted[Self.index(of: promotedKey)] = value }
+            if let promotedKey = PromotedKey.of(key) { self[promotedKey] = value }
         }
     }
 
     private mutating func record(_ error: any Error) {
         if let traced = error as? TracedError {
-            promoted[Self.index(of: .error)] = .string(traced.description)
-            promoted[Self.index(of: .errorType)] = .string(traced.causeType)
+            self.error = .string(traced.description)
+            self.errorType = .string(traced.causeType)
             if !traced.context.isEmpty {
                 errorFields = ["error_context": .dictionary(traced.context.mapValues { .string($0) })]
             }
         } else {
-            promoted[Self.index(of: .error)] = .string(String(describing: error))
-            promoted[Self.index(of: .errorType)] = .string(String(reflecting: type(of: error)))
-        }
-    }
-
-    @inline(__always)
-    private static func index(of key: PromotedKey) -> Int {
-        switch key {
-        case .event: 0
-        case .requestID: 1
-        case .traceID: 2
-        case .spanID: 3
-        case .parentSpanID: 4
-        case .durationMS: 5
-        case .error: 6
-        case .errorType: 7
-        case .stack: 8
+            self.error = .string(String(describing: error))
+            self.errorType = .string(String(reflecting: type(of: error)))
         }
     }
 }

@@ -26,7 +26,7 @@ public struct StructuredLogHandler: LogHandler {
     /// The output format.
     public let format: LogFormat
     private let sink: any LogSink
-    private let suppressedMetadataKeys: Set<String>
+    private let suppressedMetadataKeys: [String]
 
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -57,7 +57,7 @@ public struct StructuredLogHandler: LogHandler {
         self.sink = sink
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
-        self.suppressedMetadataKeys = suppressedMetadataKeys
+        self.suppressedMetadataKeys = Array(suppressedMetadataKeys)
     }
 
     public func log(event: LogEvent) {

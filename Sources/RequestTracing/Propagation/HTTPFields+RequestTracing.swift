@@ -2,11 +2,11 @@ public import HTTPTypes
 
 extension HTTPField.Name {
     /// `X-Request-ID`.
+    ///
+    /// `traceparent` and `tracestate` are not declared here: swift-http-types (1.6 and later) already
+    /// provides `HTTPField.Name.traceparent` and `.tracestate`, and declaring them again would make every
+    /// use of `.traceparent` ambiguous for code that imports both modules.
     public static let xRequestID = HTTPField.Name("X-Request-ID")!
-    /// `traceparent` (W3C Trace Context).
-    public static let traceparent = HTTPField.Name("traceparent")!
-    /// `tracestate` (W3C Trace Context).
-    public static let tracestate = HTTPField.Name("tracestate")!
 }
 
 extension HTTPFields {

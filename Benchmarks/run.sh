@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Throughput of /api/hello: bare router vs RequestTracingMiddleware vs Hummingbird's built-ins, measured
+# in one run (interleaved rounds, median per mode). Server pinned to core 0, wrk to core 1, server stdout
+# to /dev/null. Then the micro-benchmarks. Usage: Benchmarks/run.sh [seconds-per-run] [rounds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+ROUNDS=${2:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+swift build -c release --product BenchServer >/dev/null
+swift build -c release --product BenchMicro >/dev/null
+BIN=$(swift build -c release --show-bin-path)
+PORT=18990
+
+declare -A results
+for round in $(seq 1 "$ROUNDS"); do
+  for mode in bare traced builtin; do
+    taskset -c 0 "$BIN/BenchServer" "$mode" "$PORT" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/hello" >/dev/null && break; sleep 0.05; done
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT/api/hello" >/dev/null   # warm-up
+    rps=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/api/hello" | awk '/Requests\/sec/ {print $2}')
+    kill -INT "$pid"; wait "$pid" 2>/dev/null || true
+    results[$mode]="${results[$mode]:-} $rps"
+    echo "round $round  $mode: $rps req/s"
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+bare=$(echo "${results[bare]}" | median)
+traced=$(echo "${results[traced]}" | median)
+builtin=$(echo "${results[builtin]}" | median)
+echo
+printf 'median req/s  bare %.0f  traced %.0f  builtin %.0f\n' "$bare" "$traced" "$builtin"
+awk -v b="$bare" -v t="$traced" -v h="$builtin" 'BEGIN {
+  printf "traced / bare    = %.3f   (goal >= 0.90)\n", t / b
+  printf "traced / builtin = %.2fx  (goal >= 1.5x)\n", t / h
+}'
+echo
+taskset -c 0 "$BIN/BenchMicro" >/dev/null
