@@ -16,7 +16,7 @@ enum ConsoleLineEncoder {
         line += stamp.dropFirst(11).prefix(12)
         line += " "
         let level = entry.level.rawValue.uppercased()
-        let padded = level + String(repeating: " ", count: max(0, 8 - level.count))
+        let padded = level + String(repeating: " ", count: max(1, 8 - level.count))  // CRITICAL needs a space too
         line += colour ? "\(Self.colour(for: entry.level))\(padded)\u{1B}[0m" : padded
         line += sanitised(service)
         if let requestID = entry[.requestID]?.description ?? entry.trace?.requestID {
