@@ -25,37 +25,22 @@ enum JSONLineEncoder {
         writer.string(entry.message)
 
         let trace = entry.trace
-        if let value = entry[.requestID] {
-            writer.key("request_id")
-            writer.metadataValue(value)
-        } else if let trace {
+        // Explicit metadata wins over the bound context; context ids are written as hex in place.
+        if !writer.promoted(entry, .requestID), let trace {
             writer.key("request_id")
             writer.string(trace.requestID)
         }
-        if let value = entry[.traceID] {
-            writer.key("trace_id")
-            writer.metadataValue(value)
-        } else if let trace {
+        if !writer.promoted(entry, .traceID), let trace {
             writer.raw(",\"trace_id\":\"")
             writer.hex(trace.traceID.high, digits: 16)
             writer.hex(trace.traceID.low, digits: 16)
             writer.raw("\"")
         }
-        if let value = entry[.spanID] {
-            writer.key("span_id")
-            writer.metadataValue(value)
-        } else if let trace {
-            writer.raw(",\"span_id\":\"")
-            writer.hex(trace.spanID.rawValue, digits: 16)
-            writer.raw("\"")
+        if !writer.promoted(entry, .spanID), let trace {
+            writer.quotedHex(key: "span_id", trace.spanID.rawValue)
         }
-        if let value = entry[.parentSpanID] {
-            writer.key("parent_span_id")
-            writer.metadataValue(value)
-        } else if let parent = trace?.parentSpanID {
-            writer.raw(",\"parent_span_id\":\"")
-            writer.hex(parent.rawValue, digits: 16)
-            writer.raw("\"")
+        if !writer.promoted(entry, .parentSpanID), let parent = trace?.parentSpanID {
+            writer.quotedHex(key: "parent_span_id", parent.rawValue)
         }
         writer.promoted(entry, .durationMS)
         writer.promoted(entry, .error)
@@ -79,13 +64,22 @@ enum JSONLineEncoder {
 }
 
 extension JSONWriter {
-    /// Writes `,"key":value` when the entry has a value for `key`.
+    /// Writes `,"key":value` when the entry has a value for `key`; returns whether it did.
     @inline(__always)
-    mutating func promoted(_ entry: LogEntry, _ key: LogEntry.PromotedKey) {
-        if let value = entry[key] {
-            self.key(key.rawValue)
-            metadataValue(value)
-        }
+    @discardableResult
+    mutating func promoted(_ entry: LogEntry, _ key: LogEntry.PromotedKey) -> Bool {
+        guard let value = entry[key] else { return false }
+        self.key(key.rawValue)
+        metadataValue(value)
+        return true
+    }
+
+    /// Writes `,"key":"<16 hex digits>"`.
+    mutating func quotedHex(key: String, _ value: UInt64) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "\""))
+        hex(value, digits: 16)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Writes `value` as `count` lowercase hex digits, unquoted.
