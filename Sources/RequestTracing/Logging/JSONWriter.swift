@@ -4,36 +4,36 @@
 /// U+0020 becomes `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and U+2028/U+2029 are escaped so a line is
 /// also safe to embed in JavaScript. Swift strings are always valid UTF-8 (invalid input bytes were
 /// repaired to U+FFFD when the string was made), so the output is valid UTF-8 too.
-struct JSONWriter {
+package struct JSONWriter {
     /// Deepest metadata nesting written as JSON; deeper values are written as their description.
     static let maximumDepth = 32
 
-    var bytes: [UInt8]
+    package var bytes: [UInt8]
 
-    init(capacity: Int = 512) {
+    package init(capacity: Int = 512) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     @inline(__always)
-    mutating func raw(_ text: StaticString) {
+    package mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     @inline(__always)
-    mutating func byte(_ value: UInt8) {
+    package mutating func byte(_ value: UInt8) {
         bytes.append(value)
     }
 
     /// Writes `,"key":` (or `"key":` when `first`).
-    mutating func key(_ key: String, first: Bool = false) {
+    package mutating func key(_ key: String, first: Bool = false) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         string(key)
         bytes.append(UInt8(ascii: ":"))
     }
 
     /// Writes a quoted, escaped string.
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
             var copy = value
@@ -105,7 +105,7 @@ struct JSONWriter {
     }
 
     /// Writes an integer.
-    mutating func integer(_ value: some BinaryInteger) {
+    package mutating func integer(_ value: some BinaryInteger) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
             return
@@ -122,7 +122,7 @@ struct JSONWriter {
 
     /// Writes a finite number with up to three decimals (trailing zeros trimmed); non-finite values,
     /// which JSON cannot represent, are written as `null`.
-    mutating func decimal(_ value: Double) {
+    package mutating func decimal(_ value: Double) {
         guard value.isFinite else {
             raw("null")
             return

@@ -10,23 +10,37 @@ import Darwin
 ///
 /// Formatting is pure arithmetic (Howard Hinnant's `civil_from_days`): no `localtime`, `strftime` or
 /// `DateFormatter`, which on glibc re-reads `/etc/localtime` for every call.
-struct UTCTimestamp: Sendable, Hashable, Comparable {
+package struct UTCTimestamp: Sendable, Hashable, Comparable {
     /// Whole seconds since the Unix epoch.
-    var seconds: Int64
+    package var seconds: Int64
     /// Microseconds within the second.
-    var microseconds: Int32
+    package var microseconds: Int32
 
-    static func now() -> UTCTimestamp {
+    package init(seconds: Int64, microseconds: Int32) {
+        self.seconds = seconds
+        self.microseconds = microseconds
+    }
+
+    /// The instant `microseconds` after the Unix epoch.
+    package init(microsecondsSinceEpoch value: Int64) {
+        let seconds = value >= 0 ? value / 1_000_000 : (value - 999_999) / 1_000_000
+        self.init(seconds: seconds, microseconds: Int32(value - seconds * 1_000_000))
+    }
+
+    /// Microseconds since the Unix epoch.
+    package var microsecondsSinceEpoch: Int64 { seconds * 1_000_000 + Int64(microseconds) }
+
+    package static func now() -> UTCTimestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return UTCTimestamp(seconds: Int64(spec.tv_sec), microseconds: Int32(spec.tv_nsec / 1000))
     }
 
     /// Length of the formatted form.
-    static let length = 27
+    package static let length = 27
 
     /// Appends the formatted form to `buffer`.
-    func write(into buffer: inout [UInt8]) {
+    package func write(into buffer: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
@@ -52,14 +66,14 @@ struct UTCTimestamp: Sendable, Hashable, Comparable {
     }
 
     /// The formatted form as a string.
-    var description: String {
+    package var description: String {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(Self.length)
         write(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
+    package static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
         (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
     }
 
@@ -75,7 +89,7 @@ struct UTCTimestamp: Sendable, Hashable, Comparable {
     }
 
     /// Year, month, day of a day count since 1970-01-01 (proleptic Gregorian).
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+    package static func civil(fromDays days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

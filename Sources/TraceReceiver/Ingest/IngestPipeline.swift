@@ -1,0 +1,89 @@
+import NIOCore
+import Synchronization
+
+/// Turns request bodies and stream batches into stored records: decode every record independently,
+/// apply the per-service rate limit (a batch is admitted or refused whole, never silently trimmed),
+/// drop records already stored (dedup), and append the rest to the store, returning once committed.
+final class IngestPipeline: Sendable {
+    let store: any LogStore
+    let metrics: ReceiverMetrics
+    let serviceLimiter: KeyedRateLimiter
+    private let dedup: Mutex<DedupWindow>
+    private let maximumRecordBytes: Int
+
+    init(store: any LogStore, configuration: ReceiverConfiguration, metrics: ReceiverMetrics) {
+        self.store = store
+        self.metrics = metrics
+        self.serviceLimiter = KeyedRateLimiter(
+            rate: configuration.serviceRecordsPerSecond,
+            burst: configuration.serviceRecordsPerSecond * 2
+        )
+        self.dedup = Mutex(DedupWindow(window: configuration.dedupWindow, capacity: configuration.dedupCapacity))
+        self.maximumRecordBytes = configuration.maximumRecordBytes
+    }
+
+    /// Loads the dedup keys of the most recently stored records, so a resend after a restart is still
+    /// recognised.
+    func warmUp() async throws {
+        let capacity = dedup.withLock { $0.capacity }
+        let keys = try await store.recentDedupKeys(limit: capacity)
+        let now = MonotonicClock.microseconds()
+        dedup.withLock { window in
+            for key in keys.reversed() { _ = window.insert(key, now: now) }
+        }
+    }
+
+    /// Decodes `body` (NDJSON or a JSON array) and ingests its records.
+    func ingest(body: ByteBuffer, source: RecordSource, defaultService: String? = nil) async throws -> IngestResult {
+        let decoder = BatchDecoder(record: recordDecoder(source: source, defaultService: defaultService))
+        let now = RecordTime.now()
+        let batch = body.withUnsafeReadableBytes { raw in
+            decoder.decode(raw.assumingMemoryBound(to: UInt8.self), now: now)
+        }
+        return try await ingest(batch, source: source)
+    }
+
+    /// A decoder for records from `source`.
+    func recordDecoder(source: RecordSource, defaultService: String? = nil) -> RecordDecoder {
+        RecordDecoder(source: source, defaultService: defaultService ?? "unknown", maximumRecordBytes: maximumRecordBytes)
+    }
+
+    /// Ingests already decoded records (rate limit, dedup, store).
+    func ingest(_ batch: DecodedBatch, source: RecordSource) async throws -> IngestResult {
+        var result = IngestResult(rejected: batch.rejected, errors: batch.errors)
+        metrics.count(batch.rejected, .rejected, source: source, service: "")
+        guard !batch.records.isEmpty else { return result }
+
+        var perService: [String: Int] = [:]
+        for record in batch.records { perService[record.service, default: 0] += 1 }
+        if case .limited(let retryAfter) = serviceLimiter.admit(perService) {
+            metrics.count(batch.records, .rateLimited)
+            result.retryAfter = retryAfter
+            return result
+        }
+
+        var records = batch.records
+        for index in records.indices { records[index].dedupKey = records[index].computeDedupKey() }
+        let now = MonotonicClock.microseconds()
+        var fresh: [LogRecord] = []
+        fresh.reserveCapacity(records.count)
+        var duplicates: [LogRecord] = []
+        dedup.withLock { window in
+            for record in records {
+                if window.insert(record.dedupKey, now: now) { fresh.append(record) } else { duplicates.append(record) }
+            }
+        }
+        do {
+            try await store.append(fresh)
+        } catch {
+            // Not stored: forget the keys so a retry is not mistaken for a duplicate.
+            dedup.withLock { window in for record in fresh { window.remove(record.dedupKey) } }
+            throw error
+        }
+        result.accepted = fresh.count
+        result.duplicates = duplicates.count
+        metrics.count(fresh, .accepted)
+        metrics.count(duplicates, .duplicate)
+        return result
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+import RequestTracing
+
+extension LogRecord {
+    /// Appends the record as one compact JSON object in the DESIGN.md shape (absent keys omitted).
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{\"timestamp\":\"")
+        RecordTime.write(timestamp, into: &writer.bytes)
+        writer.raw("\",\"level\":\"")
+        writer.bytes.append(contentsOf: level.rawValue.utf8)
+        writer.raw("\",\"service\":")
+        writer.string(service)
+        writer.raw(",\"source\":\"")
+        writer.bytes.append(contentsOf: source.rawValue.utf8)
+        writer.byte(UInt8(ascii: "\""))
+        if let event { writer.key("event"); writer.string(event) }
+        writer.key("message")
+        writer.string(message)
+        if let requestID { writer.key("request_id"); writer.string(requestID) }
+        if let traceID { writer.key("trace_id"); writer.string(traceID) }
+        if let spanID { writer.key("span_id"); writer.string(spanID) }
+        if let parentSpanID { writer.key("parent_span_id"); writer.string(parentSpanID) }
+        if let durationMS { writer.key("duration_ms"); writer.decimal(durationMS) }
+        if let error { writer.key("error"); writer.string(error) }
+        if let errorType { writer.key("error_type"); writer.string(errorType) }
+        if let stack { writer.key("stack"); writer.string(stack) }
+        if let fields {
+            writer.raw(",\"fields\":")
+            writer.bytes.append(contentsOf: fields.utf8)
+        }
+        if inferred { writer.raw(",\"inferred\":true") }
+        writer.byte(UInt8(ascii: "}"))
+    }
+
+    /// The record as one line of compact JSON (no trailing newline).
+    public var jsonLine: String {
+        var writer = JSONWriter(capacity: 256 + message.utf8.count + (fields?.utf8.count ?? 0))
+        write(to: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,26 @@
+extension LogRecord {
+    /// The text of a top-level member of ``fields`` (strings decoded, numbers as written), or `nil`.
+    func field(_ name: String) -> String? {
+        guard var fields else { return nil }
+        return fields.withUTF8 { bytes -> String? in
+            var scanner = JSONScanner(bytes)
+            guard scanner.consume(UInt8(ascii: "{")) else { return nil }
+            if scanner.consume(UInt8(ascii: "}")) { return nil }
+            while true {
+                guard let key = try? scanner.scanValue(), case .string = key.kind else { return nil }
+                _ = scanner.consume(UInt8(ascii: ":"))
+                guard let value = try? scanner.scanValue() else { return nil }
+                if scanner.string(key) == name { return scanner.text(value) }
+                guard scanner.consume(UInt8(ascii: ",")) else { return nil }
+            }
+        }
+    }
+
+    /// The nested member `outer.inner` of ``fields`` (e.g. a browser report's `context.url`).
+    func field(_ outer: String, _ inner: String) -> String? {
+        guard let object = field(outer), object.hasPrefix("{") else { return nil }
+        var nested = self
+        nested.fields = object
+        return nested.field(inner)
+    }
+}

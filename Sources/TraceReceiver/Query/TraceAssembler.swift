@@ -1,0 +1,131 @@
+import Foundation
+/// Builds a ``TraceTimeline`` for a request id or trace id from a store.
+///
+/// Records are gathered by id, then widened once through the trace ids and request ids they carry
+/// (so a downstream hop that only shares the trace id is included). Browser reports carrying neither
+/// id are matched to a backend `request_completed`/`request_failed` record with the same path (and
+/// method, when the report has one) that ended within ``window`` of the report, and marked inferred.
+struct TraceAssembler: Sendable {
+    let store: any LogStore
+    /// Largest distance between a browser report and a matched backend request, microseconds.
+    let window: Int64
+    /// Most records in one timeline.
+    var limit = 10_000
+
+    func assemble(id: String) async throws -> TraceTimeline? {
+        var ids: Set<String> = [id]
+        var records = try await store.records(correlatedWith: ids, limit: limit)
+        guard !records.isEmpty else { return nil }
+        let widened = ids.union(records.compactMap(\.traceID)).union(records.compactMap(\.requestID))
+        if widened.count > ids.count {
+            ids = widened
+            records = try await store.records(correlatedWith: ids, limit: limit)
+        }
+        records += try await inferredFrontendRecords(for: records)
+        records.sort(by: LogRecord.chronological)
+        return summarise(records, id: id)
+    }
+
+    private func inferredFrontendRecords(for records: [LogRecord]) async throws -> [LogRecord] {
+        let requests = records.filter { $0.event == "request_completed" || $0.event == "request_failed" }
+        guard let earliest = requests.map(\.timestamp).min(), let latest = requests.map(\.timestamp).max() else { return [] }
+        let candidates = try await store.uncorrelatedFrontendRecords(in: (earliest - window)...(latest + window), limit: 1000)
+        var matched: [LogRecord] = []
+        for var candidate in candidates {
+            guard let path = Self.path(of: candidate) else { continue }
+            let method = candidate.field("method") ?? candidate.field("context", "method")
+            let hit = requests.contains { request in
+                request.field("path") == path && (method == nil || request.field("method")?.uppercased() == method?.uppercased())
+                    && abs(request.timestamp - candidate.timestamp) <= window
+            }
+            if hit {
+                candidate.inferred = true
+                matched.append(candidate)
+            }
+        }
+        return matched
+    }
+
+    /// A browser report's request path: `path`, or the path of `url`, at top level or under `context`.
+    static func path(of record: LogRecord) -> String? {
+        if let path = record.field("path") ?? record.field("context", "path") { return path }
+        guard let url = record.field("url") ?? record.field("context", "url") else { return nil }
+        var rest = Substring(url)
+        if let scheme = rest.range(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        return rest.isEmpty ? nil : String(rest)
+    }
+
+    private func summarise(_ records: [LogRecord], id: String) -> TraceTimeline {
+        let start = records.map { $0.timestamp - Int64(($0.durationMS ?? 0) * 1000) }.min() ?? records[0].timestamp
+        let end = records.map(\.timestamp).max() ?? start
+        var services: [String] = []
+        for record in records where !services.contains(record.service) { services.append(record.service) }
+        let spans = Self.spans(records)
+        let hops = services.map { service in
+            let durations = spans.filter { $0.service == service && $0.parentSpanIsRemote(in: spans) }.compactMap(\.durationMS)
+            return TraceTimeline.Hop(service: service, durationMS: durations.isEmpty ? nil : durations.reduce(0, +))
+        }
+        return TraceTimeline(
+            requestID: records.contains { $0.requestID == id } ? id : records.lazy.compactMap(\.requestID).first,
+            traceID: records.contains { $0.traceID == id } ? id : records.lazy.compactMap(\.traceID).first,
+            services: services,
+            hops: hops,
+            startedAt: start,
+            durationMS: Double(end - start) / 1000,
+            errorCount: records.filter { $0.level.rank >= 5 }.count,
+            timeline: records,
+            spans: spans
+        )
+    }
+
+    /// One span per span id, in order of start. A span's name and duration come from its closing record
+    /// (`request_completed`/`request_failed` → `METHOD path`; `<name>_completed`/`<name>_failed` →
+    /// `<name>`); its status is `error` when it failed or logged at error level or above.
+    static func spans(_ records: [LogRecord]) -> [TraceTimeline.Span] {
+        var order: [String] = []
+        var grouped: [String: [LogRecord]] = [:]
+        for record in records {
+            guard let spanID = record.spanID else { continue }
+            if grouped[spanID] == nil { order.append(spanID) }
+            grouped[spanID, default: []].append(record)
+        }
+        let spans = order.map { spanID -> TraceTimeline.Span in
+            let members = grouped[spanID]!
+            let closing = members.last { $0.event.map { $0.hasSuffix("_completed") || $0.hasSuffix("_failed") } ?? false }
+            let failed = members.contains { $0.level.rank >= 5 || ($0.event?.hasSuffix("_failed") ?? false) }
+            var name = members[0].event ?? members[0].message
+            if let closing, let event = closing.event {
+                if event == "request_completed" || event == "request_failed" {
+                    name = [closing.field("method"), closing.field("path")].compactMap { $0 }.joined(separator: " ")
+                    if name.isEmpty { name = event }
+                } else {
+                    name = String(event.prefix(upTo: event.lastIndex(of: "_")!))
+                }
+            }
+            let earliest = members.map(\.timestamp).min()!
+            let start = closing.map { $0.timestamp - Int64(($0.durationMS ?? 0) * 1000) }.map { min($0, earliest) } ?? earliest
+            return TraceTimeline.Span(
+                spanID: spanID,
+                parentSpanID: members.lazy.compactMap(\.parentSpanID).first,
+                service: members[0].service,
+                name: name,
+                start: start,
+                durationMS: closing?.durationMS,
+                status: failed ? "error" : "ok"
+            )
+        }
+        return spans.sorted { $0.start < $1.start }
+    }
+}
+
+extension TraceTimeline.Span {
+    /// Whether this span is the entry of its service: its parent is absent or belongs to another service.
+    func parentSpanIsRemote(in spans: [TraceTimeline.Span]) -> Bool {
+        guard let parentSpanID, let parent = spans.first(where: { $0.spanID == parentSpanID }) else { return true }
+        return parent.service != service
+    }
+}

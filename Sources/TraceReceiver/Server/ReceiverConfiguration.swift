@@ -1,0 +1,55 @@
+/// Everything that can be tuned about a receiver. The defaults are the documented ones.
+public struct ReceiverConfiguration: Sendable {
+    /// Which store keeps the records.
+    public enum Store: Sendable, Equatable {
+        /// SQLite database in this directory (created if missing).
+        case sqlite(directory: String)
+        /// The in-memory hot buffer only (lost on exit).
+        case memory
+    }
+
+    /// Address to bind. Loopback by default; binding elsewhere requires ``ingestToken``.
+    public var host = "127.0.0.1"
+    /// Port to bind; 0 picks a free one.
+    public var port = 7890
+    public var store = Store.sqlite(directory: ".trace-receiver")
+    /// SQLite retention by record age.
+    public var retentionAge = Duration.seconds(7 * 86_400)
+    /// SQLite retention by database size, in bytes.
+    public var retentionBytes = 1 << 30
+    /// Hot buffer expiry (by arrival).
+    public var memoryMaximumAge = Duration.seconds(3600)
+    /// Hot buffer byte cap.
+    public var memoryMaximumBytes = 256 * 1024 * 1024
+    /// Sustained records per second accepted from one service (the burst is twice this).
+    public var serviceRecordsPerSecond = 10_000.0
+    /// Largest `POST /api/logs` body and WebSocket message, in bytes.
+    public var maximumBodyBytes = 16 * 1024 * 1024
+    /// Largest single record, in bytes.
+    public var maximumRecordBytes = 64 * 1024
+    /// Largest `POST /api/frontend-log` body, in bytes.
+    public var frontendMaximumBytes = 64 * 1024
+    /// Browser reports accepted per minute from one client address.
+    public var frontendReportsPerMinute = 30.0
+    /// Origins allowed to post browser reports; `*` in the port position matches any port.
+    public var allowedOrigins = ["http://localhost:*", "http://127.0.0.1:*"]
+    /// Proxies whose `X-Forwarded-For` is believed (exact peer addresses).
+    public var trustedProxies: [String] = []
+    /// When set, `POST /api/logs` and `/api/stream` require `Authorization: Bearer <token>`.
+    public var ingestToken: String?
+    /// How long a record is remembered for deduplication.
+    public var dedupWindow = Duration.seconds(600)
+    /// Most records remembered for deduplication.
+    public var dedupCapacity = 1_000_000
+    /// How far apart in time a frontend record and a backend request may be to be matched by path.
+    public var inferenceWindow = Duration.seconds(5)
+    /// How often retention runs.
+    public var retentionInterval = Duration.seconds(60)
+
+    public init() {}
+
+    /// Whether ``host`` is a loopback address.
+    public var isLoopback: Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+}

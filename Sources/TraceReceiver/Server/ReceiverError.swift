@@ -1,0 +1,47 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RequestTracing
+
+/// An error answered as `{"error":"<code>","message":"<sentence>"}` with its status and headers.
+struct ReceiverError: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        var writer = JSONWriter(capacity: 64 + message.utf8.count)
+        writer.raw("{\"error\":")
+        writer.string(code)
+        writer.raw(",\"message\":")
+        writer.string(message)
+        writer.raw("}\n")
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    static func rateLimited(_ what: String, retryAfter seconds: Double) -> ReceiverError {
+        let whole = max(1, Int(seconds.rounded(.up)))
+        return ReceiverError(
+            .tooManyRequests, "rate_limited", "\(what); retry after \(whole) s",
+            headers: [.retryAfter: String(whole)]
+        )
+    }
+
+    static func bodyTooLarge(limit: Int) -> ReceiverError {
+        ReceiverError(.contentTooLarge, "body_too_large", "request body exceeds the limit of \(limit) bytes")
+    }
+
+    static func invalidParameter(_ name: String, _ problem: String) -> ReceiverError {
+        ReceiverError(.badRequest, "invalid_parameter", "\(name): \(problem)")
+    }
+}

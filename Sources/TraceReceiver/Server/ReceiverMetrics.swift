@@ -1,0 +1,85 @@
+import Prometheus
+import Synchronization
+
+/// The receiver's own counters and gauges, exposed at `GET /metrics` in Prometheus text format.
+///
+/// Uses its own `PrometheusCollectorRegistry` (not the process-wide `MetricsSystem`), so several
+/// receivers in one process (tests) keep separate figures. The `service` label is capped at
+/// ``maximumServiceLabels`` distinct values (later services are counted as `_other`), so a sender
+/// inventing service names cannot grow the exposition without bound.
+final class ReceiverMetrics: Sendable {
+    /// What happened to a record.
+    enum Outcome: String, CaseIterable {
+        case accepted, duplicate, rejected
+        case rateLimited = "rate_limited"
+    }
+
+    static let maximumServiceLabels = 200
+
+    let registry = PrometheusCollectorRegistry()
+    private let serviceLabels = Mutex<Set<String>>([])
+    private let storeRecords: Gauge
+    private let storeBytes: Gauge
+    private let bufferBytes: Gauge
+    private let evicted: Gauge
+    private let streamConnections: Gauge
+
+    init() {
+        storeRecords = registry.makeGauge(name: "trace_receiver_store_records", help: "Records currently stored.")
+        storeBytes = registry.makeGauge(name: "trace_receiver_store_bytes", help: "Bytes used by the store.")
+        bufferBytes = registry.makeGauge(name: "trace_receiver_buffer_bytes", help: "Approximate bytes held by the in-memory hot buffer.")
+        evicted = registry.makeGauge(name: "trace_receiver_evicted_records", help: "Records removed by expiry, caps or retention since start.")
+        streamConnections = registry.makeGauge(name: "trace_receiver_stream_connections", help: "Open /api/stream WebSockets.")
+    }
+
+    /// Counts `count` records of `service` from `source` with `outcome`.
+    func count(_ count: Int, _ outcome: Outcome, source: RecordSource, service: String) {
+        guard count > 0 else { return }
+        registry.makeCounter(
+            name: "trace_receiver_records_total",
+            labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", label(for: service))],
+            help: "Records received, by outcome, source and service."
+        ).increment(by: Int64(count))
+    }
+
+    /// Counts records per service.
+    func count(_ records: [LogRecord], _ outcome: Outcome) {
+        var perService: [String: (RecordSource, Int)] = [:]
+        for record in records { perService[record.service, default: (record.source, 0)].1 += 1 }
+        for (service, (source, total)) in perService { count(total, outcome, source: source, service: service) }
+    }
+
+    /// Times one HTTP request.
+    func recordLatency(route: String, nanoseconds: Int64) {
+        registry.makeDurationHistogram(
+            name: "trace_receiver_http_request_duration_seconds",
+            labels: [("route", route)],
+            buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
+                      .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)],
+            help: "Time to answer HTTP requests, by route."
+        ).recordNanoseconds(nanoseconds)
+    }
+
+    func streamOpened() { streamConnections.increment() }
+    func streamClosed() { streamConnections.decrement() }
+
+    /// Refreshes the store gauges and renders the exposition.
+    func render(statistics: StoreStatistics?, bufferBytes buffer: Int) -> [UInt8] {
+        if let statistics {
+            storeRecords.set(Int64(statistics.records))
+            storeBytes.set(Int64(statistics.bytes))
+            evicted.set(Int64(statistics.evicted))
+        }
+        bufferBytes.set(Int64(buffer))
+        return registry.emitToBuffer()
+    }
+
+    private func label(for service: String) -> String {
+        serviceLabels.withLock { labels in
+            if labels.contains(service) { return service }
+            guard labels.count < Self.maximumServiceLabels else { return "_other" }
+            labels.insert(service)
+            return service
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// Where the receiver keeps records. Implementations: ``SQLiteLogStore`` (durable, the default) and
+/// ``MemoryLogStore`` (the bounded hot buffer, also usable alone).
+public protocol LogStore: Sendable {
+    /// Stores `records` and returns them with their assigned ids once they are committed: a record
+    /// acknowledged to a sender after this returns survives a restart of the receiver (for durable
+    /// stores).
+    @discardableResult
+    func append(_ records: [LogRecord]) async throws -> [LogRecord]
+
+    /// Records matching `query`, newest first, one page at a time.
+    func search(_ query: LogQuery) async throws -> LogPage
+
+    /// Every record whose request id or trace id is one of `ids`, oldest first, at most `limit`.
+    func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord]
+
+    /// Frontend records that carry neither a request id nor a trace id, with timestamps in `range`
+    /// (microseconds), oldest first: candidates for matching by method and path.
+    func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord]
+
+    /// The dedup keys of the most recently stored records (newest first), so a restarted receiver still
+    /// recognises a resend of what it stored before.
+    func recentDedupKeys(limit: Int) async throws -> [UInt64]
+
+    /// Drops what retention no longer allows; returns how many records were removed.
+    func enforceRetention(now: Int64) async throws -> Int
+
+    /// Counts and sizes for `/health` and `/metrics`.
+    func statistics() async throws -> StoreStatistics
+
+    /// Flushes and releases resources. The store is unusable afterwards.
+    func close() async throws
+}
+
+/// Counts and sizes reported by a store.
+public struct StoreStatistics: Sendable, Equatable {
+    /// Records currently held.
+    public var records: Int
+    /// Bytes used (the database file for SQLite, the approximate record footprint for memory).
+    public var bytes: Int
+    /// Records removed so far by expiry, caps or retention.
+    public var evicted: Int
+
+    public init(records: Int, bytes: Int, evicted: Int) {
+        self.records = records
+        self.bytes = bytes
+        self.evicted = evicted
+    }
+}

@@ -1,0 +1,361 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Logging
+
+/// The durable store: one SQLite database (WAL, `synchronous=NORMAL`) with indexes on request id,
+/// trace id, service, level and timestamp, and an FTS5 index over message and error.
+///
+/// Each ``append(_:)`` is one transaction on GRDB's writer queue (a Dispatch queue, never the
+/// cooperative pool or an event loop), so a batch is committed, or not, as a whole. Reads run on
+/// GRDB's reader pool concurrently with writes.
+public final class SQLiteLogStore: LogStore {
+    /// Retention limits. Records past either are deleted oldest first.
+    public struct Retention: Sendable {
+        /// Records with timestamps older than this are deleted.
+        public var maximumAge: Duration
+        /// When the database grows past this many bytes, the oldest records are deleted until it is
+        /// back under 90% of it (freed pages are reused, so the file stops growing).
+        public var maximumBytes: Int
+
+        public init(maximumAge: Duration = .seconds(7 * 86_400), maximumBytes: Int = 1 << 30) {
+            self.maximumAge = maximumAge
+            self.maximumBytes = maximumBytes
+        }
+    }
+
+    /// The database file.
+    public let path: String
+    public let retention: Retention
+    private let pool: DatabasePool
+    private let evicted = Counter()
+
+    /// Opens (creating if needed) `directory/receiver.sqlite`.
+    public init(directory: String, retention: Retention = Retention()) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("receiver.sqlite")
+        self.retention = retention
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE logs (
+                        id INTEGER PRIMARY KEY,
+                        ts INTEGER NOT NULL,
+                        level INTEGER NOT NULL,
+                        service TEXT NOT NULL,
+                        source INTEGER NOT NULL,
+                        event TEXT,
+                        message TEXT NOT NULL,
+                        request_id TEXT,
+                        trace_id TEXT,
+                        span_id TEXT,
+                        parent_span_id TEXT,
+                        duration_ms REAL,
+                        error TEXT,
+                        error_type TEXT,
+                        stack TEXT,
+                        fields TEXT,
+                        instance TEXT,
+                        seq INTEGER,
+                        dedup_key INTEGER NOT NULL
+                    );
+                    CREATE INDEX logs_ts ON logs(ts);
+                    CREATE INDEX logs_request_id ON logs(request_id) WHERE request_id IS NOT NULL;
+                    CREATE INDEX logs_trace_id ON logs(trace_id) WHERE trace_id IS NOT NULL;
+                    CREATE INDEX logs_service_ts ON logs(service, ts);
+                    CREATE INDEX logs_level_ts ON logs(level, ts);
+                    CREATE VIRTUAL TABLE logs_fts USING fts5(
+                        message, error, content='logs', content_rowid='id', tokenize='unicode61'
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    private static let insertSQL = """
+        INSERT INTO logs (ts, level, service, source, event, message, request_id, trace_id, span_id,
+            parent_span_id, duration_ms, error, error_type, stack, fields, instance, seq, dedup_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    private static let insertFTSSQL = "INSERT INTO logs_fts (rowid, message, error) VALUES (?, ?, ?)"
+    private static let columns = """
+        id, ts, level, service, source, event, message, request_id, trace_id, span_id, parent_span_id,
+        duration_ms, error, error_type, stack, fields, instance, seq, dedup_key
+        """
+
+    @discardableResult
+    public func append(_ records: [LogRecord]) async throws -> [LogRecord] {
+        guard !records.isEmpty else { return [] }
+        return try await pool.write { db in
+            let insert = try db.cachedStatement(sql: Self.insertSQL)
+            let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
+            var stored = records
+            for index in stored.indices {
+                try Self.bind(stored[index], to: insert.sqliteStatement)
+                try Self.step(insert.sqliteStatement, db)
+                let id = db.lastInsertedRowID
+                stored[index].id = id
+                let statement = insertFTS.sqliteStatement
+                sqlite3_reset(statement)
+                sqlite3_bind_int64(statement, 1, id)
+                Self.bind(stored[index].message, at: 2, to: statement)
+                Self.bind(stored[index].error, at: 3, to: statement)
+                try Self.step(statement, db)
+            }
+            return stored
+        }
+    }
+
+    public func search(_ query: LogQuery) async throws -> LogPage {
+        var filter = Self.filter(for: query)
+        let countFilter = filter
+        if let cursor = query.cursor {
+            filter.append("(ts < ? OR (ts = ? AND id < ?))", [cursor.timestamp, cursor.timestamp, cursor.id])
+        }
+        let limit = max(1, query.limit)
+        let pageFilter = filter
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.columns) FROM logs \(pageFilter.whereClause) ORDER BY ts DESC, id DESC LIMIT ?",
+                arguments: StatementArguments(pageFilter.arguments + [(limit + 1).databaseValue])
+            )
+            var records = rows.map(Self.record(from:))
+            var next: LogCursor?
+            if records.count > limit {
+                records.removeLast()
+                next = records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
+            }
+            let summary = try Row.fetchOne(
+                db,
+                sql: "SELECT COUNT(*), MIN(ts) FROM logs \(countFilter.whereClause)",
+                arguments: StatementArguments(countFilter.arguments)
+            )
+            return LogPage(
+                records: records,
+                totalCount: summary?[0] ?? 0,
+                oldestTimestamp: summary?[1],
+                nextCursor: next
+            )
+        }
+    }
+
+    public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
+        guard !ids.isEmpty else { return [] }
+        let list = Array(ids)
+        let placeholders = Array(repeating: "?", count: list.count).joined(separator: ",")
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.columns) FROM logs WHERE request_id IN (\(placeholders))
+                    UNION SELECT \(Self.columns) FROM logs WHERE trace_id IN (\(placeholders))
+                    ORDER BY ts, id LIMIT ?
+                    """,
+                arguments: StatementArguments(list + list + [String(limit)])
+            ).map(Self.record(from:))
+        }
+    }
+
+    public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.columns) FROM logs WHERE ts BETWEEN ? AND ? AND source = ?
+                    AND request_id IS NULL AND trace_id IS NULL ORDER BY ts, id LIMIT ?
+                    """,
+                arguments: [range.lowerBound, range.upperBound, RecordSource.frontend.code, limit]
+            ).map(Self.record(from:))
+        }
+    }
+
+    public func recentDedupKeys(limit: Int) async throws -> [UInt64] {
+        try await pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT dedup_key FROM logs ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map { UInt64(bitPattern: $0) }
+        }
+    }
+
+    public func enforceRetention(now: Int64) async throws -> Int {
+        let oldestAllowed = now - retention.maximumAge.microseconds
+        let maximumBytes = retention.maximumBytes
+        let removed = try await pool.write { db -> Int in
+            var removed = try Self.delete(db, where: "ts < ?", [oldestAllowed])
+            // Over the size cap: delete the oldest records, a slice at a time, until under 90% of it.
+            while try Self.usedBytes(db) > maximumBytes {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0
+                guard count > 0 else { break }
+                let used = try Self.usedBytes(db)
+                let excess = Double(used - maximumBytes * 9 / 10) / Double(used)
+                let slice = max(1, Int(Double(count) * excess))
+                let boundary = try Int64.fetchOne(db, sql: "SELECT id FROM logs ORDER BY id LIMIT 1 OFFSET ?", arguments: [slice - 1]) ?? Int64.max
+                removed += try Self.delete(db, where: "id <= ?", [boundary])
+            }
+            return removed
+        }
+        if removed > 0 { evicted.add(removed) }
+        return removed
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        let evictedCount = evicted.value
+        return try await pool.read { db in
+            let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0
+            return StoreStatistics(records: records, bytes: try Self.usedBytes(db), evicted: evictedCount)
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    // MARK: Helpers
+
+    /// Bytes of the database holding data (pages in use, not free-listed).
+    private static func usedBytes(_ db: Database) throws -> Int {
+        let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+
+    private static func delete(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Int {
+        // External-content FTS rows are removed with the 'delete' command and the old values.
+        try db.execute(
+            sql: "INSERT INTO logs_fts (logs_fts, rowid, message, error) SELECT 'delete', id, message, error FROM logs WHERE \(condition)",
+            arguments: arguments
+        )
+        try db.execute(sql: "DELETE FROM logs WHERE \(condition)", arguments: arguments)
+        return db.changesCount
+    }
+
+    private struct Filter: Sendable {
+        var conditions: [String] = []
+        var arguments: [DatabaseValue] = []
+
+        mutating func append(_ condition: String, _ values: [any DatabaseValueConvertible]) {
+            conditions.append(condition)
+            arguments.append(contentsOf: values.map(\.databaseValue))
+        }
+
+        var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
+    }
+
+    private static func filter(for query: LogQuery) -> Filter {
+        var filter = Filter()
+        if let requestID = query.requestID { filter.append("request_id = ?", [requestID]) }
+        if let traceID = query.traceID { filter.append("trace_id = ?", [traceID]) }
+        if let service = query.service { filter.append("service = ?", [service]) }
+        if let source = query.source { filter.append("source = ?", [source.code]) }
+        if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= ?", [level.rank]) }
+        if let since = query.since { filter.append("ts >= ?", [since]) }
+        if let until = query.until { filter.append("ts <= ?", [until]) }
+        let words = query.words
+        if !words.isEmpty {
+            // Each word becomes a quoted prefix term, so user text can never be read as FTS5 syntax.
+            let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " AND ")
+            filter.append("id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)", [match])
+        }
+        return filter
+    }
+
+    private static func record(from row: Row) -> LogRecord {
+        var record = LogRecord(
+            id: row[0],
+            timestamp: row[1],
+            level: Logger.Level(rank: row[2]) ?? .info,
+            service: row[3],
+            source: RecordSource(code: row[4]) ?? .backend,
+            event: row[5],
+            message: row[6],
+            requestID: row[7],
+            traceID: row[8],
+            spanID: row[9],
+            parentSpanID: row[10],
+            durationMS: row[11],
+            error: row[12],
+            errorType: row[13],
+            stack: row[14],
+            fields: row[15],
+            instance: row[16],
+            sequence: (row[17] as Int64?).map { UInt64(bitPattern: $0) }
+        )
+        record.dedupKey = UInt64(bitPattern: row[18])
+        return record
+    }
+
+    // MARK: Raw binding (the insert path binds directly: GRDB's argument boxing costs more than SQLite)
+
+    private static func bind(_ record: LogRecord, to statement: SQLiteStatement) throws {
+        sqlite3_reset(statement)
+        sqlite3_bind_int64(statement, 1, record.timestamp)
+        sqlite3_bind_int64(statement, 2, Int64(record.level.rank))
+        bind(record.service, at: 3, to: statement)
+        sqlite3_bind_int64(statement, 4, Int64(record.source.code))
+        bind(record.event, at: 5, to: statement)
+        bind(record.message, at: 6, to: statement)
+        bind(record.requestID, at: 7, to: statement)
+        bind(record.traceID, at: 8, to: statement)
+        bind(record.spanID, at: 9, to: statement)
+        bind(record.parentSpanID, at: 10, to: statement)
+        if let duration = record.durationMS {
+            sqlite3_bind_double(statement, 11, duration)
+        } else {
+            sqlite3_bind_null(statement, 11)
+        }
+        bind(record.error, at: 12, to: statement)
+        bind(record.errorType, at: 13, to: statement)
+        bind(record.stack, at: 14, to: statement)
+        bind(record.fields, at: 15, to: statement)
+        bind(record.instance, at: 16, to: statement)
+        if let sequence = record.sequence {
+            sqlite3_bind_int64(statement, 17, Int64(bitPattern: sequence))
+        } else {
+            sqlite3_bind_null(statement, 17)
+        }
+        sqlite3_bind_int64(statement, 18, Int64(bitPattern: record.dedupKey))
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bind(_ text: String?, at index: Int32, to statement: SQLiteStatement) {
+        guard var text else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        text.withUTF8 { utf8 in
+            _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(utf8.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(utf8.count), transient)
+        }
+    }
+
+    private static func step(_ statement: SQLiteStatement, _ db: Database) throws {
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
+}
+
+/// A thread-safe running total.
+final class Counter: Sendable {
+    private let total = Mutex(0)
+
+    func add(_ amount: Int) { total.withLock { $0 += amount } }
+
+    var value: Int { total.withLock { $0 } }
+}
+
+import Synchronization

@@ -1,0 +1,2 @@
+import ArgumentParser
+struct LogsCommand: AsyncParsableCommand { static let configuration = CommandConfiguration(commandName: "logs") }

@@ -1,0 +1,2 @@
+import ArgumentParser
+struct TraceCommand: AsyncParsableCommand { static let configuration = CommandConfiguration(commandName: "trace") }
