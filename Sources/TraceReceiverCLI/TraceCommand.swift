@@ -1,2 +1,70 @@
 import ArgumentParser
-struct TraceCommand: AsyncParsableCommand { static let configuration = CommandConfiguration(commandName: "trace") }
+import Foundation
+
+/// `trace-receiver trace ID`: one request's merged timeline, readable.
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Print everything that happened to one request (request id or trace id), across services and the browser."
+    )
+
+    @Argument(help: "A request id or trace id.")
+    var id: String
+
+    @Option(help: "Receiver URL (default: $TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
+    var receiver: String?
+
+    @Flag(help: "Print the receiver's JSON instead of the readable timeline.")
+    var json = false
+
+    func run() async throws {
+        let client = ReceiverClient(receiver: receiver)
+        let path = "/api/debug/trace/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)
+        let (status, body) = try await client.get(path)
+        let object = body as? [String: Any] ?? [:]
+        guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+        if json {
+            print(RecordPrinter.compact(object))
+            return
+        }
+        print(Self.render(object, printer: RecordPrinter()))
+    }
+
+    static func render(_ trace: [String: Any], printer: RecordPrinter) -> String {
+        var lines: [String] = []
+        let services = (trace["services"] as? [String]) ?? []
+        let errors = trace["error_count"] as? Int ?? 0
+        lines.append(printer.bold("request \(trace["request_id"] as? String ?? "-")  trace \(trace["trace_id"] as? String ?? "-")"))
+        lines.append(
+            "started \(trace["started_at"] as? String ?? "?")  took \(String(format: "%.1f", trace["duration_ms"] as? Double ?? 0)) ms  "
+                + "services \(services.joined(separator: " → "))  "
+                + (errors > 0 ? printer.paint("\(errors) error(s)", level: "error") : "no errors")
+        )
+        let spans = (trace["spans"] as? [[String: Any]]) ?? []
+        if !spans.isEmpty {
+            lines.append("")
+            lines.append(printer.bold("spans"))
+            let ids = Set(spans.compactMap { $0["span_id"] as? String })
+            func children(of parent: String?) -> [[String: Any]] {
+                spans.filter { span in
+                    let parentID = span["parent_span_id"] as? String
+                    return parent == nil ? (parentID == nil || !ids.contains(parentID!)) : parentID == parent
+                }
+            }
+            func walk(_ span: [String: Any], depth: Int) {
+                let status = span["status"] as? String ?? "ok"
+                let duration = (span["duration_ms"] as? Double).map { String(format: "%.1f ms", $0) } ?? "?"
+                let label = "\(String(repeating: "  ", count: depth))\(span["service"] as? String ?? "?")  \(span["name"] as? String ?? "")  \(duration)"
+                lines.append("  " + (status == "error" ? printer.paint(label + "  ✗", level: "error") : label))
+                for child in children(of: span["span_id"] as? String) { walk(child, depth: depth + 1) }
+            }
+            for root in children(of: nil) { walk(root, depth: 0) }
+        }
+        lines.append("")
+        lines.append(printer.bold("timeline"))
+        for record in (trace["timeline"] as? [[String: Any]]) ?? [] {
+            lines.append("  " + printer.line(record, showRequestID: false))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -127,12 +127,11 @@ public final class SQLiteLogStore: LogStore {
         let limit = max(1, query.limit)
         let pageFilter = filter
         return try await pool.read { db in
-            let rows = try Row.fetchAll(
+            var records = try Self.fetchRecords(
                 db,
                 sql: "SELECT \(Self.columns) FROM logs \(pageFilter.whereClause) ORDER BY ts DESC, id DESC LIMIT ?",
                 arguments: StatementArguments(pageFilter.arguments + [(limit + 1).databaseValue])
             )
-            var records = rows.map(Self.record(from:))
             var next: LogCursor?
             if records.count > limit {
                 records.removeLast()
@@ -157,28 +156,28 @@ public final class SQLiteLogStore: LogStore {
         let list = Array(ids)
         let placeholders = Array(repeating: "?", count: list.count).joined(separator: ",")
         return try await pool.read { db in
-            try Row.fetchAll(
+            try Self.fetchRecords(
                 db,
                 sql: """
                     SELECT \(Self.columns) FROM logs WHERE request_id IN (\(placeholders))
                     UNION SELECT \(Self.columns) FROM logs WHERE trace_id IN (\(placeholders))
                     ORDER BY ts, id LIMIT ?
                     """,
-                arguments: StatementArguments(list + list + [String(limit)])
+                arguments: StatementArguments((list + list).map(\.databaseValue) + [limit.databaseValue])
             ).map(Self.record(from:))
         }
     }
 
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
         try await pool.read { db in
-            try Row.fetchAll(
+            try Self.fetchRecords(
                 db,
                 sql: """
                     SELECT \(Self.columns) FROM logs WHERE ts BETWEEN ? AND ? AND source = ?
                     AND request_id IS NULL AND trace_id IS NULL ORDER BY ts, id LIMIT ?
                     """,
                 arguments: [range.lowerBound, range.upperBound, RecordSource.frontend.code, limit]
-            ).map(Self.record(from:))
+            )
         }
     }
 
@@ -272,25 +271,37 @@ public final class SQLiteLogStore: LogStore {
         return filter
     }
 
+    /// Fetches records through a cursor: its rows read the statement directly, so ``text(_:_:)`` sees
+    /// every byte of a column.
+    private static func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [LogRecord] {
+        try Array(Row.fetchCursor(db, sql: sql, arguments: arguments).map(Self.record(from:)))
+    }
+
+    /// A text column with its full length. GRDB's `String` conversion stops at the first NUL, and a
+    /// record's message (or any other string) may legitimately contain U+0000.
+    private static func text(_ row: Row, _ index: Int) -> String? {
+        (try? row.withUnsafeData(atIndex: index) { data in data.map { String(decoding: $0, as: UTF8.self) } }) ?? nil
+    }
+
     private static func record(from row: Row) -> LogRecord {
         var record = LogRecord(
             id: row[0],
             timestamp: row[1],
             level: Logger.Level(rank: row[2]) ?? .info,
-            service: row[3],
+            service: text(row, 3) ?? "",
             source: RecordSource(code: row[4]) ?? .backend,
-            event: row[5],
-            message: row[6],
-            requestID: row[7],
-            traceID: row[8],
-            spanID: row[9],
-            parentSpanID: row[10],
+            event: text(row, 5),
+            message: text(row, 6) ?? "",
+            requestID: text(row, 7),
+            traceID: text(row, 8),
+            spanID: text(row, 9),
+            parentSpanID: text(row, 10),
             durationMS: row[11],
-            error: row[12],
-            errorType: row[13],
-            stack: row[14],
-            fields: row[15],
-            instance: row[16],
+            error: text(row, 12),
+            errorType: text(row, 13),
+            stack: text(row, 14),
+            fields: text(row, 15),
+            instance: text(row, 16),
             sequence: (row[17] as Int64?).map { UInt64(bitPattern: $0) }
         )
         record.dedupKey = UInt64(bitPattern: row[18])

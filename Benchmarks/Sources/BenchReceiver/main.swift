@@ -1,0 +1,207 @@
+// Receiver benchmarks (release build; driven by Benchmarks/receiver.sh):
+//   BenchReceiver ingest URL SECONDS [CONNECTIONS]  — NDJSON batches of 1,000 ~250-byte records over 50 services
+//   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
+//   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id and filtered-search latency percentiles
+//   BenchReceiver memory RECORDS CAP_BYTES          — hot-buffer resident bytes per record and cap under a flood
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import TraceReceiver
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print("usage: BenchReceiver ingest|populate|query|memory …")
+    exit(2)
+}
+
+/// One ~250-byte record, unique by (batch, index).
+func recordLine(run: String, batch: Int, index: Int, timestamp: String) -> String {
+    let service = "service-\(index % 50)"
+    let request = "\(run)-\(batch)-\(index / 10)"
+    return #"{"timestamp":"\#(timestamp)","level":"info","service":"\#(service)","event":"request_completed","message":"GET /api/items/\#(index) answered 200","request_id":"\#(request)","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","duration_ms":1.25,"fields":{"method":"GET","path":"/api/items","status_code":200}}"#
+}
+
+func isoNow() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date())
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+switch arguments[1] {
+case "ingest":
+    let url = arguments[2] + "/api/logs"
+    let seconds = Double(arguments[3]) ?? 10
+    let connections = arguments.count > 4 ? Int(arguments[4]) ?? 1 : 1
+    let run = String(UInt64.random(in: 0..<UInt64.max), radix: 36)
+    let timestamp = isoNow()
+    // Pre-build bodies so the client spends its core on sending, not formatting.
+    let bodies: [ByteBuffer] = (0..<64).map { batch in
+        ByteBuffer(string: (0..<1000).map { recordLine(run: run, batch: batch, index: $0, timestamp: timestamp) }.joined(separator: "\n"))
+    }
+    let averageBytes = bodies[0].readableBytes / 1000
+    let deadline = Date().addingTimeInterval(seconds)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    let totals = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+        for connection in 0..<connections {
+            group.addTask {
+                var accepted = 0
+                var refused = 0
+                var batch = connection
+                while Date() < deadline {
+                    // Each round uses fresh record content (a new run id prefix) so nothing is a duplicate.
+                    var body = bodies[batch % bodies.count]
+                    if batch >= bodies.count {
+                        let round = String(batch / bodies.count, radix: 36)
+                        body = ByteBuffer(string: String(buffer: body).replacingOccurrences(of: "\"\(run)-", with: "\"\(run)\(round)-"))
+                    }
+                    var request = HTTPClientRequest(url: url)
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+                    request.body = .bytes(body)
+                    let response = try await client.execute(request, timeout: .seconds(30))
+                    let answer = try await response.body.collect(upTo: 1 << 20)
+                    if response.status == .ok,
+                        let json = try JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
+                    {
+                        accepted += json["accepted"] as? Int ?? 0
+                    } else {
+                        refused += 1000
+                    }
+                    batch += connections
+                }
+                return (accepted, refused)
+            }
+        }
+        var accepted = 0
+        var refused = 0
+        for try await (a, r) in group {
+            accepted += a
+            refused += r
+        }
+        return (accepted, refused)
+    }
+    try await client.shutdown()
+    print(String(format: "ingest: %.0f records/s accepted (%d records in %.0f s, %d connection(s), ~%d B/record, %d refused)",
+                 Double(totals.0) / seconds, totals.0, seconds, connections, averageBytes, totals.1))
+
+case "populate":
+    let directory = arguments[2]
+    let count = Int(arguments[3]) ?? 1_000_000
+    let store = try SQLiteLogStore(directory: directory, retention: .init(maximumAge: .seconds(3650 * 86_400), maximumBytes: Int.max / 2))
+    let start = Int64(Date().timeIntervalSince1970 * 1e6) - Int64(count) * 1000  // one record per ms, ending now
+    let levels: [Logger.Level] = [.debug, .info, .info, .info, .info, .notice, .warning, .error]
+    let words = ["payment", "inventory", "checkout", "timeout", "cache", "login", "search", "upload"]
+    var batch: [LogRecord] = []
+    batch.reserveCapacity(10_000)
+    let began = Date()
+    for index in 0..<count {
+        let request = index / 10  // ten records per request
+        batch.append(LogRecord(
+            timestamp: start + Int64(index) * 1000,
+            level: levels[index % levels.count],
+            service: "service-\(request % 50)",
+            event: index % 10 == 9 ? "request_completed" : "step_\(index % 10)",
+            message: "\(words[index % words.count]) step \(index % 10) for order \(request)",
+            requestID: "req-\(request)",
+            traceID: String(format: "%032x", request),
+            spanID: String(format: "%016x", index),
+            durationMS: index % 10 == 9 ? 12.5 : nil,
+            fields: #"{"method":"GET","path":"/api/orders","status_code":200}"#
+        ))
+        if batch.count == 10_000 {
+            try await store.append(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    if !batch.isEmpty { try await store.append(batch) }
+    try await store.close()
+    print(String(format: "populate: %d records in %.1f s", count, Date().timeIntervalSince(began)))
+
+case "query":
+    let base = arguments[2]
+    let count = Int(arguments[3]) ?? 1_000_000
+    let requests = arguments.count > 4 ? Int(arguments[4]) ?? 300 : 300
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    func measure(_ name: String, _ makePath: (Int) -> String, expect: (Any) -> Bool) async throws {
+        var latencies: [Double] = []
+        for attempt in 0..<requests {
+            let started = ContinuousClock.now
+            let response = try await client.execute(HTTPClientRequest(url: base + makePath(attempt)), timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            let elapsed = started.duration(to: .now)
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView))
+            guard response.status == .ok, expect(json) else {
+                print("\(name): unexpected answer \(response.status) for \(makePath(attempt))")
+                exit(1)
+            }
+            if attempt >= 10 { latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }
+        }
+        print(String(format: "%@: p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d requests)", name,
+                     percentile(latencies, 0.5), percentile(latencies, 0.99), latencies.max() ?? 0, latencies.count))
+    }
+    let requestsInStore = count / 10
+    var generator = SystemRandomNumberGenerator()
+    let ids = (0..<requests).map { _ in Int.random(in: 0..<requestsInStore, using: &generator) }
+    try await measure("trace by request id", { "/api/debug/trace/req-\(ids[$0])" }) {
+        (($0 as? [String: Any])?["timeline"] as? [Any])?.count == 10
+    }
+    try await measure("trace by trace id", { "/api/debug/trace/" + String(format: "%032x", ids[$0]) }) {
+        (($0 as? [String: Any])?["timeline"] as? [Any])?.count == 10
+    }
+    try await measure("search service+level+since", { "/api/debug/logs?service=service-\(ids[$0] % 50)&level=warning&since=2h&limit=100" }) {
+        (($0 as? [String: Any])?["logs"] as? [Any]) != nil
+    }
+    try await measure("search q text + service", { "/api/debug/logs?q=timeout&service=service-\(ids[$0] % 50)&limit=100" }) {
+        (($0 as? [String: Any])?["logs"] as? [Any]) != nil
+    }
+    try await measure("search newest 100 (no filter)", { _ in "/api/debug/logs?limit=100" }) {
+        (($0 as? [String: Any])?["logs"] as? [Any])?.count == 100
+    }
+    try await client.shutdown()
+
+case "memory":
+    let total = Int(arguments[2]) ?? 2_000_000
+    let cap = Int(arguments[3]) ?? 256 * 1024 * 1024
+    let store = MemoryLogStore(limits: .init(maximumAge: .seconds(3600), maximumBytes: cap))
+    let baseline = residentBytes()
+    let now = Int64(Date().timeIntervalSince1970 * 1e6)
+    var batch: [LogRecord] = []
+    var peakAccounted = 0
+    for index in 0..<total {
+        batch.append(LogRecord(
+            timestamp: now + Int64(index), level: .info, service: "service-\(index % 50)", event: "request_completed",
+            message: "GET /api/items/\(index) answered 200", requestID: "req-\(index / 10)-0190a1b2c3d4e5f6a7b8",
+            traceID: String(format: "%032x", index / 10), spanID: String(format: "%016x", index), durationMS: 1.25,
+            fields: #"{"method":"GET","path":"/api/items","status_code":200}"#
+        ))
+        if batch.count == 1000 {
+            try await store.append(batch)
+            batch.removeAll(keepingCapacity: true)
+            let statistics = try await store.statistics()
+            peakAccounted = max(peakAccounted, statistics.bytes)
+        }
+    }
+    let statistics = try await store.statistics()
+    let resident = residentBytes() - baseline
+    print(String(format: "memory: %d records flooded, %d held, %d evicted; accounted %.1f MiB (peak %.1f MiB, cap %.1f MiB); resident growth %.1f MiB = %.0f B/record held",
+                 total, statistics.records, statistics.evicted, Double(statistics.bytes) / 1048576, Double(peakAccounted) / 1048576,
+                 Double(cap) / 1048576, Double(resident) / 1048576, Double(resident) / Double(max(1, statistics.records))))
+
+default:
+    print("unknown mode \(arguments[1])")
+    exit(2)
+}

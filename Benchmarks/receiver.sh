@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Receiver benchmarks, release build: ingest throughput into memory and SQLite (receiver pinned to
+# core 0, one client process on core 1), trace-by-id and search latency at 1,000,000 stored records,
+# and hot-buffer memory per record under a flood.  Usage: Benchmarks/receiver.sh [seconds] [records]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+RECORDS=${2:-1000000}
+CONNECTIONS=${CONNECTIONS:-1}
+# SCRATCH_PATH=dir builds outside .build (so a concurrent debug build is not blocked by SwiftPM's lock).
+BUILD=(-c release ${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
+swift build "${BUILD[@]}" --product trace-receiver >/dev/null
+swift build "${BUILD[@]}" --product BenchReceiver >/dev/null
+BIN=$(swift build "${BUILD[@]}" --show-bin-path)
+PORT=17990
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+start_receiver() {  # store
+  taskset -c 0 "$BIN/trace-receiver" serve --port "$PORT" --store "$1" --log-level warning >"$WORK/receiver.log" 2>&1 &
+  RECEIVER=$!
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return; sleep 0.05; done
+  echo "receiver did not start"; cat "$WORK/receiver.log"; exit 1
+}
+stop_receiver() { kill -INT "$RECEIVER"; wait "$RECEIVER" 2>/dev/null || true; }
+
+for store in memory sqlite; do
+  dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db")
+  start_receiver "$dir"
+  taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$CONNECTIONS" >/dev/null  # warm-up
+  echo -n "[$store] "; taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$CONNECTIONS"
+  stop_receiver
+done
+
+echo "populating $RECORDS records…"
+"$BIN/BenchReceiver" populate "$WORK/query-db" "$RECORDS"
+start_receiver "$WORK/query-db"
+taskset -c 1 "$BIN/BenchReceiver" query "http://127.0.0.1:$PORT" "$RECORDS" 300
+stop_receiver
+ls -la "$WORK/query-db" | awk 'NR>1 {sum += $5} END {printf "store on disk: %.0f MiB for '"$RECORDS"' records\n", sum/1048576}'
+
+"$BIN/BenchReceiver" memory 2000000 $((256 * 1024 * 1024))

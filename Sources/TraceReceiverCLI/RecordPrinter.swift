@@ -1,0 +1,66 @@
+import Foundation
+
+/// Renders records (decoded JSON objects) as readable terminal lines:
+/// `10:15:23.456 ERROR gateway  request_failed  Payment gateway timeout  req=0190… 12.5ms`,
+/// coloured by level when writing to a terminal.
+struct RecordPrinter {
+    let colour: Bool
+
+    init(colour: Bool = isatty(STDOUT_FILENO) == 1) {
+        self.colour = colour
+    }
+
+    func line(_ record: [String: Any], showRequestID: Bool = true) -> String {
+        let timestamp = (record["timestamp"] as? String) ?? ""
+        let time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
+        let level = (record["level"] as? String) ?? "info"
+        var parts = [dim(time), paint(level.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), level: level)]
+        let service = (record["service"] as? String) ?? "?"
+        let source = (record["source"] as? String).map { $0 == "backend" ? "" : "[\($0)]" } ?? ""
+        parts.append(bold((service + source).padding(toLength: 14, withPad: " ", startingAt: 0)))
+        if let event = record["event"] as? String { parts.append(event) }
+        parts.append(sanitise((record["message"] as? String) ?? ""))
+        if let duration = record["duration_ms"] as? Double { parts.append(dim(String(format: "%.1fms", duration))) }
+        if let error = record["error"] as? String { parts.append(paint("error=" + sanitise(error), level: "error")) }
+        if showRequestID, let id = record["request_id"] as? String { parts.append(dim("req=" + id)) }
+        if let fields = record["fields"] as? [String: Any], !fields.isEmpty {
+            let text = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.compact($0.value))" }.joined(separator: " ")
+            parts.append(dim(sanitise(text)))
+        }
+        if record["inferred"] as? Bool == true { parts.append(dim("(matched by path and time)")) }
+        return parts.joined(separator: " ")
+    }
+
+    static func compact(_ value: Any) -> String {
+        if let string = value as? String { return string }
+        if JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value) {
+            return String(decoding: data, as: UTF8.self)
+        }
+        return "\(value)"
+    }
+
+    /// Control characters would let a log line rewrite the terminal; show them escaped.
+    func sanitise(_ text: String) -> String {
+        String(text.unicodeScalars.flatMap { scalar -> [Character] in
+            scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                ? Array(String(format: "\\u%04X", scalar.value)) : [Character(scalar)]
+        })
+    }
+
+    func paint(_ text: String, level: String) -> String {
+        guard colour else { return text }
+        let code =
+            switch level {
+            case "trace", "debug": "90"
+            case "info": "32"
+            case "notice": "36"
+            case "warning": "33"
+            case "error": "31"
+            default: "1;31"
+            }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    func dim(_ text: String) -> String { colour ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+}
