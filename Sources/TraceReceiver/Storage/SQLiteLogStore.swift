@@ -164,7 +164,7 @@ public final class SQLiteLogStore: LogStore {
                     ORDER BY ts, id LIMIT ?
                     """,
                 arguments: StatementArguments((list + list).map(\.databaseValue) + [limit.databaseValue])
-            ).map(Self.record(from:))
+            )
         }
     }
 
