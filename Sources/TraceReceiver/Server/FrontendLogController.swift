@@ -70,6 +70,9 @@ struct FrontendLogController: Sendable {
                 }
             }
             let result = try await pipeline.ingest(DecodedBatch(records: batch.records), source: .frontend)
+            if let retryAfter = result.retryAfter {
+                throw ReceiverError.rateLimited("browser reports are over the frontend service's rate", retryAfter: retryAfter)
+            }
             return .json(result.json(), status: .accepted, headers: cors)
         } catch var error as ReceiverError {
             for field in cors { error.headers.append(field) }
