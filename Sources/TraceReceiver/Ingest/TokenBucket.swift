@@ -1,4 +1,4 @@
-/// A token bucket that may go into debt: a batch is admitted whole while the bucket holds any tokens
+/// A token bucket that may go into debt: a batch is admitted whole while the bucket holds a whole token
 /// (so batches larger than the burst still pass at the sustained rate), and refused while in debt.
 struct TokenBucket {
     /// Tokens added per second.
@@ -21,9 +21,9 @@ struct TokenBucket {
         updatedAt = now
     }
 
-    /// Seconds until the bucket can admit again, or `nil` when it can admit now.
+    /// Seconds until the bucket can admit again (holds a whole token), or `nil` when it can admit now.
     func retryAfter() -> Double? {
-        tokens > 0 ? nil : (1 - tokens) / rate
+        tokens >= 1 ? nil : (1 - tokens) / rate
     }
 
     mutating func take(_ count: Int) {
