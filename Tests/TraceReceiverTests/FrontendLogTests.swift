@@ -9,7 +9,7 @@ struct FrontendLogTests {
     static let report = #"{"level":"error","message":"TypeError: x is undefined","stack":"at app.js:1","context":{"url":"http://localhost:3000/cart","ua":"Firefox","build":"abc"}}"#
 
     @Test func acceptsAJSONReportWith202AndStoresItAsFrontend() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postFrontend(Self.report, headers: [("Content-Type", "application/json"), ("Origin", "http://localhost:3000")])
             #expect(reply.status == 202)
             #expect(try reply.counts() == Counts(accepted: 1))
@@ -25,7 +25,7 @@ struct FrontendLogTests {
     }
 
     @Test func acceptsASendBeaconTextPlainBody() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postFrontend(
                 #"{"message":"beacon on unload","source":"backend"}"#, headers: [("Content-Type", "text/plain;charset=UTF-8")]
             )
@@ -37,7 +37,7 @@ struct FrontendLogTests {
     }
 
     @Test func refusesAnUnreadableReportWith400() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postFrontend("not json at all")
             #expect(reply.status == 400)
             #expect(reply.errorCode == "invalid_report")
@@ -45,7 +45,7 @@ struct FrontendLogTests {
     }
 
     @Test func refusesAReportOver64KiBWith413() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let body = recordLine(["message": String(repeating: "m", count: 65 * 1024)])
             let reply = try await receiver.postFrontend(body, headers: [("Content-Type", "text/plain"), ("Origin", "http://localhost:3000")])
             #expect(reply.status == 413)
@@ -56,7 +56,7 @@ struct FrontendLogTests {
     }
 
     @Test func answersAPreflightFromAnAllowedOriginWith204AndCORSHeaders() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.request(
                 .OPTIONS, "/api/frontend-log",
                 headers: [("Origin", "http://127.0.0.1:5173"), ("Access-Control-Request-Method", "POST")]
@@ -69,7 +69,7 @@ struct FrontendLogTests {
     }
 
     @Test func refusesAPreflightAndAPostFromAnotherOriginWith403() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let preflight = try await receiver.request(.OPTIONS, "/api/frontend-log", headers: [("Origin", "https://evil.example")])
             #expect(preflight.status == 403)
             #expect(preflight.errorCode == "origin_not_allowed")
@@ -87,7 +87,7 @@ struct FrontendLogTests {
         "http://localhost:3000<script>", "http://" + String(repeating: "a", count: 300),
     ])
     func neverEchoesAHostileOrigin(_ origin: String) async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postFrontend(Self.report, headers: [("Origin", origin)])
             #expect(reply.status == 403)
             #expect(reply.headers["Access-Control-Allow-Origin"].isEmpty)
@@ -107,7 +107,7 @@ struct FrontendLogTests {
 
     @Test(arguments: injectedOrigins)
     func neverEchoesAnOriginCarryingInjectedHeaders(_ origin: String) async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let response = try await sendRawHTTP(Self.rawReport(origin: origin), port: receiver.port, timeoutSeconds: 2)
             #expect(!response.lowercased().contains("set-cookie"), "\(response)")
             #expect(!response.contains("evil=1"))
@@ -116,7 +116,7 @@ struct FrontendLogTests {
     }
 
     @Test func answersOrClosesPromptlyARequestTheHTTPParserRejects() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let start = ContinuousClock.now
             let response = try await sendRawHTTP(Self.rawReport(origin: Self.injectedOrigins[0]), port: receiver.port, timeoutSeconds: 3)
             let elapsed = start.duration(to: .now)
@@ -127,7 +127,7 @@ struct FrontendLogTests {
     }
 
     @Test func limitsReportsPerClientAddressWith429AndRetryAfter() async throws {
-        try await withReceiver(configure: { $0.frontendReportsPerMinute = 3 }) { receiver in
+        try await withReceiver(configure: { $0.frontendReportsPerMinute = 3 }) { (receiver) async throws in
             for index in 0..<3 {
                 let reply = try await receiver.postFrontend(#"{"message":"report \#(index)"}"#)
                 #expect(reply.status == 202)
@@ -143,7 +143,7 @@ struct FrontendLogTests {
     }
 
     @Test func ignoresXForwardedForFromAnUntrustedPeer() async throws {
-        try await withReceiver(configure: { $0.frontendReportsPerMinute = 2 }) { receiver in
+        try await withReceiver(configure: { $0.frontendReportsPerMinute = 2 }) { (receiver) async throws in
             var statuses: [Int] = []
             for index in 0..<3 {
                 let reply = try await receiver.postFrontend(
@@ -159,7 +159,7 @@ struct FrontendLogTests {
         try await withReceiver(configure: {
             $0.frontendReportsPerMinute = 2
             $0.trustedProxies = ["127.0.0.1"]
-        }) { receiver in
+        }) { (receiver) async throws in
             func post(from client: String, _ index: Int) async throws -> Int {
                 try await receiver.postFrontend(
                     #"{"message":"r\#(index) \#(client)"}"#, headers: [("Content-Type", "text/plain"), ("X-Forwarded-For", client)]
@@ -177,7 +177,7 @@ struct FrontendLogTests {
     }
 
     @Test func aValidXRequestIDHeaderLinksAReportWithoutItsOwnID() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             _ = try await receiver.postFrontend(#"{"message":"linked"}"#, headers: [("Content-Type", "text/plain"), ("X-Request-ID", "req-linked-1")])
             _ = try await receiver.postFrontend(
                 #"{"message":"own id","request_id":"req-own"}"#, headers: [("Content-Type", "text/plain"), ("X-Request-ID", "req-linked-2")]
@@ -192,7 +192,7 @@ struct FrontendLogTests {
     }
 
     @Test func aReportRefusedByTheServiceRateIsAnswered429NotAccepted() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 1 }) { receiver in
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 1 }) { (receiver) async throws in
             // Burst 2, in debt after a batch of 3; the next report must not be acknowledged and dropped.
             let first = try await receiver.postFrontend(#"[{"message":"a"},{"message":"b"},{"message":"c"}]"#)
             #expect(first.status == 202)

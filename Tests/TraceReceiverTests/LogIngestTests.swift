@@ -7,7 +7,7 @@ import Testing
 @Suite("POST /api/logs: NDJSON and JSON arrays")
 struct LogIngestTests {
     @Test func keepsGoodLinesAndReportsBadOnesByLineNumberCountingBlankLines() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let body = [
                 #"{"message":"first","service":"svc"}"#,
                 "",
@@ -31,14 +31,14 @@ struct LogIngestTests {
     }
 
     @Test func acceptsCRLFLineEndings() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs("{\"message\":\"a\"}\r\n{\"message\":\"b\"}\r\n")
             #expect(try reply.counts() == Counts(accepted: 2))
         }
     }
 
     @Test func acceptsAJSONArrayAndNumbersItsElements() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"[{"message":"a"}, {"message":"b"}, 3, {"msg":"c"}]"#)
             #expect(reply.status == 200)
             #expect(try reply.counts() == Counts(accepted: 3, rejected: 1))
@@ -47,7 +47,7 @@ struct LogIngestTests {
     }
 
     @Test func aTruncatedArrayKeepsTheElementsBeforeTheBreak() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"[{"message":"a"},{"message":"b"},{"message":"c","level":"#)
             #expect(reply.status == 200)
             #expect(try reply.counts() == Counts(accepted: 2, rejected: 1))
@@ -60,7 +60,7 @@ struct LogIngestTests {
     }
 
     @Test func refusesABodyOverTheLimitWith413AndStoresNothing() async throws {
-        try await withReceiver(configure: { $0.maximumBodyBytes = 4096 }) { receiver in
+        try await withReceiver(configure: { $0.maximumBodyBytes = 4096 }) { (receiver) async throws in
             let line = recordLine(["message": String(repeating: "x", count: 100)])
             let body = Array(repeating: line, count: 60).joined(separator: "\n")
             #expect(body.utf8.count > 4096)
@@ -74,7 +74,7 @@ struct LogIngestTests {
 
     @Test func refusesAChunkedBodyOverTheLimitWith413() async throws {
         // No Content-Length: the limit is enforced while reading.
-        try await withReceiver(configure: { $0.maximumBodyBytes = 4096 }) { receiver in
+        try await withReceiver(configure: { $0.maximumBodyBytes = 4096 }) { (receiver) async throws in
             let line = recordLine(["message": String(repeating: "y", count: 200)]) + "\n"
             var request = Array("POST /api/logs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)
             for _ in 0..<30 {
@@ -88,7 +88,7 @@ struct LogIngestTests {
     }
 
     @Test func rejectsAnOversizedLineAloneAndKeepsTheOthers() async throws {
-        try await withReceiver(configure: { $0.maximumRecordBytes = 256 }) { receiver in
+        try await withReceiver(configure: { $0.maximumRecordBytes = 256 }) { (receiver) async throws in
             let big = recordLine(["message": String(repeating: "z", count: 400)])
             let reply = try await receiver.postLogs([#"{"message":"ok 1"}"#, big, #"{"message":"ok 2"}"#].joined(separator: "\n"))
             #expect(try reply.counts() == Counts(accepted: 2, rejected: 1))
@@ -99,7 +99,7 @@ struct LogIngestTests {
     }
 
     @Test func rejectsALineWithInvalidUTF8Alone() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             var body = Array(#"{"message":"fine"}"#.utf8) + [0x0A]
             body += Array(#"{"message":"bad "#.utf8) + [0xC3, 0x28] + Array(#" bytes"}"#.utf8) + [0x0A]
             body += Array(#"{"message":"overlong "#.utf8) + [0xC0, 0xAF] + Array(#""}"#.utf8) + [0x0A]
@@ -115,7 +115,7 @@ struct LogIngestTests {
     }
 
     @Test func rejectsNestingDeeperThan64LevelsAloneAndAcceptsExactly64() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             // The record object is level 1; `n` arrays inside it make n + 1 levels.
             func nested(_ levels: Int, _ message: String) -> String {
                 #"{"message":"\#(message)","deep":"# + String(repeating: "[", count: levels - 1)
@@ -132,7 +132,7 @@ struct LogIngestTests {
     }
 
     @Test func controlCharactersAndCRLFInjectionRoundTripEscapedOnOneLine() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let hostile = "line1\r\nSet-Cookie: evil=1\n{\"level\":\"critical\"}\u{0}\u{1B}[31m\u{7F}\u{2028}end"
             let reply = try await receiver.postLogs(recordLine(["message": hostile, "service": "svc", "note": "a\tb\r\n"]))
             #expect(try reply.counts() == Counts(accepted: 1))
@@ -153,7 +153,7 @@ struct LogIngestTests {
     }
 
     @Test func rejectsARawControlCharacterInsideAString() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let body: [UInt8] = Array(#"{"message":"a"#.utf8) + [0x0D] + Array(#"b"}"#.utf8) + [0x0A] + Array(#"{"message":"ok"}"#.utf8)
             let reply = try await receiver.postLogs(bytes: body)
             #expect(try reply.counts() == Counts(accepted: 1, rejected: 1))
@@ -162,7 +162,7 @@ struct LogIngestTests {
     }
 
     @Test func keepsUnknownFieldsUnderFieldsAndMergesAFieldsObject() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let line = #"{"message":"m","service":"svc","user":"bob","count":3,"tags":["a","b"],"fields":{"method":"GET","nested":{"x":1}}}"#
             #expect(try await receiver.postLogs(line).counts() == Counts(accepted: 1))
             let (logs, _) = try await receiver.search("service=svc")
@@ -181,7 +181,7 @@ struct LogIngestTests {
         ("information", "info"), ("30", "info"), ("50", "error"), ("17", "error"), ("21", "critical"), ("9", "info"),
     ])
     func readsLevelAliases(_ level: String, _ expected: String) async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let numeric = Int(level) != nil
             let line = numeric ? #"{"message":"m","level":\#(level)}"# : #"{"message":"m","level":"\#(level)"}"#
             #expect(try await receiver.postLogs(line).counts() == Counts(accepted: 1))
@@ -191,7 +191,7 @@ struct LogIngestTests {
     }
 
     @Test func keepsAnUnknownLevelAsInfoWithTheOriginalText() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             _ = try await receiver.postLogs(#"{"message":"m","level":"loud"}"#)
             let (logs, _) = try await receiver.search("")
             #expect(logs.first?["level"] as? String == "info")
@@ -200,7 +200,7 @@ struct LogIngestTests {
     }
 
     @Test func aMissingTimestampMeansNow() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let before = RecordTime.now()
             _ = try await receiver.postLogs(#"{"message":"when"}"#)
             let after = RecordTime.now()
@@ -219,7 +219,7 @@ struct LogIngestTests {
         ("\"2023-11-15T00:13:20+02:00\"", Int64(1_700_000_000_000_000)),
     ])
     func readsEpochNumbersAndRFC3339Timestamps(_ json: String, _ expected: Int64) async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             #expect(try await receiver.postLogs(#"{"message":"t","timestamp":\#(json)}"#).counts() == Counts(accepted: 1))
             let record = try #require(try await receiver.store.search(LogQuery()).records.first)
             #expect(record.timestamp == expected)
@@ -227,7 +227,7 @@ struct LogIngestTests {
     }
 
     @Test func rejectsAnUnreadableTimestamp() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"{"message":"t","timestamp":"yesterday"}"# + "\n" + #"{"message":"t","ts":-5}"#)
             #expect(try reply.counts() == Counts(accepted: 0, rejected: 2))
             #expect(try reply.lineErrors().allSatisfy { $0.reason.contains("timestamp") })
@@ -235,7 +235,7 @@ struct LogIngestTests {
     }
 
     @Test func usesTheServiceAndSourceQueryParameters() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(
                 #"{"message":"plain"}"# + "\n" + #"{"message":"named","service":"own"}"#, query: "?service=wrapped&source=capture"
             )
@@ -248,7 +248,7 @@ struct LogIngestTests {
     }
 
     @Test func refusesAnUnknownSourceParameterWith400() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"{"message":"m"}"#, query: "?source=frontend")
             #expect(reply.status == 400)
             #expect(reply.errorCode == "invalid_parameter")
@@ -257,7 +257,7 @@ struct LogIngestTests {
     }
 
     @Test func requiresTheIngestTokenWhenOneIsConfigured() async throws {
-        try await withReceiver(configure: { $0.ingestToken = "s3cret" }) { receiver in
+        try await withReceiver(configure: { $0.ingestToken = "s3cret" }) { (receiver) async throws in
             let missing = try await receiver.postLogs(#"{"message":"m"}"#)
             #expect(missing.status == 401)
             #expect(missing.errorCode == "unauthorized")
@@ -272,7 +272,7 @@ struct LogIngestTests {
     }
 
     @Test func answersUnknownRoutesWithAJSON404() async throws {
-        try await withReceiver { receiver in
+        try await withReceiver { (receiver) async throws in
             let reply = try await receiver.get("/api/nothing-here")
             #expect(reply.status == 404)
             #expect(reply.errorCode == "not_found")

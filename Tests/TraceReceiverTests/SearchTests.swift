@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+/// Which store a parameterised test runs against.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, memory
+    var testDescription: String { rawValue }
+
+    func apply(_ configuration: inout ReceiverConfiguration) {
+        if self == .memory { configuration.store = .memory }
+    }
+}
+
+@Suite("GET /api/debug/logs")
+struct SearchTests {
+    /// Twelve records, one a minute, the newest 10 minutes ago.
+    static func seed(_ receiver: RunningReceiver) async throws -> Date {
+        let now = Date()
+        let rows: [(String, String, String, String?, String?, String)] = [
+            // service, level, source, request id, trace id, message
+            ("api", "debug", "backend", "r1", "t1", "cache lookup started"),
+            ("api", "info", "backend", "r1", "t1", "request completed fine"),
+            ("api", "warning", "backend", "r2", "t2", "slow database query"),
+            ("api", "error", "backend", "r2", "t2", "Payment gateway timeout"),
+            ("worker", "info", "capture", nil, "t2", "job picked up"),
+            ("worker", "critical", "capture", nil, nil, "disk almost full"),
+            ("frontend", "error", "frontend", "r3", nil, "TypeError in checkout"),
+            ("api", "notice", "backend", "r3", "t3", "gateway retry scheduled"),
+            ("api", "trace", "backend", "r4", nil, "entering handler"),
+            ("worker", "warning", "backend", nil, nil, "queue depth high"),
+            ("api", "info", "backend", "r5", "t5", "payment accepted"),
+            ("api", "error", "backend", "r5", "t5", "payment webhook failed"),
+        ]
+        let lines = rows.enumerated().map { index, row in
+            var object: [String: Any] = [
+                "service": row.0, "level": row.1, "source": row.2, "message": row.5,
+                "timestamp": timestamp(secondsAgo: Double(600 + (rows.count - 1 - index) * 60), from: now),
+            ]
+            if let requestID = row.3 { object["request_id"] = requestID }
+            if let traceID = row.4 { object["trace_id"] = traceID }
+            return recordLine(object)
+        }
+        let reply = try await receiver.postLogs(lines.joined(separator: "\n"))
+        #expect(try reply.counts() == Counts(accepted: 12))
+        return now
+    }
+
+    func messages(_ receiver: RunningReceiver, _ query: String) async throws -> [String] {
+        try await receiver.search(query).logs.compactMap { $0["message"] as? String }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func filtersByEachCriterionNewestFirst(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            let now = try await Self.seed(receiver)
+            #expect(try await messages(receiver, "request_id=r2") == ["Payment gateway timeout", "slow database query"])
+            #expect(try await messages(receiver, "trace_id=t2") == ["job picked up", "Payment gateway timeout", "slow database query"])
+            #expect(try await messages(receiver, "service=worker") == ["queue depth high", "disk almost full", "job picked up"])
+            #expect(try await messages(receiver, "source=capture") == ["disk almost full", "job picked up"])
+            #expect(try await messages(receiver, "source=frontend") == ["TypeError in checkout"])
+            #expect(
+                try await messages(receiver, "level=error")
+                    == ["payment webhook failed", "TypeError in checkout", "disk almost full", "Payment gateway timeout"]
+            )
+            #expect(try await messages(receiver, "level=ERR&service=api") == ["payment webhook failed", "Payment gateway timeout"])
+            #expect(try await messages(receiver, "level=critical") == ["disk almost full"])
+            #expect(try await receiver.search("level=trace").logs.count == 12)
+            #expect(try await messages(receiver, "service=api&level=warning&trace_id=t2") == ["Payment gateway timeout", "slow database query"])
+
+            // Time windows, relative and RFC 3339, kept clear of the whole minutes the records sit on.
+            #expect(try await receiver.search("since=810s").logs.count == 4)
+            #expect(try await receiver.search("until=1110s").logs.count == 3)
+            let since = timestamp(secondsAgo: 810, from: now)
+            let until = timestamp(secondsAgo: 630, from: now)
+            let window = try await messages(receiver, "since=\(since)&until=\(until)")
+            #expect(window == ["payment accepted", "queue depth high", "entering handler"])
+            #expect(try await receiver.search("since=1m").logs.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func textSearchNeedsEveryWordInMessageOrErrorCaseInsensitive(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            _ = try await Self.seed(receiver)
+            #expect(try await messages(receiver, "q=payment") == ["payment webhook failed", "payment accepted", "Payment gateway timeout"])
+            #expect(try await messages(receiver, "q=GATEWAY+timeout") == ["Payment gateway timeout"])
+            #expect(try await messages(receiver, "q=gate") == ["gateway retry scheduled", "Payment gateway timeout"], "word prefixes match")
+            #expect(try await messages(receiver, "q=payment&level=error&service=api") == ["payment webhook failed", "Payment gateway timeout"])
+            #expect(try await messages(receiver, "q=nothing+matches").isEmpty)
+            // FTS syntax in user text is taken literally, never as operators.
+            #expect(try await receiver.get("/api/debug/logs?q=%22payment%22%20OR%20NEAR(disk%2A)").status == 200)
+            _ = try await receiver.postLogs(#"{"message":"plain","error":"ECONNRESET by peer"}"#)
+            #expect(try await messages(receiver, "q=econnreset") == ["plain"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func pagesWithLimitAndCursorWithoutDuplicatesOrGaps(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            // 95 records, many sharing a timestamp, so the cursor must break ties.
+            let lines = (0..<95).map { #"{"message":"p\#($0)","service":"pager","timestamp":"2026-01-31T10:00:\#(String(format: "%02d", $0 / 10))Z"}"# }
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 95))
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let query = "service=pager&limit=10" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let (logs, page) = try await receiver.search(query)
+                #expect(page["totalCount"] as? Int == 95)
+                #expect((page["oldestTimestamp"] as? String)?.hasPrefix("2026-01-31T10:00:00") == true)
+                seen += logs.compactMap { $0["message"] as? String }
+                cursor = page["nextCursor"] as? String
+                pages += 1
+            } while cursor != nil && pages < 20
+            #expect(pages == 10)
+            #expect(seen.count == 95)
+            #expect(Set(seen).count == 95, "no duplicates across pages")
+            #expect(seen.first == "p94" && seen.last == "p0", "newest first")
+        }
+    }
+
+    @Test(arguments: [
+        ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=ten", "limit"), ("level=loud", "level"),
+        ("since=yesterday", "since"), ("until=-5m", "until"), ("source=browser", "source"), ("cursor=abc", "cursor"),
+    ])
+    func refusesAnUnreadableParameterWith400NamingIt(_ query: String, _ parameter: String) async throws {
+        try await withReceiver { (receiver) async throws in
+            let reply = try await receiver.get("/api/debug/logs?\(query)")
+            #expect(reply.status == 400)
+            #expect(reply.errorCode == "invalid_parameter")
+            #expect(reply.errorMessage?.hasPrefix(parameter) == true, "\(reply.body)")
+        }
+    }
+
+    @Test func acceptsTheLargestLimit() async throws {
+        try await withReceiver { (receiver) async throws in
+            #expect(try await receiver.get("/api/debug/logs?limit=10000").status == 200)
+        }
+    }
+}
