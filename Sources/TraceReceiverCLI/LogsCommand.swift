@@ -41,6 +41,7 @@ struct LogsCommand: AsyncParsableCommand {
         }
         let printer = RecordPrinter()
         for record in logs.reversed() { print(printer.line(record)) }
+        fflush(nil)  // records on stdout before the summary on stderr
         let total = object["totalCount"] as? Int ?? logs.count
         FileHandle.standardError.write(Data("\(logs.count) of \(total) matching records\(object["nextCursor"] != nil ? " (more with a larger --limit or --until)" : "")\n".utf8))
     }

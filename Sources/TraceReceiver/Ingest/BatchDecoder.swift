@@ -15,15 +15,28 @@ struct BatchDecoder: Sendable {
         return batch
     }
 
-    /// Decodes the elements of `[{…},{…}]`. A syntax error ends the array: elements before it are kept
-    /// and the error is reported against the element where it happened.
+    /// Decodes the elements of `[{…},{…}]`. An element nested too deeply is rejected alone; any other
+    /// syntax error ends the array: elements before it are kept and the error is reported against the
+    /// element where it happened.
     private func decodeArray(_ scanner: inout JSONScanner, now: Int64, into batch: inout DecodedBatch) {
         _ = scanner.consume(UInt8(ascii: "["))
         if scanner.consume(UInt8(ascii: "]")) { return trailing(&scanner, element: 1, into: &batch) }
         var element = 1
         while true {
             do throws(JSONSyntaxError) {
-                let value = try scanner.scanValue(depth: 1)
+                let elementStart = scanner.index
+                let value: JSONScanner.Value
+                do throws(JSONSyntaxError) {
+                    value = try scanner.scanValue()
+                } catch where error.isNestingLimit {
+                    scanner.index = elementStart
+                    try scanner.skipUnchecked()
+                    batch.reject(line: element, reason: "invalid JSON: \(error.reason)")
+                    if scanner.consume(UInt8(ascii: "]")) { return trailing(&scanner, element: element + 1, into: &batch) }
+                    try scanner.expect(UInt8(ascii: ","), "',' or ']'")
+                    element += 1
+                    continue
+                }
                 if value.kind == .object {
                     let length = value.range.count
                     if length > record.maximumRecordBytes {

@@ -102,6 +102,28 @@ struct JSONScanner {
         }
     }
 
+    /// Steps over one value of any depth, checking only strings and bracket balance: used to get past a
+    /// value refused for its depth (or to find the extent of a container whose elements are validated
+    /// one by one), without recursion.
+    mutating func skipUnchecked() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard index < bytes.count else { throw JSONSyntaxError("truncated JSON: a value is missing at end of input") }
+        guard bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[") else {
+            _ = try scanValue()
+            return
+        }
+        var depth = 0
+        repeat {
+            guard index < bytes.count else { throw JSONSyntaxError("truncated JSON: unterminated object or array") }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): _ = try scanString()
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1; index += 1
+            default: index += 1
+            }
+        } while depth > 0
+    }
+
     /// Scans a string starting at its opening quote; returns whether it contains escapes.
     mutating func scanString() throws(JSONSyntaxError) -> Bool {
         let open = index
@@ -180,7 +202,9 @@ struct JSONScanner {
 
     private mutating func scanContainer(depth: Int, close: UInt8, isObject: Bool) throws(JSONSyntaxError) {
         guard depth <= Self.maximumDepth else {
-            throw JSONSyntaxError("nesting deeper than \(Self.maximumDepth) levels", at: index)
+            var error = JSONSyntaxError("nesting deeper than \(Self.maximumDepth) levels", at: index)
+            error.isNestingLimit = true
+            throw error
         }
         index += 1
         if consume(close) { return }

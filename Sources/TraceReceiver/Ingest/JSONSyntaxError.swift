@@ -2,6 +2,9 @@
 /// the byte offset where it was found.
 struct JSONSyntaxError: Error, Equatable {
     var reason: String
+    /// The input was well-formed as far as read but nested deeper than allowed, so the value can still
+    /// be stepped over (``JSONScanner/skipUnchecked()``) and its neighbours read.
+    var isNestingLimit = false
 
     init(_ reason: String) {
         self.reason = reason

@@ -115,12 +115,19 @@ struct IngestController: Sendable {
                     guard scanner.peek() == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: scanner.index) }
                     let key = try scanner.scanValue()
                     try scanner.expect(UInt8(ascii: ":"), "':'")
-                    // Only "records" may be deep; other members are scanned with the normal limit.
-                    let value = try scanner.scanValue()
-                    if scanner.bytes(key.contentRange, equal: "batch") {
-                        batchNumber = scanner.double(value).flatMap { $0 >= 0 && $0 < 9e15 && $0.rounded() == $0 ? Int($0) : nil }
-                    } else if scanner.bytes(key.contentRange, equal: "records") {
-                        records = value
+                    if scanner.bytes(key.contentRange, equal: "records"), scanner.peek() == UInt8(ascii: "[") {
+                        // Records are validated one by one (each with its own depth limit), so only
+                        // find where the array ends here.
+                        let start = scanner.index
+                        try scanner.skipUnchecked()
+                        records = JSONScanner.Value(kind: .array, range: start..<scanner.index)
+                    } else {
+                        let value = try scanner.scanValue()
+                        if scanner.bytes(key.contentRange, equal: "batch") {
+                            batchNumber = scanner.double(value).flatMap { $0 >= 0 && $0 < 9e15 && $0.rounded() == $0 ? Int($0) : nil }
+                        } else if scanner.bytes(key.contentRange, equal: "records") {
+                            records = value
+                        }
                     }
                     if scanner.consume(UInt8(ascii: "}")) { break }
                     try scanner.expect(UInt8(ascii: ","), "',' or '}'")
