@@ -77,10 +77,13 @@ public struct LogRecord: Sendable, Hashable {
         self.inferred = inferred
     }
 
-    /// Approximate bytes this record occupies in memory (struct plus out-of-line string storage), used
-    /// for the hot buffer's byte cap.
+    /// Approximate bytes this record occupies in the hot buffer (struct, out-of-line string storage with
+    /// allocator rounding, and its entries in the request-id and trace-id indexes), used for the byte
+    /// cap. Calibrated against resident memory with `Benchmarks/receiver.sh` (BenchReceiver memory).
     var approximateSize: Int {
-        var size = MemoryLayout<LogRecord>.stride
+        var size = MemoryLayout<LogRecord>.stride + 16
+        if requestID != nil { size += Self.indexEntrySize }
+        if traceID != nil { size += Self.indexEntrySize }
         for string in [service, message] { size += Self.heapSize(string) }
         for string in [event, requestID, traceID, spanID, parentSpanID, error, errorType, stack, fields, instance] {
             if let string { size += Self.heapSize(string) }
@@ -91,8 +94,11 @@ public struct LogRecord: Sendable, Hashable {
     /// Strings of up to 15 UTF-8 bytes live inline; longer ones take a heap allocation with a header.
     private static func heapSize(_ string: String) -> Int {
         let count = string.utf8.count
-        return count <= 15 ? 0 : 32 + count
+        return count <= 15 ? 0 : 48 + (count + 15) & ~15
     }
+
+    /// An id's slot in an index dictionary plus its share of the id array.
+    private static let indexEntrySize = 48
 }
 
 extension Logger.Level {

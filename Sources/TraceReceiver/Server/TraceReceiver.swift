@@ -98,7 +98,7 @@ public final class TraceReceiver: Service {
             router: router,
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(maxFrameSize: configuration.maximumBodyBytes)
+                configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodyBytes))
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
