@@ -43,6 +43,7 @@ func report(_ text: String) {
 
 struct DiscardingSink: LogSink {
     func write(_ line: [UInt8]) { blackHole(line) }
+    func write(bytes line: UnsafeRawBufferPointer) { blackHole(line) }
 }
 
 let uuidFoundation = measure("Foundation UUID().uuidString", iterations: 200_000) { blackHole(UUID().uuidString) }
