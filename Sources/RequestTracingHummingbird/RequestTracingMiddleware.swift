@@ -101,8 +101,22 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
                 ]
             )
         } else {
+            let level = configuration.completedLevel
+            guard logger.logLevel <= level else { return }
+            // Our handler writes this record directly, without a metadata dictionary or message string.
+            if let handler = logger.handler as? StructuredLogHandler,
+                handler.logRequestCompleted(
+                    level: level,
+                    method: request.method.rawValue,
+                    path: path,
+                    statusCode: status.code,
+                    durationMS: duration
+                )
+            {
+                return
+            }
             logger.log(
-                level: configuration.completedLevel,
+                level: level,
                 "\(request.method.rawValue) \(path) \(status.code)",
                 metadata: [
                     "event": "request_completed", "method": .string(request.method.rawValue), "path": .string(path),

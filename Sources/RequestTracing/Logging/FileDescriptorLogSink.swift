@@ -77,6 +77,10 @@ public final class FileDescriptorLogSink: LogSink {
     }
 
     public func write(_ line: [UInt8]) {
+        line.withUnsafeBytes { write(bytes: $0) }
+    }
+
+    public func write(bytes line: UnsafeRawBufferPointer) {
         let shouldSchedule = state.withLock { state -> Bool in
             guard state.pending.count + line.count <= maximumBufferedBytes else {
                 state.droppedSinceReport += 1

@@ -6,46 +6,72 @@ import Logging
 /// `trace_id`, `span_id`, `parent_span_id`, `duration_ms`, `error`, `error_type`, `stack`, `fields`);
 /// absent keys are omitted, never `null`.
 enum JSONLineEncoder {
+    /// `,"service":"…","source":"…"` with both values escaped: constant per handler, so it is encoded
+    /// once and copied into every line.
+    static func serviceAndSource(service: String, source: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64)
+        writer.raw(",\"service\":")
+        writer.string(service)
+        writer.raw(",\"source\":")
+        writer.string(source)
+        return writer.bytes
+    }
+
+    /// The encoded line as an array (for tests and occasional callers; the handler writes in place).
     static func encode(_ entry: LogEntry, service: String, source: String) -> [UInt8] {
         var writer = JSONWriter()
-        writer.raw("{\"timestamp\":\"")
-        entry.timestamp.write(into: &writer.bytes)
-        writer.raw("\",\"level\":\"")
-        writer.bytes.append(contentsOf: entry.level.rawValue.utf8)
-        writer.raw("\"")
-        writer.key("service")
-        writer.string(service)
-        writer.key("source")
-        writer.string(source)
-        if let event = entry[.event] {
-            writer.key("event")
-            writer.metadataValue(event)
-        }
-        writer.key("message")
-        writer.string(entry.message)
+        let prefix = serviceAndSource(service: service, source: source)
+        prefix.withUnsafeBufferPointer { encode(entry, serviceAndSource: $0, into: &writer) }
+        return writer.bytes
+    }
 
-        let trace = entry.trace
-        // Explicit metadata wins over the bound context; context ids are written as hex in place.
-        if !writer.promoted(entry, .requestID), let trace {
-            writer.key("request_id")
-            writer.string(trace.requestID)
+    /// Appends the line for `entry` to `writer`; `serviceAndSource` is ``serviceAndSource(service:source:)``.
+    ///
+    /// Promoted values are encoded first, into a side buffer on the stack, in the order the metadata
+    /// yields them; the line then copies each into its place in the record's key order.
+    static func encode(_ entry: LogEntry, serviceAndSource: UnsafeBufferPointer<UInt8>, into writer: inout JSONWriter) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: promotedScratchCapacity) { scratch in
+            var promoted = JSONWriter(borrowing: scratch)
+            var spans = PromotedSpans()
+            entry.forEachPromoted { key, value in
+                let start = promoted.count
+                promoted.metadataValue(value)
+                spans[key] = (start, promoted.count)
+            }
+            promoted.withBytes { encoded in
+                let encoded = encoded.assumingMemoryBound(to: UInt8.self)
+                @inline(__always)
+                func copy(_ key: LogEntry.PromotedKey) -> Bool {
+                    guard let (start, end) = spans[key] else { return false }
+                    writer.raw(key.jsonKey)
+                    writer.append(UnsafeBufferPointer(rebasing: encoded[start..<end]))
+                    return true
+                }
+                writeHead(timestamp: entry.timestamp, level: entry.level, serviceAndSource: serviceAndSource, into: &writer)
+                _ = copy(.event)
+                writer.raw(",\"message\":")
+                writer.string(entry.message)
+                let trace = entry.trace
+                // Explicit metadata wins over the bound context; context ids are written as hex in place.
+                if !copy(.requestID), let trace {
+                    writer.raw(",\"request_id\":")
+                    writer.string(trace.requestID)
+                }
+                if !copy(.traceID), let trace {
+                    writeTraceID(trace.traceID, into: &writer)
+                }
+                if !copy(.spanID), let trace {
+                    writeSpanID(key: ",\"span_id\":\"", trace.spanID, into: &writer)
+                }
+                if !copy(.parentSpanID), let parent = trace?.parentSpanID {
+                    writeSpanID(key: ",\"parent_span_id\":\"", parent, into: &writer)
+                }
+                _ = copy(.durationMS)
+                _ = copy(.error)
+                _ = copy(.errorType)
+                _ = copy(.stack)
+            }
         }
-        if !writer.promoted(entry, .traceID), let trace {
-            writer.raw(",\"trace_id\":\"")
-            writer.hex(trace.traceID.high, digits: 16)
-            writer.hex(trace.traceID.low, digits: 16)
-            writer.raw("\"")
-        }
-        if !writer.promoted(entry, .spanID), let trace {
-            writer.quotedHex(key: "span_id", trace.spanID.rawValue)
-        }
-        if !writer.promoted(entry, .parentSpanID), let parent = trace?.parentSpanID {
-            writer.quotedHex(key: "parent_span_id", parent.rawValue)
-        }
-        writer.promoted(entry, .durationMS)
-        writer.promoted(entry, .error)
-        writer.promoted(entry, .errorType)
-        writer.promoted(entry, .stack)
         var openedFields = false
         entry.forEachField { key, value in
             if !openedFields {
@@ -57,35 +83,89 @@ enum JSONLineEncoder {
             }
             writer.metadataValue(value)
         }
-        if openedFields { writer.raw("}") }
+        if openedFields { writer.byte(UInt8(ascii: "}")) }
         writer.raw("}\n")
-        return writer.bytes
+    }
+
+    /// Stack space for the encoded promoted values of one line (more moves them to the heap).
+    private static let promotedScratchCapacity = 256
+
+    /// `,"trace_id":"<32 hex digits>"`.
+    @inline(__always)
+    static func writeTraceID(_ traceID: TraceID, into writer: inout JSONWriter) {
+        writer.raw(",\"trace_id\":\"")
+        writer.hex(traceID.high, digits: 16)
+        writer.hex(traceID.low, digits: 16)
+        writer.byte(UInt8(ascii: "\""))
+    }
+
+    /// `<key><16 hex digits>"`, where `key` is `,"name":"`.
+    @inline(__always)
+    static func writeSpanID(key: StaticString, _ spanID: SpanID, into writer: inout JSONWriter) {
+        writer.raw(key)
+        writer.hex(spanID.rawValue, digits: 16)
+        writer.byte(UInt8(ascii: "\""))
+    }
+
+    /// `{"timestamp":"…","level":"…","service":"…","source":"…"`.
+    @inline(__always)
+    static func writeHead(
+        timestamp: UTCTimestamp,
+        level: Logger.Level,
+        serviceAndSource: UnsafeBufferPointer<UInt8>,
+        into writer: inout JSONWriter
+    ) {
+        writer.raw("{\"timestamp\":\"")
+        writer.appendFixed(count: UTCTimestamp.length) { timestamp.write(to: $0) }
+        writer.raw(levelField(level))
+        writer.append(serviceAndSource)
+    }
+
+    /// `","level":"<level>"`: closes the timestamp string and writes the level.
+    private static func levelField(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "\",\"level\":\"trace\""
+        case .debug: "\",\"level\":\"debug\""
+        case .info: "\",\"level\":\"info\""
+        case .notice: "\",\"level\":\"notice\""
+        case .warning: "\",\"level\":\"warning\""
+        case .error: "\",\"level\":\"error\""
+        case .critical: "\",\"level\":\"critical\""
+        }
     }
 }
 
-extension JSONWriter {
-    /// Writes `,"key":value` when the entry has a value for `key`; returns whether it did.
-    @inline(__always)
-    @discardableResult
-    mutating func promoted(_ entry: LogEntry, _ key: LogEntry.PromotedKey) -> Bool {
-        guard let value = entry[key] else { return false }
-        self.key(key.rawValue)
-        metadataValue(value)
-        return true
+extension LogEntry.PromotedKey {
+    /// `,"<raw value>":`, ready to copy into a line.
+    var jsonKey: StaticString {
+        switch self {
+        case .event: ",\"event\":"
+        case .requestID: ",\"request_id\":"
+        case .traceID: ",\"trace_id\":"
+        case .spanID: ",\"span_id\":"
+        case .parentSpanID: ",\"parent_span_id\":"
+        case .durationMS: ",\"duration_ms\":"
+        case .error: ",\"error\":"
+        case .errorType: ",\"error_type\":"
+        case .stack: ",\"stack\":"
+        }
     }
+}
 
-    /// Writes `,"key":"<16 hex digits>"`.
-    mutating func quotedHex(key: String, _ value: UInt64) {
-        self.key(key)
-        bytes.append(UInt8(ascii: "\""))
-        hex(value, digits: 16)
-        bytes.append(UInt8(ascii: "\""))
-    }
+/// Where each promoted key's encoded value sits in the side buffer of one line.
+private struct PromotedSpans {
+    private var starts = InlineArray<9, Int32>(repeating: -1)
+    private var ends = InlineArray<9, Int32>(repeating: 0)
 
-    /// Writes `value` as `count` lowercase hex digits, unquoted.
-    mutating func hex(_ value: UInt64, digits count: Int) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { Hex.write(value, digits: count, into: $0, at: start) }
+    subscript(key: LogEntry.PromotedKey) -> (start: Int, end: Int)? {
+        get {
+            let slot = key.bit.trailingZeroBitCount
+            return starts[slot] < 0 ? nil : (Int(starts[slot]), Int(ends[slot]))
+        }
+        set {
+            let slot = key.bit.trailingZeroBitCount
+            starts[slot] = Int32(newValue?.start ?? -1)
+            ends[slot] = Int32(newValue?.end ?? 0)
+        }
     }
 }

@@ -1,73 +1,211 @@
+import Logging
+
 /// Appends JSON text to a byte buffer: escaped strings, numbers, and metadata values.
 ///
 /// Strings are escaped per RFC 8259: `"` and `\` are backslash-escaped, every control character below
 /// U+0020 becomes `\n`, `\r`, `\t`, `\b`, `\f` or `\u00XX`, and U+2028/U+2029 are escaped so a line is
 /// also safe to embed in JavaScript. Swift strings are always valid UTF-8 (invalid input bytes were
 /// repaired to U+FFFD when the string was made), so the output is valid UTF-8 too.
-package struct JSONWriter {
+///
+/// The writer is built for the logging hot path: it writes into one contiguous buffer through a raw
+/// pointer. Every write first calls ``reserve(_:)`` for the bytes it is about to store, which moves the
+/// contents to a larger heap buffer when they would not fit, so stores never run past ``capacity``. A
+/// writer can start in borrowed storage (a stack buffer from `withUnsafeTemporaryAllocation`), which
+/// makes a typical line free of heap allocations; see ``withTemporaryWriter(_:)``. It is noncopyable
+/// so that the heap buffer it may own has exactly one owner, freed in `deinit`.
+package struct JSONWriter: ~Copyable {
     /// Deepest metadata nesting written as JSON; deeper values are written as their description.
     static let maximumDepth = 32
+    /// Size of the stack buffer ``withTemporaryWriter(_:)`` starts in; typical log lines fit.
+    static let temporaryCapacity = 1024
 
-    package var bytes: [UInt8]
+    private var start: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far.
+    private(set) var count: Int
+    /// Bytes that fit before the writer must move to a larger buffer.
+    private(set) var capacity: Int
+    /// Whether `start` is a heap buffer this writer allocated (and must free).
+    private var ownsStorage: Bool
 
+    /// A writer over a heap buffer of its own.
     package init(capacity: Int = 512) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        let capacity = max(capacity, 16)
+        self.start = .allocate(capacity: capacity)
+        self.count = 0
+        self.capacity = capacity
+        self.ownsStorage = true
     }
 
+    /// A writer that starts in `storage`, which must stay valid for the writer's lifetime; it moves to a
+    /// heap buffer of its own if a line outgrows `storage`.
+    init(borrowing storage: UnsafeMutableBufferPointer<UInt8>) {
+        if let base = storage.baseAddress, storage.count >= 16 {
+            self.start = base
+            self.capacity = storage.count
+            self.ownsStorage = false
+        } else {
+            self.start = .allocate(capacity: 512)
+            self.capacity = 512
+            self.ownsStorage = true
+        }
+        self.count = 0
+    }
+
+    deinit {
+        if ownsStorage { start.deallocate() }
+    }
+
+    /// Runs `body` with a writer that starts in a stack buffer of ``temporaryCapacity`` bytes.
+    static func withTemporaryWriter<Result>(_ body: (inout JSONWriter) throws -> Result) rethrows -> Result {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: temporaryCapacity) { storage in
+            var writer = JSONWriter(borrowing: storage)
+            return try body(&writer)
+        }
+    }
+
+    /// A copy of the bytes written so far.
+    package var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: start, count: count))
+    }
+
+    /// Calls `body` with the bytes written so far; they are valid only during the call.
+    package func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: start, count: count))
+    }
+
+    // MARK: Raw bytes
+
+    /// Makes room for `extra` more bytes, so the next `extra` bytes can be stored unchecked.
     @inline(__always)
-    package mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    mutating func reserve(_ extra: Int) {
+        if capacity &- count < extra { grow(toFit: extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(toFit extra: Int) {
+        let newCapacity = max(capacity * 2, count + extra)
+        let newStart = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStart.initialize(from: start, count: count)
+        if ownsStorage { start.deallocate() }
+        start = newStart
+        capacity = newCapacity
+        ownsStorage = true
+    }
+
+    /// Stores one byte after a ``reserve(_:)`` that covered it.
+    @inline(__always)
+    private mutating func store(_ value: UInt8) {
+        start[count] = value
+        count &+= 1
     }
 
     @inline(__always)
     package mutating func byte(_ value: UInt8) {
-        bytes.append(value)
+        reserve(1)
+        store(value)
     }
+
+    @inline(__always)
+    package mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress else { return }
+        reserve(buffer.count)
+        (start + count).update(from: base, count: buffer.count)
+        count &+= buffer.count
+    }
+
+    @inline(__always)
+    package mutating func append(_ buffer: UnsafeRawBufferPointer) {
+        append(buffer.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Appends bytes that need no escaping (already-encoded JSON, or ASCII known to be safe).
+    @inline(__always)
+    package mutating func raw(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends the UTF-8 of `text` as it is, without quotes or escaping.
+    package mutating func raw(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    /// Appends `count` bytes written by `body` into reserved space; `body` must fill all of them.
+    @inline(__always)
+    package mutating func appendFixed(count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        reserve(count)
+        body(start + self.count)
+        self.count &+= count
+    }
+
+    // MARK: JSON values
 
     /// Writes `,"key":` (or `"key":` when `first`).
     package mutating func key(_ key: String, first: Bool = false) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+        if !first { byte(UInt8(ascii: ",")) }
         string(key)
-        bytes.append(UInt8(ascii: ":"))
+        byte(UInt8(ascii: ":"))
     }
 
     /// Writes a quoted, escaped string.
     package mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        byte(UInt8(ascii: "\""))
+        escaped(value)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Writes `value` escaped, without quotes (for strings assembled from several parts).
+    mutating func escaped(_ value: String) {
         if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
             var copy = value
             copy.withUTF8 { escape($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Writes a quoted, escaped string from its UTF-8 bytes (which must be valid UTF-8).
+    package mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        byte(UInt8(ascii: "\""))
+        escape(utf8)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// Copies `utf8` escaped: runs of bytes that need no escaping are found eight at a time and copied
+    /// in one piece; only the bytes that need it are rewritten.
     private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress else { return }
+        let count = utf8.count
         var runStart = 0
         var index = 0
-        let count = utf8.count
         while index < count {
-            // Skip 8 plain ASCII bytes at a time (no control character, quote, backslash or non-ASCII).
-            while index + 8 <= count {
-                let word = UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                if Self.mayNeedEscape(word) { break }
-                index += 8
+            if count &- index >= 8 {
+                // Little-endian order on every platform, so the string's first byte is the lowest.
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let mask = Self.specialBytes(in: word)
+                if mask == 0 {
+                    index &+= 8
+                    continue
+                }
+                // The lowest flagged byte is exactly the first special one.
+                index &+= mask.trailingZeroBitCount &>> 3
             }
-            if index >= count { break }
-            let byte = utf8[index]
-            let needsEscape: Bool
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                needsEscape = true
-            } else if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 {
-                needsEscape = true  // U+2028 / U+2029
-            } else {
-                needsEscape = false
-            }
-            if !needsEscape {
-                index += 1
+            let byte = base[index]
+            if byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                index &+= 1  // only reached in the last seven bytes
                 continue
             }
-            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+            if byte >= 0x80 {
+                // Non-ASCII: only U+2028 (E2 80 A8) and U+2029 (E2 80 A9) are escaped.
+                guard byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 else {
+                    index &+= 1
+                    continue
+                }
+                append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
+                raw(base[index &+ 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                index &+= 3
+                runStart = index
+                continue
+            }
+            append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
@@ -76,24 +214,23 @@ package struct JSONWriter {
             case UInt8(ascii: "\t"): raw("\\t")
             case 0x08: raw("\\b")
             case 0x0C: raw("\\f")
-            case 0xE2:
-                raw(utf8[index + 2] == 0xA8 ? "\\u2028" : "\\u2029")
-                index += 2
             default:
                 raw("\\u00")
-                bytes.append(Hex.digits[Int(byte >> 4)])
-                bytes.append(Hex.digits[Int(byte & 0xF)])
+                reserve(2)
+                store(Hex.digit(UInt64(byte >> 4)))
+                store(Hex.digit(UInt64(byte & 0xF)))
             }
-            index += 1
+            index &+= 1
             runStart = index
         }
-        if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+        append(UnsafeBufferPointer(start: base + runStart, count: count &- runStart))
     }
 
-    /// Whether any byte of `word` is below 0x20, is `"` or `\\`, or is not ASCII (SWAR test, after
-    /// "Bit Twiddling Hacks": a byte of `x ^ c` is zero exactly where `x` has byte `c`).
+    /// The high bit of each byte of `word` that is below 0x20, `"`, `\\` or not ASCII (SWAR test, after
+    /// "Bit Twiddling Hacks": a byte of `x ^ c` is zero exactly where `x` has byte `c`). Bits above a
+    /// flagged byte may be false positives, but the lowest flagged byte is always a real one.
     @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+    package static func specialBytes(in word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let below0x20 = (word &- ones &* 0x20) & ~word & highs
@@ -101,23 +238,36 @@ package struct JSONWriter {
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return (below0x20 | hasQuote | hasBackslash | (word & highs)) != 0
+        return below0x20 | hasQuote | hasBackslash | (word & highs)
     }
 
     /// Writes an integer.
     package mutating func integer(_ value: some BinaryInteger) {
-        if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
+        if value < 0 {
+            byte(UInt8(ascii: "-"))
+            unsigned(UInt64(value.magnitude))
+        } else {
+            unsigned(UInt64(value))
         }
-        var magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        while magnitude > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0"))
-            magnitude /= 10
+    }
+
+    /// Writes an unsigned integer's decimal digits.
+    mutating func unsigned(_ value: UInt64) {
+        var digitCount = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digitCount &+= 1
         }
-        bytes[start...].reverse()
+        appendFixed(count: digitCount) { out in
+            var value = value
+            var index = digitCount &- 1
+            while index >= 0 {
+                out[index] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
+                value /= 10
+                index &-= 1
+            }
+        }
     }
 
     /// Writes a finite number with up to three decimals (trailing zeros trimmed); non-finite values,
@@ -128,24 +278,30 @@ package struct JSONWriter {
             return
         }
         guard abs(value) < 1e15 else {
-            bytes.append(contentsOf: value.description.utf8)
+            raw(value.description)
             return
         }
         let scaled = (value * 1000).rounded()
         let thousandths = Int64(scaled)
-        if thousandths < 0 { bytes.append(UInt8(ascii: "-")) }
+        if thousandths < 0 { byte(UInt8(ascii: "-")) }
         let magnitude = thousandths.magnitude
-        integer(magnitude / 1000)
+        unsigned(magnitude / 1000)
         var fraction = magnitude % 1000
         if fraction != 0 {
-            bytes.append(UInt8(ascii: "."))
+            reserve(4)
+            store(UInt8(ascii: "."))
             var divisor: UInt64 = 100
             while fraction != 0 {
-                bytes.append(UInt8(truncatingIfNeeded: fraction / divisor) &+ UInt8(ascii: "0"))
+                store(UInt8(truncatingIfNeeded: fraction / divisor) &+ UInt8(ascii: "0"))
                 fraction %= divisor
                 divisor /= 10
             }
         }
+    }
+
+    /// Writes `value` as `count` (at most 16) lowercase hex digits, unquoted.
+    mutating func hex(_ value: UInt64, digits count: Int) {
+        appendFixed(count: count) { Hex.write(value, digits: count, to: $0) }
     }
 
     /// Writes a metadata value: strings as strings, numbers and booleans as JSON numbers and booleans,
@@ -158,57 +314,62 @@ package struct JSONWriter {
             scalar(convertible)
         case .array(let values):
             guard depth < Self.maximumDepth else { return string(value.description) }
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            byte(UInt8(ascii: "["))
+            var first = true
+            for element in values {
+                if !first { byte(UInt8(ascii: ",")) }
+                first = false
                 metadataValue(element, depth: depth + 1)
             }
-            bytes.append(UInt8(ascii: "]"))
+            byte(UInt8(ascii: "]"))
         case .dictionary(let dictionary):
             guard depth < Self.maximumDepth else { return string(value.description) }
-            bytes.append(UInt8(ascii: "{"))
+            byte(UInt8(ascii: "{"))
             var first = true
             for (key, element) in dictionary {
                 self.key(key, first: first)
                 first = false
                 metadataValue(element, depth: depth + 1)
             }
-            bytes.append(UInt8(ascii: "}"))
+            byte(UInt8(ascii: "}"))
         }
     }
 
-    /// Numbers and booleans become JSON numbers and booleans. The common types are tested first, and
-    /// by type identity, so a typical value costs one dynamic cast rather than a chain of them.
+    /// Numbers and booleans become JSON numbers and booleans; anything else its quoted description.
     private mutating func scalar(_ value: any CustomStringConvertible & Sendable) {
-        let type = ObjectIdentifier(Swift.type(of: value))
-        if type == ObjectIdentifier(Int.self) {
-            integer(value as! Int)
-        } else if type == ObjectIdentifier(Double.self) {
-            decimal(value as! Double)
-        } else if type == ObjectIdentifier(Bool.self) {
-            (value as! Bool) ? raw("true") : raw("false")
-        } else if type == ObjectIdentifier(UInt.self) {
-            integer(value as! UInt)
-        } else if type == ObjectIdentifier(Int64.self) {
-            integer(value as! Int64)
-        } else if type == ObjectIdentifier(UInt64.self) {
-            integer(value as! UInt64)
-        } else if type == ObjectIdentifier(Int32.self) {
-            integer(value as! Int32)
-        } else if type == ObjectIdentifier(UInt32.self) {
-            integer(value as! UInt32)
-        } else if type == ObjectIdentifier(Int16.self) {
-            integer(value as! Int16)
-        } else if type == ObjectIdentifier(UInt16.self) {
-            integer(value as! UInt16)
-        } else if type == ObjectIdentifier(UInt8.self) {
-            integer(value as! UInt8)
-        } else if type == ObjectIdentifier(Float.self) {
-            decimal(Double(value as! Float))
+        scalar(opened: value)
+    }
+
+    /// The value's type is compared by identity, and once it is known to be `T` the value's bytes are
+    /// read as a `T` (sound, as the types are equal), which avoids a dynamic cast per value.
+    private mutating func scalar<Value: CustomStringConvertible & Sendable>(opened value: Value) {
+        let type = Value.self
+        if type == Int.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Int.self) })
+        } else if type == Double.self {
+            decimal(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Double.self) })
+        } else if type == Bool.self {
+            withUnsafeBytes(of: value) { $0.loadUnaligned(as: Bool.self) } ? raw("true") : raw("false")
+        } else if type == UInt.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: UInt.self) })
+        } else if type == Int64.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Int64.self) })
+        } else if type == UInt64.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: UInt64.self) })
+        } else if type == Int32.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Int32.self) })
+        } else if type == UInt32.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: UInt32.self) })
+        } else if type == Int16.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Int16.self) })
+        } else if type == UInt16.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: UInt16.self) })
+        } else if type == UInt8.self {
+            integer(withUnsafeBytes(of: value) { $0.loadUnaligned(as: UInt8.self) })
+        } else if type == Float.self {
+            decimal(Double(withUnsafeBytes(of: value) { $0.loadUnaligned(as: Float.self) }))
         } else {
             string(value.description)
         }
     }
 }
-
-import Logging

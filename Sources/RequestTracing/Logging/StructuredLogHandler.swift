@@ -25,8 +25,10 @@ public struct StructuredLogHandler: LogHandler {
     public let source: String
     /// The output format.
     public let format: LogFormat
-    private let sink: any LogSink
+    let sink: any LogSink
     private let suppressedMetadataKeys: [String]
+    /// `,"service":"…","source":"…"`, encoded once.
+    let serviceAndSourceJSON: [UInt8]
 
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -58,6 +60,7 @@ public struct StructuredLogHandler: LogHandler {
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
         self.suppressedMetadataKeys = Array(suppressedMetadataKeys)
+        self.serviceAndSourceJSON = JSONLineEncoder.serviceAndSource(service: self.service, source: self.source)
     }
 
     public func log(event: LogEvent) {
@@ -69,9 +72,22 @@ public struct StructuredLogHandler: LogHandler {
         )
         switch format {
         case .json:
-            sink.write(JSONLineEncoder.encode(entry, service: service, source: source))
+            JSONWriter.withTemporaryWriter { writer in
+                serviceAndSourceJSON.withUnsafeBufferPointer {
+                    JSONLineEncoder.encode(entry, serviceAndSource: $0, into: &writer)
+                }
+                writer.withBytes { sink.write(bytes: $0) }
+            }
         case .console(let colour):
             sink.write(ConsoleLineEncoder.encode(entry, service: service, colour: colour))
+        }
+    }
+
+    /// Whether the handler's own metadata can show up in a record: it holds a key that is not
+    /// suppressed, or a promoted one.
+    var contributesMetadata: Bool {
+        metadata.contains {
+            LogEntry.PromotedKey.of($0.key) != nil || !LogEntry.isSuppressed($0.key, in: suppressedMetadataKeys)
         }
     }
 

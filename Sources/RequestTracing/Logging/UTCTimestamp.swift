@@ -41,28 +41,30 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable {
 
     /// Appends the formatted form to `buffer`.
     package func write(into buffer: inout [UInt8]) {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.length))
+        buffer.withUnsafeMutableBufferPointer { all in write(to: all.baseAddress! + start) }
+    }
+
+    /// Writes the formatted form, exactly ``length`` bytes, to `out`.
+    package func write(to out: UnsafeMutablePointer<UInt8>) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.length))
-        buffer.withUnsafeMutableBufferPointer { all in
-            let out = UnsafeMutableBufferPointer(rebasing: all[start...])
-            Self.digits(year, 4, out, 0)
-            out[4] = UInt8(ascii: "-")
-            Self.digits(month, 2, out, 5)
-            out[7] = UInt8(ascii: "-")
-            Self.digits(day, 2, out, 8)
-            out[10] = UInt8(ascii: "T")
-            Self.digits(secondOfDay / 3600, 2, out, 11)
-            out[13] = UInt8(ascii: ":")
-            Self.digits(secondOfDay / 60 % 60, 2, out, 14)
-            out[16] = UInt8(ascii: ":")
-            Self.digits(secondOfDay % 60, 2, out, 17)
-            out[19] = UInt8(ascii: ".")
-            Self.digits(Int(microseconds), 6, out, 20)
-            out[26] = UInt8(ascii: "Z")
-        }
+        Self.digits(year, 4, out, 0)
+        out[4] = UInt8(ascii: "-")
+        Self.digits(month, 2, out, 5)
+        out[7] = UInt8(ascii: "-")
+        Self.digits(day, 2, out, 8)
+        out[10] = UInt8(ascii: "T")
+        Self.digits(secondOfDay / 3600, 2, out, 11)
+        out[13] = UInt8(ascii: ":")
+        Self.digits(secondOfDay / 60 % 60, 2, out, 14)
+        out[16] = UInt8(ascii: ":")
+        Self.digits(secondOfDay % 60, 2, out, 17)
+        out[19] = UInt8(ascii: ".")
+        Self.digits(Int(microseconds), 6, out, 20)
+        out[26] = UInt8(ascii: "Z")
     }
 
     /// The formatted form as a string.
@@ -78,7 +80,7 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable {
     }
 
     @inline(__always)
-    private static func digits(_ value: Int, _ count: Int, _ out: UnsafeMutableBufferPointer<UInt8>, _ offset: Int) {
+    private static func digits(_ value: Int, _ count: Int, _ out: UnsafeMutablePointer<UInt8>, _ offset: Int) {
         var value = value
         var index = offset + count - 1
         while index >= offset {

@@ -1,3 +1,5 @@
+import RequestTracing
+
 /// A validating, non-allocating JSON tokenizer over UTF-8 bytes (RFC 8259).
 ///
 /// It checks the full grammar (including UTF-8 well-formedness inside strings and a nesting limit) and
@@ -271,14 +273,7 @@ struct JSONScanner {
     /// True when none of the eight bytes is a quote, a backslash, a control character or non-ASCII.
     @inline(__always)
     static func isPlainASCII(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let below0x20 = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return (below0x20 | hasQuote | hasBackslash | (word & highs)) == 0
+        JSONWriter.specialBytes(in: UInt64(littleEndian: word)) == 0
     }
 
     /// A byte shown in an error message: printable ASCII as itself, anything else as `\xNN`.

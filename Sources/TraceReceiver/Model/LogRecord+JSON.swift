@@ -5,13 +5,13 @@ extension LogRecord {
     /// Appends the record as one compact JSON object in the DESIGN.md shape (absent keys omitted).
     func write(to writer: inout JSONWriter) {
         writer.raw("{\"timestamp\":\"")
-        RecordTime.write(timestamp, into: &writer.bytes)
+        RecordTime.write(timestamp, to: &writer)
         writer.raw("\",\"level\":\"")
-        writer.bytes.append(contentsOf: level.rawValue.utf8)
+        writer.raw(level.rawValue)
         writer.raw("\",\"service\":")
         writer.string(service)
         writer.raw(",\"source\":\"")
-        writer.bytes.append(contentsOf: source.rawValue.utf8)
+        writer.raw(source.rawValue)
         writer.byte(UInt8(ascii: "\""))
         if let event { writer.key("event"); writer.string(event) }
         writer.key("message")
@@ -26,7 +26,7 @@ extension LogRecord {
         if let stack { writer.key("stack"); writer.string(stack) }
         if let fields {
             writer.raw(",\"fields\":")
-            writer.bytes.append(contentsOf: fields.utf8)
+            writer.raw(fields)
         }
         if inferred { writer.raw(",\"inferred\":true") }
         writer.byte(UInt8(ascii: "}"))

@@ -10,9 +10,10 @@ enum RecordTime {
         UTCTimestamp(microsecondsSinceEpoch: microseconds).description
     }
 
-    /// Appends the RFC 3339 form to `bytes`.
-    static func write(_ microseconds: Int64, into bytes: inout [UInt8]) {
-        UTCTimestamp(microsecondsSinceEpoch: microseconds).write(into: &bytes)
+    /// Appends the RFC 3339 form (unquoted) to `writer`.
+    static func write(_ microseconds: Int64, to writer: inout JSONWriter) {
+        let timestamp = UTCTimestamp(microsecondsSinceEpoch: microseconds)
+        writer.appendFixed(count: UTCTimestamp.length) { timestamp.write(to: $0) }
     }
 
     /// Parses an epoch number: seconds below 1e11, milliseconds below 1e14, microseconds below 1e17,

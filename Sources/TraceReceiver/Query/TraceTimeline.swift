@@ -53,7 +53,7 @@ struct TraceTimeline: Sendable {
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("],\"started_at\":\"")
-        RecordTime.write(startedAt, into: &writer.bytes)
+        RecordTime.write(startedAt, to: &writer)
         writer.raw("\",\"duration_ms\":")
         writer.decimal(durationMS)
         writer.raw(",\"error_count\":")
@@ -71,7 +71,7 @@ struct TraceTimeline: Sendable {
             writer.raw(",\"name\":")
             writer.string(span.name)
             writer.raw(",\"start\":\"")
-            RecordTime.write(span.start, into: &writer.bytes)
+            RecordTime.write(span.start, to: &writer)
             writer.byte(UInt8(ascii: "\""))
             if let duration = span.durationMS { writer.raw(",\"duration_ms\":"); writer.decimal(duration) }
             writer.raw(",\"status\":")

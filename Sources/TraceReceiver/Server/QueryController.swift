@@ -43,7 +43,7 @@ struct QueryController: Sendable {
         writer.integer(page.totalCount)
         if let oldest = page.oldestTimestamp {
             writer.raw(",\"oldestTimestamp\":\"")
-            RecordTime.write(oldest, into: &writer.bytes)
+            RecordTime.write(oldest, to: &writer)
             writer.byte(UInt8(ascii: "\""))
         }
         if let cursor = page.nextCursor {
