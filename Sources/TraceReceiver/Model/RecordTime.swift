@@ -33,8 +33,12 @@ enum RecordTime {
 
     /// Parses RFC 3339 (`2026-01-31T10:15:23.456Z`, `2026-01-31 10:15:23+02:00`, fractions of any length
     /// up to nanoseconds, `T`/`Z` in either case). Returns `nil` for anything else.
-    static func parse(_ text: some Collection<UInt8>) -> Int64? {
-        let bytes = Array(text)
+    static func parse(_ bytes: [UInt8]) -> Int64? {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    /// The same, over bytes borrowed from a request body (no copy: this runs once per ingested record).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
         func number(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
@@ -47,8 +51,12 @@ enum RecordTime {
             index += count
             return value
         }
-        func expect(_ allowed: UInt8...) -> Bool {
-            guard index < bytes.count, allowed.contains(bytes[index]) else { return false }
+        func expect(_ allowed: UInt8, _ alternative: UInt8 = 0, _ another: UInt8 = 0) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == allowed || (alternative != 0 && byte == alternative) || (another != 0 && byte == another) else {
+                return false
+            }
             index += 1
             return true
         }
