@@ -229,7 +229,7 @@ package struct JSONWriter: ~Copyable {
     /// The high bit of each byte of `word` that is below 0x20, `"`, `\\` or not ASCII (SWAR test, after
     /// "Bit Twiddling Hacks": a byte of `x ^ c` is zero exactly where `x` has byte `c`). Bits above a
     /// flagged byte may be false positives, but the lowest flagged byte is always a real one.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func specialBytes(in word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
