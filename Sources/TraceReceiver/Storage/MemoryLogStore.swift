@@ -21,8 +21,8 @@ public final class MemoryLogStore: LogStore {
     private struct State {
         var records = CircularBuffer<LogRecord>()
         var arrivals = CircularBuffer<Int64>()
-        var byRequest: [String: [Int64]] = [:]
-        var byTrace: [String: [Int64]] = [:]
+        var byRequest: [String: IDList] = [:]
+        var byTrace: [String: IDList] = [:]
         var bytes = 0
         var nextID: Int64 = 1
         var evicted = 0
@@ -56,8 +56,8 @@ public final class MemoryLogStore: LogStore {
                 state.records.append(record)
                 state.arrivals.append(now)
                 state.bytes += record.approximateSize
-                if let requestID = record.requestID { state.byRequest[requestID, default: []].append(record.id) }
-                if let traceID = record.traceID { state.byTrace[traceID, default: []].append(record.id) }
+                if let requestID = record.requestID { state.byRequest[requestID, default: IDList()].append(record.id) }
+                if let traceID = record.traceID { state.byTrace[traceID, default: IDList()].append(record.id) }
                 evict(&state, now: now)
             }
             return stored
@@ -69,7 +69,7 @@ public final class MemoryLogStore: LogStore {
         return state.withLock { state in
             var page = PageCollector(limit: query.limit, cursor: query.cursor)
             if let id = query.requestID ?? query.traceID {
-                let ids = (query.requestID != nil ? state.byRequest[id] : state.byTrace[id]) ?? []
+                let ids = (query.requestID != nil ? state.byRequest[id] : state.byTrace[id])?.ids ?? []
                 for id in ids.reversed() {
                     if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
                 }
@@ -86,8 +86,8 @@ public final class MemoryLogStore: LogStore {
         state.withLock { state in
             var found: Set<Int64> = []
             for id in ids {
-                found.formUnion(state.byRequest[id] ?? [])
-                found.formUnion(state.byTrace[id] ?? [])
+                found.formUnion(state.byRequest[id]?.ids ?? [])
+                found.formUnion(state.byTrace[id]?.ids ?? [])
             }
             let records = found.compactMap { state.record(id: $0) }
             return Array(records.sorted(by: LogRecord.chronological).prefix(limit))
@@ -139,10 +139,10 @@ public final class MemoryLogStore: LogStore {
         }
     }
 
-    private static func removeOldest(_ id: Int64, for key: String, from index: inout [String: [Int64]]) {
-        guard var ids = index[key] else { return }
-        if ids.first == id { ids.removeFirst() } else { ids.removeAll { $0 == id } }
-        index[key] = ids.isEmpty ? nil : ids
+    private static func removeOldest(_ id: Int64, for key: String, from index: inout [String: IDList]) {
+        guard var ids = index.removeValue(forKey: key) else { return }
+        ids.remove(id)
+        if !ids.isEmpty { index[key] = ids }
     }
 }
 
