@@ -29,6 +29,9 @@ public final class SQLiteLogStore: LogStore {
     public let retention: Retention
     private let pool: DatabasePool
     private let evicted = Counter()
+    /// Rows in `logs`, kept current by append and retention so totals need no `COUNT(*)` over the
+    /// whole table (tens of milliseconds at a million rows).
+    private let storedRecords = Counter()
 
     /// Opens (creating if needed) `directory/receiver.sqlite`.
     public init(directory: String, retention: Retention = Retention()) throws {
@@ -44,6 +47,7 @@ public final class SQLiteLogStore: LogStore {
         configuration.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        storedRecords.add(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 })
     }
 
     private static var migrator: DatabaseMigrator {
@@ -100,7 +104,7 @@ public final class SQLiteLogStore: LogStore {
     @discardableResult
     public func append(_ records: [LogRecord]) async throws -> [LogRecord] {
         guard !records.isEmpty else { return [] }
-        return try await pool.write { db in
+        let stored = try await pool.write { db in
             let insert = try db.cachedStatement(sql: Self.insertSQL)
             let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
             var stored = records
@@ -118,6 +122,8 @@ public final class SQLiteLogStore: LogStore {
             }
             return stored
         }
+        storedRecords.add(stored.count)
+        return stored
     }
 
     public func search(_ query: LogQuery) async throws -> LogPage {
@@ -128,6 +134,7 @@ public final class SQLiteLogStore: LogStore {
         }
         let limit = max(1, query.limit)
         let pageFilter = filter
+        let unfilteredTotal = countFilter.conditions.isEmpty ? storedRecords.value : nil
         return try await pool.read { db in
             var records = try Self.fetchRecords(
                 db,
@@ -139,9 +146,11 @@ public final class SQLiteLogStore: LogStore {
                 records.removeLast()
                 next = records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
             }
+            // Without filters the total is known; MIN(ts) alone is one index lookup.
             let summary = try Row.fetchOne(
                 db,
-                sql: "SELECT COUNT(*), MIN(ts) FROM logs \(countFilter.whereClause)",
+                sql: unfilteredTotal == nil
+                    ? "SELECT COUNT(*), MIN(ts) FROM logs \(countFilter.whereClause)" : "SELECT \(unfilteredTotal!), MIN(ts) FROM logs",
                 arguments: StatementArguments(countFilter.arguments)
             )
             return LogPage(
@@ -207,15 +216,18 @@ public final class SQLiteLogStore: LogStore {
             }
             return removed
         }
-        if removed > 0 { evicted.add(removed) }
+        if removed > 0 {
+            evicted.add(removed)
+            storedRecords.add(-removed)
+        }
         return removed
     }
 
     public func statistics() async throws -> StoreStatistics {
         let evictedCount = evicted.value
+        let recordCount = storedRecords.value
         return try await pool.read { db in
-            let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0
-            return StoreStatistics(records: records, bytes: try Self.usedBytes(db), evicted: evictedCount)
+            StoreStatistics(records: recordCount, bytes: try Self.usedBytes(db), evicted: evictedCount)
         }
     }
 
