@@ -26,7 +26,6 @@ struct ClientAddress: Sendable {
 
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
-    static let xRequestID = HTTPField.Name("X-Request-ID")!
 }
 
 import Foundation

@@ -8,16 +8,9 @@ struct LatencyMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         defer {
-            let elapsed = start.duration(to: .now)
-            metrics.recordLatency(route: context.endpointPath ?? "unmatched", nanoseconds: elapsed.nanoseconds)
+            metrics.recordLatency(route: context.endpointPath ?? "unmatched", start.duration(to: .now))
         }
         return try await next(request, context)
     }
 }
 
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -50,14 +50,14 @@ final class ReceiverMetrics: Sendable {
     }
 
     /// Times one HTTP request.
-    func recordLatency(route: String, nanoseconds: Int64) {
+    func recordLatency(route: String, _ duration: Duration) {
         registry.makeDurationHistogram(
             name: "trace_receiver_http_request_duration_seconds",
             labels: [("route", route)],
             buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
                       .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)],
             help: "Time to answer HTTP requests, by route."
-        ).recordNanoseconds(nanoseconds)
+        ).record(duration)
     }
 
     func streamOpened() { streamConnections.increment() }
