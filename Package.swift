@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RequestTracing", targets: ["RequestTracing"]),
         .library(name: "RequestTracingHummingbird", targets: ["RequestTracingHummingbird"]),
         .library(name: "RequestTracingAsyncHTTPClient", targets: ["RequestTracingAsyncHTTPClient"]),
+        .library(name: "RequestTracingShipper", targets: ["RequestTracingShipper"]),
         .library(name: "TraceReceiver", targets: ["TraceReceiver"]),
         .executable(name: "trace-receiver", targets: ["TraceReceiverCLI"]),
         .executable(name: "demo-server", targets: ["DemoServer"]),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
@@ -58,6 +60,20 @@ let package = Package(
                 "RequestTracing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RequestTracingShipper",
+            dependencies: [
+                "RequestTracing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -174,6 +190,8 @@ let package = Package(
             name: "TraceReceiverTests",
             dependencies: [
                 "TraceReceiver",
+                "RequestTracingShipper",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "RequestTracing",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,45 +1,93 @@
 import NIOCore
 
-/// Remembers the dedup keys of recently accepted records, bounded both by age and by count (oldest
-/// forgotten first), so a resent record is recognised and stored once.
+/// Remembers recently accepted records, bounded both by age and by count (oldest forgotten first), so a
+/// record sent twice is stored once.
+///
+/// Two kinds of sameness are recognised:
+/// - **Exact**: the same sender `instance` and `seq` — a batch replayed after a reconnect or restart.
+/// - **Content**: the same ``LogRecord/contentFingerprint()``. A record without `instance`/`seq` is a
+///   duplicate of any earlier record with the same content. A record *with* them is compared by content
+///   only across the capture boundary: a captured line (`source: capture`) duplicates a record the program
+///   streamed directly, and the other way round, but two streamed records that happen to say the same
+///   thing in the same microsecond are both kept.
 struct DedupWindow {
-    /// How long a key is remembered, in microseconds.
+    /// Where the records a fingerprint was seen on came from.
+    private struct Origins: OptionSet {
+        let rawValue: UInt8
+        static let capture = Origins(rawValue: 1)
+        static let direct = Origins(rawValue: 2)
+    }
+
+    private struct Entry {
+        let exact: UInt64?
+        let content: UInt64
+        let at: Int64
+    }
+
+    /// How long a record is remembered, in microseconds.
     let window: Int64
-    /// Most keys remembered.
+    /// Most records remembered.
     let capacity: Int
 
-    private var keys: Set<UInt64> = []
-    private var order = CircularBuffer<(key: UInt64, at: Int64)>()
+    private var exactKeys: Set<UInt64> = []
+    private var contentKeys: [UInt64: Origins] = [:]
+    private var order = CircularBuffer<Entry>()
 
     init(window: Duration, capacity: Int) {
         self.window = window.microseconds
         self.capacity = max(1, capacity)
-        keys.reserveCapacity(min(self.capacity, 1 << 16))
+        exactKeys.reserveCapacity(min(self.capacity, 1 << 16))
+        contentKeys.reserveCapacity(min(self.capacity, 1 << 16))
     }
 
-    var count: Int { keys.count }
+    /// Records remembered.
+    var count: Int { order.count }
 
-    func contains(_ key: UInt64) -> Bool { keys.contains(key) }
-
-    /// Records `key`; returns `false` when it was already present (a duplicate).
-    mutating func insert(_ key: UInt64, now: Int64) -> Bool {
+    /// Records `record` as seen; returns `false` when it duplicates one already seen.
+    mutating func admit(_ record: LogRecord, now: Int64) -> Bool {
         expire(now: now)
-        guard keys.insert(key).inserted else { return false }
-        order.append((key, now))
-        if order.count > capacity, let oldest = order.popFirst() { keys.remove(oldest.key) }
+        let exact = record.exactDedupKey()
+        let content = record.contentFingerprint()
+        let origin: Origins = record.source == .capture ? .capture : .direct
+        let seen = contentKeys[content] ?? []
+        if let exact {
+            if exactKeys.contains(exact) { return false }
+            let otherSide: Origins = origin == .capture ? .direct : .capture
+            if seen.contains(otherSide) { return false }
+            exactKeys.insert(exact)
+        } else if !seen.isEmpty {
+            return false
+        }
+        contentKeys[content] = seen.union(origin)
+        order.append(Entry(exact: exact, content: content, at: now))
+        if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
         return true
     }
 
-    /// Forgets `key` (used when storing the record failed, so a retry is not taken for a duplicate).
-    mutating func remove(_ key: UInt64) {
-        keys.remove(key)
+    /// Remembers a stored record's dedup key (from ``LogStore/recentDedupKeys(limit:)``) after a restart.
+    /// The key is exact or a fingerprint — which one is not stored — so it is remembered as both.
+    mutating func seed(_ key: UInt64, now: Int64) {
+        exactKeys.insert(key)
+        contentKeys[key] = [.capture, .direct]
+        order.append(Entry(exact: key, content: key, at: now))
+        if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
+    }
+
+    /// Forgets `record` (used when storing it failed, so a retry is not taken for a duplicate).
+    mutating func remove(_ record: LogRecord) {
+        if let exact = record.exactDedupKey() { exactKeys.remove(exact) }
+        contentKeys.removeValue(forKey: record.contentFingerprint())
     }
 
     private mutating func expire(now: Int64) {
         while let oldest = order.first, oldest.at < now - window {
             order.removeFirst()
-            keys.remove(oldest.key)
+            forget(oldest)
         }
     }
-}
 
+    private mutating func forget(_ entry: Entry) {
+        if let exact = entry.exact { exactKeys.remove(exact) }
+        contentKeys.removeValue(forKey: entry.content)
+    }
+}

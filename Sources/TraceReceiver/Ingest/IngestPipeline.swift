@@ -29,7 +29,7 @@ final class IngestPipeline: Sendable {
         let keys = try await store.recentDedupKeys(limit: capacity)
         let now = MonotonicClock.microseconds()
         dedup.withLock { window in
-            for key in keys.reversed() { _ = window.insert(key, now: now) }
+            for key in keys.reversed() { window.seed(key, now: now) }
         }
     }
 
@@ -70,14 +70,14 @@ final class IngestPipeline: Sendable {
         var duplicates: [LogRecord] = []
         dedup.withLock { window in
             for record in records {
-                if window.insert(record.dedupKey, now: now) { fresh.append(record) } else { duplicates.append(record) }
+                if window.admit(record, now: now) { fresh.append(record) } else { duplicates.append(record) }
             }
         }
         do {
             try await store.append(fresh)
         } catch {
             // Not stored: forget the keys so a retry is not mistaken for a duplicate.
-            dedup.withLock { window in for record in fresh { window.remove(record.dedupKey) } }
+            dedup.withLock { window in for record in fresh { window.remove(record) } }
             throw error
         }
         result.accepted = fresh.count

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension LogShipper {
+    /// Where and how a ``LogShipper`` sends records.
+    ///
+    /// Every limit has a default suited to a development machine; ``init(service:environment:)`` reads
+    /// `TRACE_RECEIVER_URL`, `TRACE_RECEIVER_INGEST_TOKEN` and `TRACE_RECEIVER_SPOOL_DIR`.
+    public struct Configuration: Sendable {
+        /// Default directory under which each service gets its spool: `$XDG_STATE_HOME/trace-receiver/spool`,
+        /// else `~/.local/state/trace-receiver/spool`, else `/tmp/trace-receiver-spool`.
+        public static var defaultSpoolRoot: String {
+            if let state = environmentValue("XDG_STATE_HOME"), !state.isEmpty { return state + "/trace-receiver/spool" }
+            if let home = environmentValue("HOME"), !home.isEmpty { return home + "/.local/state/trace-receiver/spool" }
+            return "/tmp/trace-receiver-spool"
+        }
+
+        /// The receiver's base URL (`http://127.0.0.1:7890`); the stream is its `/api/stream` WebSocket.
+        public var receiverURL: String
+        /// Service name used for the shipper's own records (dropped-record reports) and the spool folder.
+        public var service: String
+        /// Bearer token sent when the receiver requires one (`--ingest-token`).
+        public var ingestToken: String?
+        /// Folder holding batches not yet acknowledged; they are replayed after a restart of either side.
+        public var spoolDirectory: String
+        /// Bound on the spool's size; past it the oldest batches are dropped and counted.
+        public var spoolLimitBytes = 64 * 1024 * 1024
+        /// Bound on records waiting in memory to be spooled; past it the oldest are dropped and counted.
+        public var queueCapacity = 20_000
+        /// Bound on bytes waiting in memory to be spooled.
+        public var queueLimitBytes = 16 * 1024 * 1024
+        /// Most records in one batch.
+        public var batchRecords = 1_000
+        /// Most bytes in one batch (the receiver's default message limit is 16 MiB).
+        public var batchBytes = 1024 * 1024
+        /// How often waiting records are spooled and sent, when fewer than a batch are waiting.
+        public var flushInterval = Duration.milliseconds(50)
+        /// Most batches sent and not yet acknowledged.
+        public var maximumInFlightBatches = 4
+        /// First reconnect delay; doubled after each failure up to ``maximumReconnectDelay``, with jitter.
+        public var minimumReconnectDelay = Duration.milliseconds(100)
+        /// Longest reconnect delay.
+        public var maximumReconnectDelay = Duration.seconds(5)
+        /// How long graceful shutdown waits for outstanding batches to be acknowledged.
+        public var shutdownTimeout = Duration.seconds(5)
+        /// Where the shipper reports that the receiver is unreachable (once per outage) and that it is back.
+        /// Standard error by default; never a `Logger`, which could feed the shipper its own warnings.
+        public var diagnostics: @Sendable (String) -> Void = { message in
+            writeToStandardError("[trace-shipper] \(message)\n")
+        }
+
+        /// Creates a configuration with every limit at its default.
+        ///
+        /// - Parameters:
+        ///   - receiverURL: The receiver's base URL, `http(s)://` or `ws(s)://`.
+        ///   - service: The service whose records this shipper carries.
+        ///   - spoolDirectory: The spool folder; `<defaultSpoolRoot>/<service>` by default.
+        public init(receiverURL: String, service: String, spoolDirectory: String? = nil) {
+            self.receiverURL = receiverURL
+            self.service = service
+            self.spoolDirectory = spoolDirectory ?? Self.defaultSpoolRoot + "/" + Self.safePathComponent(service)
+        }
+
+        /// A configuration from the environment, or `nil` when `TRACE_RECEIVER_URL` is not set (so a
+        /// service ships only when asked to).
+        ///
+        /// Reads `TRACE_RECEIVER_URL`, `TRACE_RECEIVER_INGEST_TOKEN` and `TRACE_RECEIVER_SPOOL_DIR` (a root
+        /// under which the service's folder is made).
+        public init?(service: String, environment: [String: String]? = nil) {
+            let lookup: (String) -> String? = { name in environment.map { $0[name] } ?? Self.environmentValue(name) }
+            guard let url = lookup("TRACE_RECEIVER_URL"), !url.isEmpty else { return nil }
+            let root = lookup("TRACE_RECEIVER_SPOOL_DIR").flatMap { $0.isEmpty ? nil : $0 }
+            self.init(receiverURL: url, service: service, spoolDirectory: root.map { $0 + "/" + Self.safePathComponent(service) })
+            ingestToken = lookup("TRACE_RECEIVER_INGEST_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
+        }
+
+        /// The stream's WebSocket URL: `http` becomes `ws`, `https` becomes `wss`, and `/api/stream` is appended.
+        var streamURL: String {
+            var base = receiverURL
+            if base.hasPrefix("http://") { base = "ws://" + base.dropFirst(7) }
+            else if base.hasPrefix("https://") { base = "wss://" + base.dropFirst(8) }
+            else if !base.hasPrefix("ws://") && !base.hasPrefix("wss://") { base = "ws://" + base }
+            while base.hasSuffix("/") { base.removeLast() }
+            return base.hasSuffix("/api/stream") ? base : base + "/api/stream"
+        }
+
+        static func environmentValue(_ name: String) -> String? {
+            getenv(name).map { String(cString: $0) }
+        }
+
+        /// `service` reduced to characters safe in a file name.
+        static func safePathComponent(_ service: String) -> String {
+            let safe = service.unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".": Character(scalar)
+                default: "_"
+                }
+            }
+            let name = String(safe)
+            return name.isEmpty || name == "." || name == ".." ? "service" : name
+        }
+    }
+}
+
+/// Writes `text` to standard error unbuffered (one `write(2)`), without touching C's shared `stderr`.
+func writeToStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    #if canImport(Darwin)
+    _ = bytes.withUnsafeBytes { Darwin.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    #elseif canImport(Musl)
+    _ = bytes.withUnsafeBytes { Musl.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    #else
+    _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    #endif
+}

@@ -1,0 +1,366 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOPosix
+import NIOWebSocket
+import RequestTracing
+import ServiceLifecycle
+import Synchronization
+import WSClient
+
+/// Streams a service's log records to a trace receiver over one persistent WebSocket, losing nothing
+/// when the receiver restarts or is not up yet.
+///
+/// A shipper is a ``LogSink``: give it to a `StructuredLogHandler` (alone, or next to standard output in a
+/// ``MultiplexLogSink`` so both copies carry the same bytes). A logging call only copies its encoded
+/// line into a bounded in-memory queue; it never blocks and never waits on the network. The shipper's
+/// ``run()`` (a swift-service-lifecycle `Service`) moves queued lines into batches, writes each batch to
+/// a spool folder, sends it on `/api/stream`, and deletes it when the receiver acknowledges it. After a
+/// disconnect it reconnects with exponential backoff and jitter and resends every unacknowledged batch;
+/// each record carries the shipper's `instance` and a sequence number, so the receiver stores a replayed
+/// record once. Batches left in the spool by a crash are replayed by the next run.
+///
+/// ```swift
+/// guard let configuration = LogShipper.Configuration(service: "checkout") else { … } // needs TRACE_RECEIVER_URL
+/// let shipper = try LogShipper(configuration: configuration)
+/// let sink = MultiplexLogSink([FileDescriptorLogSink.standardOutput, shipper])
+/// LoggingSystem.bootstrap { StructuredLogHandler(label: $0, service: "checkout", format: .json, sink: sink) }
+/// // List the shipper first so that it is shut down last and ships the other services' final lines.
+/// let group = ServiceGroup(services: [shipper, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+/// try await group.run()
+/// ```
+///
+/// Overflow drops the oldest records (queue first, then spooled batches) and counts them; the count is
+/// sent to the receiver as a `records_dropped` warning record once the stream is up again.
+public final class LogShipper: LogSink, Service {
+    /// The configuration the shipper was made with.
+    public let configuration: Configuration
+    /// This process's instance id, sent with every record (with its sequence number) for exact dedup.
+    public let instance: String
+
+    let queue: ShipperQueue
+    let spool: ShipperSpool
+    private let drainWakeup = WakeupSignal()
+    private let sendWakeup = WakeupSignal()
+    private let state = Mutex(RunState())
+    private let threadPool: NIOThreadPool
+
+    struct RunState {
+        var shuttingDown = false
+        var drainFinished = false
+        var connected = false
+        var warnedUnreachable = false
+        var resendNotBefore: ContinuousClock.Instant?
+        var acknowledged = 0
+        var duplicates = 0
+        var rejected = 0
+        var droppedFromQueue = 0
+        var droppedFromSpool = 0
+        var unreportedDrops = 0
+    }
+
+    /// Creates a shipper and opens its spool (picking up batches an earlier run left unacknowledged).
+    ///
+    /// - Throws: ``ShipperError/spool(_:)`` when the spool folder cannot be created or locked.
+    public init(configuration: Configuration) throws(ShipperError) {
+        self.configuration = configuration
+        self.instance = UUIDv7.generate().description
+        self.queue = ShipperQueue(
+            capacity: configuration.queueCapacity,
+            limitBytes: configuration.queueLimitBytes,
+            batchRecords: configuration.batchRecords
+        )
+        self.spool = try ShipperSpool(directory: configuration.spoolDirectory, limitBytes: configuration.spoolLimitBytes)
+        self.threadPool = NIOThreadPool.singleton
+    }
+
+    // MARK: LogSink
+
+    public func write(_ line: [UInt8]) {
+        if queue.append(line) { drainWakeup.signal() }
+    }
+
+    public func write(bytes line: UnsafeRawBufferPointer) {
+        write(Array(line))
+    }
+
+    // MARK: Statistics
+
+    /// A snapshot of the shipper's counters.
+    public var statistics: Statistics {
+        let pending = spool.pending
+        let queued = queue.count
+        return state.withLock { state in
+            Statistics(
+                queuedRecords: queued,
+                spooledBatches: pending.batches,
+                spooledRecords: pending.records,
+                acknowledgedRecords: state.acknowledged,
+                duplicateRecords: state.duplicates,
+                rejectedRecords: state.rejected,
+                droppedFromQueue: state.droppedFromQueue,
+                droppedFromSpool: state.droppedFromSpool,
+                isConnected: state.connected
+            )
+        }
+    }
+
+    /// Waits until every record logged so far has been acknowledged by the receiver, or `timeout` passes.
+    ///
+    /// - Returns: `true` when nothing is left to ship.
+    public func flush(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        drainWakeup.signal()
+        while ContinuousClock.now < deadline {
+            if queue.count == 0 && spool.pending.batches == 0 { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+            drainWakeup.signal()
+        }
+        return queue.count == 0 && spool.pending.batches == 0
+    }
+
+    // MARK: Service
+
+    private enum Part { case ticker, drain, connection, deadline }
+
+    /// Ships until graceful shutdown (then flushes for up to ``Configuration/shutdownTimeout``) or until
+    /// the task is cancelled (then stops at once; the spool keeps what was not acknowledged).
+    public func run() async throws {
+        let shutdownStarted = WakeupSignal()
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Part.self) { group in
+                group.addTask { await self.tick(); return .ticker }
+                group.addTask { await self.drainLoop(); return .drain }
+                group.addTask {
+                    // Outside the graceful-shutdown context on purpose: the WebSocket client closes its
+                    // connection when it sees graceful shutdown, and shutdown is exactly when the last
+                    // batches must still go out. Cancellation is forwarded by hand.
+                    let connection = Task.detached { await self.connectionLoop() }
+                    await withTaskCancellationHandler { await connection.value } onCancel: { connection.cancel() }
+                    return .connection
+                }
+                group.addTask {
+                    await shutdownStarted.wait()
+                    if Task.isCancelled { return .deadline }
+                    try await Task.sleep(for: self.configuration.shutdownTimeout)
+                    return .deadline
+                }
+                while let part = try await group.next() {
+                    if part == .connection || part == .deadline {
+                        group.cancelAll()
+                        break
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.state.withLock { $0.shuttingDown = true }
+            shutdownStarted.signal()
+            self.drainWakeup.signal()
+            self.sendWakeup.signal()
+        }
+    }
+
+    /// Wakes the drain and send loops every flush interval.
+    private func tick() async {
+        while !Task.isCancelled && !state.withLock({ $0.shuttingDown }) {
+            try? await Task.sleep(for: configuration.flushInterval)
+            drainWakeup.signal()
+            sendWakeup.signal()
+        }
+    }
+
+    // MARK: Queue → spool
+
+    private func drainLoop() async {
+        var encoder = ShipperBatchEncoder(instance: instance)
+        while !Task.isCancelled {
+            await drainWakeup.wait()
+            let finishing = state.withLock { $0.shuttingDown }
+            await drain(&encoder)
+            if finishing {
+                await drain(&encoder)
+                state.withLock { $0.drainFinished = true }
+                sendWakeup.signal()
+                return
+            }
+        }
+    }
+
+    /// Moves every queued line into spooled batches.
+    private func drain(_ encoder: inout ShipperBatchEncoder) async {
+        while true {
+            var lines = queue.take(records: configuration.batchRecords, bytes: configuration.batchBytes)
+            let full = lines.count >= configuration.batchRecords
+            if let report = takeDropReport() { lines.append(report) }
+            if lines.isEmpty { return }
+            let number = spool.reserveNumber()
+            let message = encoder.encode(batch: number, lines: lines)
+            let count = lines.count
+            do {
+                try await threadPool.runIfActive { [spool = self.spool] in
+                    do { try spool.append(number: number, records: count, message: message) } catch { throw error }
+                }
+            } catch {
+                state.withLock { $0.droppedFromSpool += count; $0.unreportedDrops += count }
+                configuration.diagnostics("cannot spool \(count) records: \(error)")
+            }
+            sendWakeup.signal()
+            if !full { return }
+        }
+    }
+
+    /// A `records_dropped` warning line for drops not yet reported, once the stream is up (so the report
+    /// itself is not spooled only to be dropped in the same outage).
+    private func takeDropReport() -> [UInt8]? {
+        let fromQueue = queue.takeDroppedCount()
+        let fromSpool = spool.takeDroppedCount()
+        let counts: (total: Int, queue: Int, spool: Int)? = state.withLock { state in
+            state.droppedFromQueue += fromQueue
+            state.droppedFromSpool += fromSpool
+            state.unreportedDrops += fromQueue + fromSpool
+            guard state.connected, state.unreportedDrops > 0 else { return nil }
+            defer { state.unreportedDrops = 0 }
+            return (state.unreportedDrops, state.droppedFromQueue, state.droppedFromSpool)
+        }
+        guard let counts else { return nil }
+        return DropReport(
+            service: configuration.service,
+            dropped: counts.total,
+            droppedFromQueueTotal: counts.queue,
+            droppedFromSpoolTotal: counts.spool
+        ).line()
+    }
+
+    // MARK: Spool → receiver
+
+    private var isFinished: Bool {
+        state.withLock { $0.shuttingDown && $0.drainFinished } && spool.pending.batches == 0
+    }
+
+    private func connectionLoop() async {
+        var backoff = ReconnectBackoff(minimum: configuration.minimumReconnectDelay, maximum: configuration.maximumReconnectDelay)
+        var clientConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
+        if let token = configuration.ingestToken { clientConfiguration.additionalHeaders[.authorization] = "Bearer \(token)" }
+        let logger = Logger(label: "request-tracing.shipper", factory: { _ in SwiftLogNoOpLogHandler() })
+        while !Task.isCancelled && !isFinished {
+            let connectedBefore = state.withLock { $0.connected }
+            var failure: (any Error)?
+            do {
+                try await WebSocketClient.connect(
+                    url: configuration.streamURL,
+                    configuration: clientConfiguration,
+                    logger: logger
+                ) { inbound, outbound, _ in
+                    self.didConnect()
+                    try await self.exchange(inbound: inbound, outbound: outbound)
+                }
+            } catch {
+                failure = error
+            }
+            let wasConnected = state.withLock { state in
+                defer { state.connected = false }
+                return state.connected
+            }
+            spool.connectionLost()
+            if isFinished || Task.isCancelled { return }
+            if wasConnected || connectedBefore {
+                backoff.reset()
+            } else {
+                warnUnreachable(failure)
+            }
+            try? await Task.sleep(for: backoff.nextDelay())
+        }
+    }
+
+    private func didConnect() {
+        let (warned, pending) = state.withLock { state in
+            defer { state.connected = true; state.warnedUnreachable = false }
+            return (state.warnedUnreachable, spool.pending)
+        }
+        if warned {
+            configuration.diagnostics("connected to \(configuration.streamURL); replaying \(pending.records) spooled records")
+        }
+        drainWakeup.signal()
+    }
+
+    private func warnUnreachable(_ error: (any Error)?) {
+        let first = state.withLock { state in
+            defer { state.warnedUnreachable = true }
+            return !state.warnedUnreachable
+        }
+        guard first else { return }
+        let reason = error.map { " (\($0))" } ?? ""
+        configuration.diagnostics(
+            "cannot reach the trace receiver at \(configuration.streamURL)\(reason); keeping records in \(spool.directory) and retrying"
+        )
+    }
+
+    private struct ConnectionClosed: Error {}
+
+    /// Sends spooled batches (at most ``Configuration/maximumInFlightBatches`` unacknowledged) and handles
+    /// the replies, until the connection drops or shutdown has shipped everything.
+    private func exchange(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    let reply: StreamReply? =
+                        switch message {
+                        case .text(let text): StreamReply.decode(text.utf8)
+                        case .binary(let buffer): StreamReply.decode(buffer.readableBytesView)
+                        }
+                    if let reply { try await self.handle(reply) }
+                }
+                throw ConnectionClosed()
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    if self.isFinished {
+                        try await outbound.close(.normalClosure, reason: "shipper shut down")
+                        return
+                    }
+                    if let notBefore = self.state.withLock({ $0.resendNotBefore }), notBefore > .now {
+                        try await Task.sleep(until: notBefore)
+                        continue
+                    }
+                    guard let batch = self.spool.nextToSend(maximumInFlight: self.configuration.maximumInFlightBatches) else {
+                        await self.sendWakeup.wait()
+                        continue
+                    }
+                    let message = try await self.threadPool.runIfActive { [spool = self.spool] in spool.message(of: batch) }
+                    guard let message else {
+                        self.spool.acknowledge(batch.number)  // dropped from the spool meanwhile
+                        continue
+                    }
+                    try await outbound.write(.binary(ByteBuffer(bytes: message)))
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func handle(_ reply: StreamReply) async throws {
+        if let number = reply.ack {
+            let batch = try await threadPool.runIfActive { [spool = self.spool] in spool.acknowledge(number) }
+            if batch != nil {
+                state.withLock { state in
+                    state.acknowledged += (reply.accepted ?? 0) + (reply.duplicates ?? 0)
+                    state.duplicates += reply.duplicates ?? 0
+                    state.rejected += reply.rejected ?? 0
+                }
+            }
+        } else if let number = reply.nack {
+            if reply.error == "invalid_batch" {
+                // The receiver cannot read this batch; resending would fail forever.
+                if let batch = try await threadPool.runIfActive({ [spool = self.spool] in spool.acknowledge(number) }) {
+                    state.withLock { $0.rejected += batch.records }
+                }
+            } else {
+                let delay = Duration.milliseconds(max(reply.retryAfterMilliseconds ?? 100, 10))
+                state.withLock { $0.resendNotBefore = .now + delay }
+                spool.resend(number)
+            }
+        }
+        sendWakeup.signal()
+    }
+}

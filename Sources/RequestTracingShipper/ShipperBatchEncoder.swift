@@ -1,0 +1,48 @@
+import RequestTracing
+
+/// Builds the stream message `{"batch":k,"records":[…]}` from encoded lines, stamping each record with
+/// the shipper's `instance` and a sequence number so a replayed batch is recognised by the receiver.
+struct ShipperBatchEncoder {
+    /// This process's instance id (a UUIDv7), unique per shipper.
+    let instance: String
+    /// The next record's sequence number.
+    private(set) var nextSequence: UInt64 = 1
+
+    init(instance: String) {
+        self.instance = instance
+    }
+
+    /// The message for batch `number` holding `lines` (each a JSON object, optionally newline-terminated).
+    mutating func encode(batch number: UInt64, lines: [[UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(64) { $0 + $1.count + instance.utf8.count + 32 })
+        bytes.append(contentsOf: #"{"batch":"#.utf8)
+        bytes.append(contentsOf: String(number).utf8)
+        bytes.append(contentsOf: #","records":["#.utf8)
+        var first = true
+        for line in lines {
+            guard let body = Self.objectBody(line) else { continue }
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            bytes.append(contentsOf: #"{"instance":""#.utf8)
+            bytes.append(contentsOf: instance.utf8)
+            bytes.append(contentsOf: #"","seq":"#.utf8)
+            bytes.append(contentsOf: String(nextSequence).utf8)
+            nextSequence += 1
+            if !body.isEmpty { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: body)
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return bytes
+    }
+
+    /// The bytes between a line's outer braces, or `nil` when the line is not a JSON object (a sink
+    /// given console-format lines, say), which is skipped rather than sent as a broken message.
+    static func objectBody(_ line: [UInt8]) -> ArraySlice<UInt8>? {
+        var end = line.endIndex
+        while end > line.startIndex, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        guard end - line.startIndex >= 2, line[line.startIndex] == UInt8(ascii: "{"), line[end - 1] == UInt8(ascii: "}") else { return nil }
+        return line[(line.startIndex + 1)..<(end - 1)]
+    }
+}

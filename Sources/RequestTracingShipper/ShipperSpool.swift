@@ -1,0 +1,237 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The on-disk queue of batches that the receiver has not acknowledged yet.
+///
+/// Each batch is one file, `<number>-<records>.batch`, holding the exact stream message; it is written
+/// (to a temporary name, then renamed) before it is sent and deleted when its ack arrives, so a crash or
+/// restart of either side replays it. Files left by an earlier run of the service are picked up at start.
+/// Past ``limitBytes`` the oldest batches are deleted and their records counted as dropped.
+///
+/// The methods do blocking file I/O: callers run them on a thread pool, never on an event loop.
+final class ShipperSpool: Sendable {
+    struct Batch: Sendable, Equatable {
+        let number: UInt64
+        let records: Int
+        let bytes: Int
+    }
+
+    private struct State {
+        /// Unacknowledged batches, oldest first, each flagged when sent on the current connection.
+        var pending: [(batch: Batch, sent: Bool)] = []
+        var bytes = 0
+        var nextNumber: UInt64 = 1
+        var droppedRecords = 0
+    }
+
+    let directory: String
+    let limitBytes: Int
+    private let state = Mutex(State())
+    /// Held (by `flock`) for the spool's lifetime so two processes never share a folder.
+    private let lockDescriptor: Int32
+
+    /// Opens (creating if needed) the spool in `directory`, or in a per-process subfolder when another
+    /// live process holds `directory`.
+    init(directory requested: String, limitBytes: Int) throws(ShipperError) {
+        try Self.makeDirectories(requested)
+        var directory = requested
+        var descriptor = open(requested + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        if descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            close(descriptor)
+            directory = requested + "/process-\(getpid())"
+            try Self.makeDirectories(directory)
+            descriptor = open(directory + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { _ = flock(descriptor, LOCK_EX | LOCK_NB) }
+        }
+        guard descriptor >= 0 else { throw ShipperError.spool("cannot open \(directory)/.lock: \(String(cString: strerror(errno)))") }
+        self.directory = directory
+        self.limitBytes = max(1, limitBytes)
+        self.lockDescriptor = descriptor
+        let existing = Self.scan(directory)
+        state.withLock { state in
+            for batch in existing {
+                state.pending.append((batch, false))
+                state.bytes += batch.bytes
+            }
+            state.nextNumber = (existing.last?.number ?? 0) + 1
+        }
+    }
+
+    deinit {
+        close(lockDescriptor)
+    }
+
+    /// The number the next batch gets.
+    func reserveNumber() -> UInt64 {
+        state.withLock { state in
+            defer { state.nextNumber += 1 }
+            return state.nextNumber
+        }
+    }
+
+    /// Writes a batch and queues it for sending; drops the oldest batches while over the size limit.
+    func append(number: UInt64, records: Int, message: [UInt8]) throws(ShipperError) {
+        let name = Self.fileName(number: number, records: records)
+        let temporary = directory + "/." + name + ".tmp"
+        try Self.writeFile(temporary, message)
+        guard rename(temporary, directory + "/" + name) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ShipperError.spool("cannot rename \(temporary): \(reason)")
+        }
+        let evicted: [Batch] = state.withLock { state in
+            state.pending.append((Batch(number: number, records: records, bytes: message.count), false))
+            state.bytes += message.count
+            var evicted: [Batch] = []
+            while state.bytes > limitBytes, state.pending.count > 1 {
+                let oldest = state.pending.removeFirst().batch
+                state.bytes -= oldest.bytes
+                state.droppedRecords += oldest.records
+                evicted.append(oldest)
+            }
+            return evicted
+        }
+        for batch in evicted { unlink(path(of: batch)) }
+    }
+
+    /// The oldest batch not yet sent on this connection, marked as sent, if fewer than `maximumInFlight`
+    /// are awaiting their ack.
+    func nextToSend(maximumInFlight: Int) -> Batch? {
+        state.withLock { state in
+            let inFlight = state.pending.lazy.filter(\.sent).count
+            guard inFlight < maximumInFlight, let index = state.pending.firstIndex(where: { !$0.sent }) else { return nil }
+            state.pending[index].sent = true
+            return state.pending[index].batch
+        }
+    }
+
+    /// The stream message of `batch`, or `nil` when its file has gone (dropped meanwhile).
+    func message(of batch: Batch) -> [UInt8]? {
+        Self.readFile(path(of: batch))
+    }
+
+    /// Forgets an acknowledged batch and deletes its file. Returns it, or `nil` for an unknown number.
+    @discardableResult
+    func acknowledge(_ number: UInt64) -> Batch? {
+        let batch: Batch? = state.withLock { state in
+            guard let index = state.pending.firstIndex(where: { $0.batch.number == number }) else { return nil }
+            let batch = state.pending.remove(at: index).batch
+            state.bytes -= batch.bytes
+            return batch
+        }
+        if let batch { unlink(path(of: batch)) }
+        return batch
+    }
+
+    /// Marks `number` to be sent again (the receiver asked for a resend).
+    func resend(_ number: UInt64) {
+        state.withLock { state in
+            if let index = state.pending.firstIndex(where: { $0.batch.number == number }) { state.pending[index].sent = false }
+        }
+    }
+
+    /// Marks every batch unsent, after the connection was lost.
+    func connectionLost() {
+        state.withLock { state in
+            for index in state.pending.indices { state.pending[index].sent = false }
+        }
+    }
+
+    /// Batches waiting for an ack, and their records.
+    var pending: (batches: Int, records: Int, bytes: Int) {
+        state.withLock { state in (state.pending.count, state.pending.reduce(0) { $0 + $1.batch.records }, state.bytes) }
+    }
+
+    /// Whether any batch is sent and not yet acknowledged.
+    var hasUnsent: Bool {
+        state.withLock { $0.pending.contains { !$0.sent } }
+    }
+
+    /// Returns and resets the number of records dropped because the spool was full.
+    func takeDroppedCount() -> Int {
+        state.withLock { state in
+            defer { state.droppedRecords = 0 }
+            return state.droppedRecords
+        }
+    }
+
+    private func path(of batch: Batch) -> String {
+        directory + "/" + Self.fileName(number: batch.number, records: batch.records)
+    }
+
+    static func fileName(number: UInt64, records: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-\(records).batch"
+    }
+
+    /// Batches in `directory`, oldest first; half-written temporary files from a crash are removed.
+    static func scan(_ directory: String) -> [Batch] {
+        guard let stream = opendir(directory) else { return [] }
+        defer { closedir(stream) }
+        var batches: [Batch] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasSuffix(".tmp") {
+                unlink(directory + "/" + name)
+                continue
+            }
+            guard name.hasSuffix(".batch") else { continue }
+            let parts = name.dropLast(6).split(separator: "-")
+            guard parts.count == 2, let number = UInt64(parts[0]), let records = Int(parts[1]) else { continue }
+            var info = stat()
+            guard stat(directory + "/" + name, &info) == 0 else { continue }
+            batches.append(Batch(number: number, records: records, bytes: Int(info.st_size)))
+        }
+        return batches.sorted { $0.number < $1.number }
+    }
+
+    static func makeDirectories(_ path: String) throws(ShipperError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw ShipperError.spool("cannot create \(prefix): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(ShipperError) {
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ShipperError.spool("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + written, raw.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            written += result
+        }
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

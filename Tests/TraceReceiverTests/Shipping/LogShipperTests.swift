@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import RequestTracing
+import RequestTracingShipper
+import ServiceLifecycle
+import Testing
+
+@testable import TraceReceiver
+
+@Suite("LogShipper: streaming to the receiver")
+struct LogShipperTests {
+    @Test func shipsEveryLoggedRecordOnceWithInstanceAndSequence() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { spool in
+                let shipper = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "shipped", spool: spool))
+                let logger = shippingLogger(service: "shipped", sink: shipper)
+                try await withRunningShipper(shipper) {
+                    for index in 0..<2_500 { logger.info("record \(index)", metadata: ["index": "\(index)"]) }
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                }
+                let stored = try await receiver.store.search(LogQuery(service: "shipped", limit: 10_000)).records
+                #expect(stored.count == 2_500)
+                #expect(Set(stored.map(\.message)).count == 2_500)
+                #expect(stored.allSatisfy { $0.instance == shipper.instance && $0.source == .backend })
+                #expect(Set(stored.compactMap(\.sequence)) == Set(1...2_500))
+                let statistics = shipper.statistics
+                #expect(statistics.acknowledgedRecords == 2_500)
+                #expect(statistics.spooledBatches == 0 && statistics.queuedRecords == 0)
+                #expect(spoolFiles(spool).isEmpty, "acknowledged batches are deleted from the spool")
+            }
+        }
+    }
+
+    @Test func spoolsWhileTheReceiverIsDownWarnsOnceAndDeliversWhenItStarts() async throws {
+        let port = try unusedLoopbackPort()
+        let diagnostics = DiagnosticsLog()
+        try await withTemporaryDirectory { spool in
+            let shipper = try LogShipper(configuration: testShipperConfiguration(port: port, service: "early", spool: spool, diagnostics: diagnostics))
+            let logger = shippingLogger(service: "early", sink: shipper)
+            try await withRunningShipper(shipper) {
+                for index in 0..<300 { logger.info("before the receiver \(index)") }
+                #expect(await eventually(within: 20) { shipper.statistics.spooledRecords == 300 })
+                try await Task.sleep(for: .milliseconds(500))  // several failed reconnects
+                #expect(diagnostics.all.count == 1, "warned once, not per attempt: \(diagnostics.all)")
+                #expect(diagnostics.all.first?.contains("cannot reach the trace receiver") == true)
+                try await withReceiver(configure: { $0.port = port }) { receiver in
+                    for index in 0..<200 { logger.info("after the receiver \(index)") }
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                    let page = try await receiver.store.search(LogQuery(service: "early", limit: 10_000))
+                    #expect(page.records.count == 500)
+                }
+            }
+            #expect(diagnostics.all.count == 2 && diagnostics.all.last?.contains("connected") == true, "\(diagnostics.all)")
+        }
+    }
+
+    @Test func replaysTheSpoolLeftByAnEarlierRunExactlyOnce() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { spool in
+                // A first run that cannot reach the receiver and is killed (cancelled) with batches spooled.
+                let deadPort = try unusedLoopbackPort()
+                let firstInstance = try await {
+                    let first = try LogShipper(configuration: testShipperConfiguration(port: deadPort, service: "crashy", spool: spool, diagnostics: DiagnosticsLog()))
+                    let firstLogger = shippingLogger(service: "crashy", sink: first)
+                    try await withRunningShipper(first) {
+                        for index in 0..<120 { firstLogger.info("from the first run \(index)") }
+                        #expect(await eventually(within: 20) { first.statistics.spooledRecords == 120 })
+                    }
+                    return first.instance
+                }()  // the first shipper is gone here, as with a crashed process: its spool lock is released
+                #expect(!spoolFiles(spool).isEmpty)
+                // The next run of the service finds the spool, ships it and its own records.
+                let second = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "crashy", spool: spool))
+                let secondLogger = shippingLogger(service: "crashy", sink: second)
+                try await withRunningShipper(second) {
+                    secondLogger.info("from the second run")
+                    #expect(await second.flush(timeout: .seconds(20)))
+                }
+                let stored = try await receiver.store.search(LogQuery(service: "crashy", limit: 1_000)).records
+                #expect(stored.count == 121)
+                #expect(Set(stored.compactMap(\.instance)) == [firstInstance, second.instance])
+                #expect(spoolFiles(spool).isEmpty)
+            }
+        }
+    }
+
+    @Test func aFullSpoolDropsTheOldestAndTheCountReachesTheReceiver() async throws {
+        let port = try unusedLoopbackPort()
+        try await withTemporaryDirectory { spool in
+            var configuration = testShipperConfiguration(port: port, service: "flooded", spool: spool, diagnostics: DiagnosticsLog())
+            configuration.batchRecords = 10
+            configuration.spoolLimitBytes = 16 * 1024
+            let shipper = try LogShipper(configuration: configuration)
+            let logger = shippingLogger(service: "flooded", sink: shipper)
+            try await withRunningShipper(shipper) {
+                for index in 0..<1_000 {
+                    logger.info("flood \(index)")
+                    if index % 50 == 49 { try await Task.sleep(for: .milliseconds(5)) }
+                }
+                #expect(await eventually(within: 20) { shipper.statistics.queuedRecords == 0 })
+                let spooled = shipper.statistics
+                #expect(spooled.droppedFromSpool > 0)
+                #expect(spooled.spooledRecords + spooled.droppedFromSpool == 1_000)
+                #expect(spooled.spooledRecords < 1_000)
+                try await withReceiver(configure: { $0.port = port }) { receiver in
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                    let stored = try await receiver.store.search(LogQuery(service: "flooded", limit: 10_000)).records
+                    let reports = stored.filter { $0.event == "records_dropped" }
+                    try #require(reports.count == 1)
+                    #expect(reports[0].level == .warning)
+                    let dropped = try #require(reports[0].field("dropped").flatMap { Int($0) })
+                    let kept = stored.filter { $0.event != "records_dropped" }
+                    #expect(kept.count + dropped == 1_000, "every record is either stored or counted as dropped")
+                    // Oldest dropped first: what is kept is the newest, contiguous run.
+                    let indices = kept.compactMap { Int($0.message.split(separator: " ").last ?? "") }.sorted()
+                    #expect(indices == Array((1_000 - kept.count)..<1_000))
+                }
+            }
+        }
+    }
+
+    @Test func gracefulShutdownShipsWhatWasLoggedBeforeReturning() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { spool in
+                var configuration = testShipperConfiguration(port: receiver.port, service: "leaving", spool: spool)
+                configuration.flushInterval = .seconds(30)  // nothing ships on a timer: only shutdown flushes
+                let shipper = try LogShipper(configuration: configuration)
+                let logger = shippingLogger(service: "leaving", sink: shipper)
+                let group = ServiceGroup(services: [shipper], logger: quietLogger)
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    try await Task.sleep(for: .milliseconds(100))
+                    for index in 0..<50 { logger.info("last words \(index)") }
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                }
+                let stored = try await receiver.store.search(LogQuery(service: "leaving", limit: 100)).records
+                #expect(stored.count == 50)
+                #expect(spoolFiles(spool).isEmpty)
+            }
+        }
+    }
+
+    @Test func configurationReadsTheEnvironmentAndShipsOnlyWhenAURLIsSet() throws {
+        #expect(LogShipper.Configuration(service: "svc", environment: [:]) == nil)
+        let configuration = try #require(
+            LogShipper.Configuration(service: "my svc/1", environment: [
+                "TRACE_RECEIVER_URL": "http://127.0.0.1:7890/", "TRACE_RECEIVER_INGEST_TOKEN": "secret", "TRACE_RECEIVER_SPOOL_DIR": "/tmp/spools",
+            ])
+        )
+        #expect(configuration.receiverURL == "http://127.0.0.1:7890/")
+        #expect(configuration.ingestToken == "secret")
+        #expect(configuration.spoolDirectory == "/tmp/spools/my_svc_1", "the service name is made safe for a path")
+    }
+
+    @Test func sendsTheIngestTokenTheReceiverRequires() async throws {
+        try await withReceiver(configure: { $0.ingestToken = "s3cret" }) { receiver in
+            try await withTemporaryDirectory { spool in
+                var configuration = testShipperConfiguration(port: receiver.port, service: "authed", spool: spool)
+                configuration.ingestToken = "s3cret"
+                let shipper = try LogShipper(configuration: configuration)
+                try await withRunningShipper(shipper) {
+                    shippingLogger(service: "authed", sink: shipper).info("with a token")
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                }
+                #expect(try await receiver.store.search(LogQuery(service: "authed", limit: 10)).records.count == 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import RequestTracing
+import RequestTracingShipper
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Collects a shipper's diagnostics (its stderr messages) for assertions.
+final class DiagnosticsLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
+
+/// A shipper configuration for tests: a spool under `directory`, short delays.
+func testShipperConfiguration(port: Int, service: String, spool: String, diagnostics: DiagnosticsLog? = nil) -> LogShipper.Configuration {
+    var configuration = LogShipper.Configuration(receiverURL: "http://127.0.0.1:\(port)", service: service, spoolDirectory: spool)
+    configuration.flushInterval = .milliseconds(10)
+    configuration.minimumReconnectDelay = .milliseconds(20)
+    configuration.maximumReconnectDelay = .milliseconds(300)
+    if let diagnostics { configuration.diagnostics = { diagnostics.append($0) } }
+    return configuration
+}
+
+/// Runs `shipper` in a child task for the duration of `body`, then cancels it.
+func withRunningShipper<T: Sendable>(_ shipper: LogShipper, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await shipper.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// A logger whose JSON lines go to `sink`.
+func shippingLogger(service: String, sink: any LogSink) -> Logger {
+    var logger = Logger(label: service) { StructuredLogHandler(label: $0, service: service, format: .json, sink: sink, logLevel: .trace) }
+    logger.logLevel = .trace
+    return logger
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (bound, read and released).
+func unusedLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    try #require(descriptor >= 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+    try #require(bound == 0)
+    let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    try #require(named == 0)
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// `.batch` files in a spool folder.
+func spoolFiles(_ directory: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".batch") }
+}
