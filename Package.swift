@@ -114,6 +114,7 @@ let package = Package(
             name: "DemoServer",
             dependencies: [
                 "RequestTracing",
+                "RequestTracingShipper",
                 "RequestTracingHummingbird",
                 "RequestTracingAsyncHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),

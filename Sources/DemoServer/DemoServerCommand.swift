@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RequestTracing
+import RequestTracingShipper
 import ServiceLifecycle
 import UnixSignals
 
@@ -13,6 +14,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         abstract: "Run the gateway and inventory demo services, both traced by RequestTracing.",
         discussion: """
             Logs go to standard output, one JSON record per line (--log-format console for a readable form).
+            With TRACE_RECEIVER_URL set (e.g. http://127.0.0.1:7890) they are also streamed to that
+            trace receiver; records are spooled while it is unreachable and replayed when it is back.
             Try:  curl -si http://127.0.0.1:8080/api/checkout
             """
     )
@@ -37,7 +40,11 @@ struct DemoServerCommand: AsyncParsableCommand {
             case .console: .console(colour: sink.isTerminal)
             case .auto: .automatic(for: sink)
             }
-        let logging = DemoLogging(format: format, sink: sink)
+        let shipper = try LogShipper.Configuration(service: "demo-server").map { try LogShipper(configuration: $0) }
+        let logging = DemoLogging(format: format, sink: sink, shipper: shipper)
+        if let shipper {
+            FileHandle.standardError.write(Data("streaming logs to \(shipper.configuration.receiverURL) (spool: \(shipper.configuration.spoolDirectory))\n".utf8))
+        }
         let inventory = DemoServices.inventory(host: host, port: downstreamPort, logging: logging) { port in
             FileHandle.standardError.write(Data("inventory listening on http://\(host):\(port)\n".utf8))
         }
@@ -46,7 +53,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [inventory, gateway],
+                // The shipper first, so it is shut down last and ships the services' final lines.
+                services: (shipper.map { [$0] } ?? []) + [inventory, gateway],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logging.logger(service: "demo-server")
             )

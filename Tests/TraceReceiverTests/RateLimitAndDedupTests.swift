@@ -62,6 +62,31 @@ struct DedupTests {
         }
     }
 
+    @Test func aCapturedCopyOfAStreamedRecordIsStoredOnceWhicheverArrivesFirst() async throws {
+        try await withReceiver { (receiver) async throws in
+            let content = #""timestamp":"2026-01-31T10:15:23.123456Z","service":"app","message":"charged card","request_id":"r-9""#
+            // The program streams the record itself (its own instance) and `run` captures its stdout copy
+            // (the wrapper's instance, source capture).
+            let streamed = "{\(content),\"instance\":\"app-1\",\"seq\":1}"
+            let captured = "{\(content),\"source\":\"capture\",\"instance\":\"run-1\",\"seq\":1}"
+            #expect(try await receiver.postLogs(streamed).counts() == Counts(accepted: 1))
+            #expect(try await receiver.postLogs(captured).counts() == Counts(accepted: 0, duplicates: 1))
+
+            let laterContent = content.replacingOccurrences(of: "charged card", with: "sent receipt")
+            #expect(try await receiver.postLogs("{\(laterContent),\"source\":\"capture\",\"instance\":\"run-1\",\"seq\":2}").counts() == Counts(accepted: 1))
+            #expect(try await receiver.postLogs("{\(laterContent),\"instance\":\"app-1\",\"seq\":2}").counts() == Counts(accepted: 0, duplicates: 1))
+            #expect(try await receiver.search("request_id=r-9").logs.count == 2)
+        }
+    }
+
+    @Test func twoStreamedRecordsThatSayTheSameThingAreBothKept() async throws {
+        try await withReceiver { (receiver) async throws in
+            let content = #""timestamp":"2026-01-31T10:15:23.123456Z","service":"app","message":"tick""#
+            let reply = try await receiver.postLogs("{\(content),\"instance\":\"a\",\"seq\":1}\n{\(content),\"instance\":\"a\",\"seq\":2}")
+            #expect(try reply.counts() == Counts(accepted: 2))
+        }
+    }
+
     @Test func recordsWithoutSequenceAreDedupedByContent() async throws {
         try await withReceiver { (receiver) async throws in
             let line = #"{"message":"same","timestamp":"2026-01-31T10:15:23Z","request_id":"r1"}"#

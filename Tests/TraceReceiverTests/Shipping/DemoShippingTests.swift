@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+@Suite("demo-server streaming to a receiver")
+struct DemoShippingTests {
+    @Test func theDemoShipsBothServicesRecordsWhenTraceReceiverURLIsSet() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let gatewayPort = try unusedLoopbackPort()
+                let inventoryPort = try unusedLoopbackPort()
+                let demo = Process()
+                demo.executableURL = try builtExecutable("demo-server")
+                demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
+                demo.environment = ProcessInfo.processInfo.environment.merging([
+                    "TRACE_RECEIVER_URL": receiver.baseURL, "TRACE_RECEIVER_SPOOL_DIR": directory,
+                ]) { $1 }
+                demo.standardOutput = FileHandle.nullDevice
+                demo.standardError = FileHandle.nullDevice
+                try demo.run()
+                defer {
+                    if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
+                }
+                var requestID: String?
+                _ = await eventually(within: 20) {
+                    guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)/api/checkout"), timeout: .seconds(5)),
+                        response.status == .ok
+                    else { return false }
+                    requestID = response.headers.first(name: "X-Request-ID")
+                    return true
+                }
+                let id = try #require(requestID)
+                let arrived = await eventually(within: 20) {
+                    let services = (try? await receiver.store.search(LogQuery(requestID: id, limit: 100)).records.map(\.service)) ?? []
+                    return Set(services) == ["gateway", "inventory"]
+                }
+                #expect(arrived, "both services' records for \(id) reach the receiver")
+                // SIGTERM: graceful shutdown flushes and exits 0.
+                kill(demo.processIdentifier, SIGTERM)
+                #expect(await eventually(within: 10) { !demo.isRunning })
+                #expect(demo.terminationStatus == 0)
+                #expect(spoolFiles(directory + "/demo-server").isEmpty)
+            }
+        }
+    }
+}
