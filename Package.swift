@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "TraceReceiver",
                 "RequestTracing",
+                "RequestTracingShipper",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +133,9 @@ let package = Package(
             dependencies: [
                 "RequestTracing",
                 "RequestTracingHummingbird",
+                "RequestTracingShipper",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,6 +146,7 @@ let package = Package(
             name: "BenchMicro",
             dependencies: [
                 "RequestTracing",
+                "RequestTracingShipper",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources/BenchMicro",

@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # Throughput of /api/hello: bare router vs RequestTracingMiddleware vs Hummingbird's built-ins, measured
 # in one run (interleaved rounds, median per mode). Server pinned to core 0, wrk to core 1, server stdout
-# to /dev/null. Then the micro-benchmarks. Usage: Benchmarks/run.sh [seconds-per-run] [rounds]
+# to /dev/null. Mode `shipped` also streams every line to a trace receiver (memory store, no rate limit)
+# running on core 1 beside wrk. Then the micro-benchmarks. Usage: Benchmarks/run.sh [seconds-per-run] [rounds]
+# SCRATCH_PATH=DIR builds in DIR (so a release build does not wait on a debug build's lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 ROUNDS=${2:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product BenchServer >/dev/null
-swift build -c release --product BenchMicro >/dev/null
-BIN=$(swift build -c release --show-bin-path)
+SCRATCH=(${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
+for product in BenchServer BenchMicro trace-receiver; do swift build -c release "${SCRATCH[@]}" --product "$product" >/dev/null; done
+BIN=$(swift build -c release "${SCRATCH[@]}" --show-bin-path)
 PORT=18990
+RECEIVER_PORT=18991
+MODES=${MODES:-bare traced shipped builtin}
+receiver_pid=
+if [[ " $MODES " == *" shipped "* ]]; then
+  taskset -c 1 "$BIN/trace-receiver" serve --port "$RECEIVER_PORT" --store memory --service-rate 1000000000 --log-level error >/dev/null 2>&1 &
+  receiver_pid=$!
+  trap 'kill $receiver_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.05; done
+fi
+export TRACE_RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT"
+export TRACE_RECEIVER_SPOOL_DIR="${TMPDIR:-/tmp}/bench-spool-$$"
 
 declare -A results
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in ${MODES:-bare traced builtin}; do
+  for mode in $MODES; do
     taskset -c 0 "$BIN/BenchServer" "$mode" "$PORT" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/hello" >/dev/null && break; sleep 0.05; done
@@ -37,5 +50,12 @@ if [[ -n "${results[bare]:-}" && -n "${results[traced]:-}" && -n "${results[buil
     printf "traced / builtin = %.2fx  (goal >= 1.5x)\n", t / h
   }'
 fi
+if [[ -n "${results[bare]:-}" && -n "${results[shipped]:-}" ]]; then
+  awk -v b="$(echo "${results[bare]}" | median)" -v s="$(echo "${results[shipped]}" | median)" 'BEGIN {
+    printf "shipped / bare   = %.3f   (goal >= 0.85)\n", s / b
+  }'
+  curl -s "http://127.0.0.1:$RECEIVER_PORT/health"; echo
+fi
+rm -rf "$TRACE_RECEIVER_SPOOL_DIR"
 echo
 taskset -c 0 "$BIN/BenchMicro" >/dev/null

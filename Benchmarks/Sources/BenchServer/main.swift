@@ -1,6 +1,7 @@
 // A Hummingbird server whose `/api/hello` is the demo's, in one of three configurations:
 //   bare      – the router alone, no middleware, no logging
 //   traced    – RequestTracingMiddleware, one JSON line per request to stdout (StructuredLogHandler)
+//   shipped   – traced, and every line also streamed by a LogShipper to TRACE_RECEIVER_URL
 //   builtin   – Hummingbird's LogRequestsMiddleware(.info) + TracingMiddleware + MetricsMiddleware,
 //               logging through swift-log's StreamLogHandler to stdout
 // Usage: BenchServer MODE PORT
@@ -9,22 +10,36 @@ import Hummingbird
 import Logging
 import RequestTracing
 import RequestTracingHummingbird
+import RequestTracingShipper
+import ServiceLifecycle
+import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let port = Int(arguments[2]) else {
-    print("usage: BenchServer bare|traced|builtin PORT")
+    print("usage: BenchServer bare|traced|shipped|builtin PORT")
     exit(2)
 }
 let mode = arguments[1]
 
 let router = Router()
 let logger: Logger
+var shipper: LogShipper?
 switch mode {
 case "bare":
     logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 case "traced":
     router.add(middleware: RequestTracingMiddleware())
     logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway") }
+case "shipped":
+    guard let configuration = LogShipper.Configuration(service: "gateway") else {
+        print("shipped mode needs TRACE_RECEIVER_URL")
+        exit(2)
+    }
+    let running = try LogShipper(configuration: configuration)
+    shipper = running
+    router.add(middleware: RequestTracingMiddleware())
+    let sink = MultiplexLogSink([FileDescriptorLogSink.standardOutput, running])
+    logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway", sink: sink) }
 case "passthrough":
     // Diagnostic: the cost of any middleware at all.
     router.add(middleware: PassThroughMiddleware())
@@ -49,7 +64,13 @@ let app = Application(
     configuration: .init(address: .hostname("127.0.0.1", port: port)),
     logger: logger
 )
-try await app.runService()
+if let shipper {
+    try await ServiceGroup(services: [shipper, app], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger).run()
+    let statistics = shipper.statistics
+    FileHandle.standardError.write(Data("shipper: \(statistics.acknowledgedRecords) acknowledged, \(statistics.spooledRecords) still spooled, \(statistics.droppedFromQueue + statistics.droppedFromSpool) dropped\n".utf8))
+} else {
+    try await app.runService()
+}
 
 struct PassThroughMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Dispatch
+
+/// A program started by `trace-receiver run`: its stdout and stderr are pipes we read, its stdin and
+/// process group are ours (so it can read the terminal, and a terminal's Ctrl-C reaches it directly).
+struct ChildProcess: Sendable {
+    let pid: pid_t
+    /// Read ends of the child's stdout and stderr pipes.
+    let output: Int32
+    let errorOutput: Int32
+
+    struct SpawnError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `arguments[0]` (looked up on `PATH`) with `environment`.
+    static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        var outputPipe: [Int32] = [0, 0]
+        var errorPipe: [Int32] = [0, 0]
+        guard pipe2(&outputPipe, O_CLOEXEC) == 0, pipe2(&errorPipe, O_CLOEXEC) == 0 else {
+            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, errorPipe[1], STDERR_FILENO)
+
+        // Default dispositions and an empty mask: the child must not inherit what this process blocks or
+        // handles (the Swift runtime's threads, our forwarding handlers).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        close(outputPipe[1])
+        close(errorPipe[1])
+        guard result == 0 else {
+            close(outputPipe[0])
+            close(errorPipe[0])
+            throw SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid, output: outputPipe[0], errorOutput: errorPipe[0])
+    }
+
+    /// Waits (on a Dispatch thread, not the cooperative pool) for the child to exit and returns the exit
+    /// status a shell would report: its exit code, or 128 + the signal that killed it.
+    func waitForExit() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                let signal = status & 0x7f
+                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
+            }
+        }
+    }
+
+    /// Reads `descriptor` to end of file on a Dispatch thread, handing each chunk to `body`.
+    static func readToEnd(_ descriptor: Int32, _ body: @escaping @Sendable ([UInt8]) -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 { break }
+                    body(Array(buffer[0..<count]))
+                }
+                close(descriptor)
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Writes all of `bytes` to `descriptor` (our own stdout or stderr), retrying short writes.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // our terminal or pipe is gone; keep capturing
+            }
+            offset += written
+        }
+    }
+}
+
+/// The child signals are forwarded to. Written once, before any forwarding handler is installed, and
+/// only read afterwards (from the handler), so the unsynchronised access cannot race.
+nonisolated(unsafe) private var signalTarget: pid_t = 0
+
+/// Forwards a signal sent to `trace-receiver run` to its child — except one the kernel sent itself
+/// (`SI_KERNEL`: a terminal's Ctrl-C, Ctrl-\ or hang-up, which went to the whole foreground process
+/// group and so reached the child already; forwarding it would deliver it twice). Async-signal-safe: it
+/// only calls `kill`.
+private func forwardSignal(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
+    if let info, info.pointee.si_code == SI_KERNEL { return }
+    if signalTarget > 0 { kill(signalTarget, signal) }
+}
+
+enum SignalForwarding {
+    /// Signals passed on to the child.
+    static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
+
+    /// Installs handlers that forward ``forwarded`` signals to `pid` instead of acting on them here.
+    static func install(target pid: pid_t) {
+        signalTarget = pid
+        for signal in forwarded {
+            var action = sigaction()
+            action.__sigaction_handler.sa_sigaction = forwardSignal
+            action.sa_flags = SA_SIGINFO | SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(signal, &action, nil)
+        }
+    }
+}
