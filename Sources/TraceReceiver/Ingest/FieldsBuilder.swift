@@ -31,6 +31,15 @@ struct FieldsBuilder {
         bytes.append(contentsOf: writer.bytes)
     }
 
+    /// Appends an integer field.
+    mutating func append(key: String, integer: Int64) {
+        separator()
+        var writer = JSONWriter(capacity: key.utf8.count + 4)
+        writer.key(key, first: true)
+        bytes.append(contentsOf: writer.bytes)
+        bytes.append(contentsOf: String(integer).utf8)
+    }
+
     /// The finished object text, or `nil` when there were no fields.
     func finish() -> String? {
         guard !bytes.isEmpty else { return nil }

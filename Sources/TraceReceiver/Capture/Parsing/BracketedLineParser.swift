@@ -1,0 +1,111 @@
+import Logging
+
+/// Reads lines led by bracketed groups: `[2024-01-01T12:00:00.123Z] INFO [req:abc123] [auth] User logged in`
+/// and its variants (`[ts] [LEVEL] msg`, gunicorn's `[ts] [pid] [LEVEL] msg`, `[LEVEL] msg`).
+///
+/// The first group must be a timestamp or a level. After it, up to ``maximumGroups`` more groups or words
+/// are read: a level name (bracketed or a bare word), a correlation tag (`req:ID`, `request_id=ID`,
+/// `trace:ID`, a UUID, 32 hex digits), a number (a process id, kept as `pid`), and the first other group
+/// as the logger (kept as `logger`: a module name, not the service). The rest is the message.
+enum BracketedLineParser {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// Groups and words read after the first before the message starts.
+    static let maximumGroups = 6
+    /// Longest bracketed group read as a prefix group.
+    static let maximumGroupLength = 160
+
+    static func parse(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine? {
+        let end = range.upperBound
+        guard let open = range.first, bytes[open] == UInt8(ascii: "["), let close = closing(bytes, from: open, end: end) else {
+            return nil
+        }
+        var timestamp: Int64?
+        var level: Logger.Level?
+        if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
+            timestamp = time
+        } else if let found = CaptureBytes.level(bytes, CaptureBytes.trimmed(bytes, open + 1..<close)) {
+            level = found
+        } else {
+            return nil
+        }
+        var parsed = ParsedLine(message: "")
+        var logger: Range<Int>?
+        var index = close + 1
+        for _ in 0..<maximumGroups {
+            index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+            guard index < end else { break }
+            if bytes[index] == UInt8(ascii: "[") {
+                guard let groupClose = closing(bytes, from: index, end: end) else { break }
+                let content = CaptureBytes.trimmed(bytes, index + 1..<groupClose)
+                if level == nil, let found = CaptureBytes.level(bytes, content) {
+                    level = found
+                } else if correlationTag(bytes, content, into: &parsed.ids) {
+                    // taken
+                } else if let pid = CaptureBytes.integer(bytes, content) {
+                    parsed.fields.append(key: "pid", integer: pid)
+                } else if logger == nil, !content.isEmpty {
+                    logger = content
+                } else {
+                    break
+                }
+                index = groupClose + 1
+            } else if level == nil {
+                var wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+                if wordEnd > index, bytes[wordEnd - 1] == UInt8(ascii: ":") { wordEnd -= 1 }
+                guard let found = CaptureBytes.level(bytes, index..<wordEnd) else { break }
+                level = found
+                index = wordEnd
+                if index < end, bytes[index] == UInt8(ascii: ":") { index += 1 }
+            } else {
+                break
+            }
+        }
+        index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+        // `] - message` and `]: message`
+        if index + 1 < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == 0x20 {
+            index = CaptureBytes.skipSpaces(bytes, from: index + 1, to: end)
+        }
+        parsed.message = CaptureBytes.string(bytes, index..<end)
+        parsed.timestamp = timestamp
+        parsed.level = level
+        if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
+        return parsed
+    }
+
+    /// Reads a correlation tag filling the whole group; returns whether it was one.
+    private static func correlationTag(_ bytes: Bytes, _ content: Range<Int>, into ids: inout CorrelationIDs) -> Bool {
+        guard !content.isEmpty else { return false }
+        let start = content.lowerBound
+        if let uuidEnd = CorrelationScanner.uuid(bytes, at: start, end: content.upperBound), uuidEnd == content.upperBound {
+            if ids.requestID == nil { ids.requestID = CaptureBytes.string(bytes, content) }
+            return true
+        }
+        let whole = CaptureBytes.string(bytes, content)
+        if CorrelationIDs.isTraceID(whole) || CorrelationIDs.traceparent(whole) != nil {
+            ids.assignUntyped(whole)
+            return true
+        }
+        for (label, isTrace) in tags where CaptureBytes.hasPrefix(bytes, at: start, label, ignoringCase: true) {
+            let value = CaptureBytes.string(bytes, start + label.utf8CodeUnitCount..<content.upperBound)
+            guard !value.isEmpty, !value.utf8.contains(0x20) else { return false }
+            if isTrace {
+                ids.assignUntyped(value)
+            } else if ids.requestID == nil {
+                ids.requestID = value
+            }
+            return true
+        }
+        return false
+    }
+
+    private static let tags: [(StaticString, Bool)] = [
+        ("req:", false), ("req=", false), ("request_id:", false), ("request_id=", false), ("request-id:", false),
+        ("rid:", false), ("correlation_id:", false), ("correlation_id=", false), ("cid:", false),
+        ("trace_id:", true), ("trace_id=", true), ("trace:", true), ("traceid:", true),
+    ]
+
+    private static func closing(_ bytes: Bytes, from open: Int, end: Int) -> Int? {
+        CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: open + 1, to: min(end, open + 1 + maximumGroupLength))
+    }
+}

@@ -1,0 +1,67 @@
+/// What a key of a foreign structured line (JSON or logfmt) means, across the common loggers:
+/// pino, bunyan, structlog, python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON, and our own.
+enum CaptureFieldKey: Equatable {
+    /// `message`: the message, strongest claim.
+    case message
+    /// `msg`, `short_message`: the message unless `message` is present.
+    case messageAlias
+    /// `event`: the event name, or structlog's message when nothing else is the message.
+    case event
+    /// OpenTelemetry `body`: a string or `{"stringValue": …}`.
+    case body
+    /// A timestamp; a lower priority number wins when several are present.
+    case timestamp(priority: Int)
+    /// A level name or number (pino/bunyan numbers).
+    case level
+    /// OpenTelemetry `severityNumber` (1–24).
+    case severityNumber
+    case service
+    /// bunyan's and pino's `name` (the app); a logger name in python-json-logger.
+    case name
+    case requestID
+    /// pino-http's `req`: a string id, or an object with an `id`.
+    case request
+    case traceID
+    case spanID
+    case parentSpanID
+    case traceparent
+    /// `error`, `err`: a string, or an object with `message`, `type`/`name` and `stack`.
+    case error
+    case errorType
+    /// A stack or traceback text: `stack`, `stacktrace`, `exc_info`, `exception`.
+    case stack
+    case durationMS
+    /// Our own `fields` object: its members become fields.
+    case fields
+    case other
+
+    /// Classifies a raw key.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        for (name, key) in Self.table where CaptureBytes.equals(bytes, range, name) {
+            self = key
+            return
+        }
+        self = .other
+    }
+
+    private static let table: [(StaticString, CaptureFieldKey)] = [
+        ("message", .message), ("msg", .messageAlias), ("event", .event), ("body", .body), ("short_message", .messageAlias),
+        ("timestamp", .timestamp(priority: 0)), ("@timestamp", .timestamp(priority: 1)), ("time", .timestamp(priority: 2)),
+        ("ts", .timestamp(priority: 3)), ("timeUnixNano", .timestamp(priority: 4)), ("asctime", .timestamp(priority: 5)),
+        ("datetime", .timestamp(priority: 6)), ("observedTimeUnixNano", .timestamp(priority: 7)),
+        ("level", .level), ("levelname", .level), ("severity", .level), ("severityText", .level),
+        ("severity_text", .level), ("lvl", .level), ("log.level", .level), ("levelName", .level),
+        ("severityNumber", .severityNumber),
+        ("service", .service), ("service.name", .service), ("service_name", .service), ("serviceName", .service),
+        ("name", .name),
+        ("request_id", .requestID), ("requestId", .requestID), ("requestID", .requestID), ("req_id", .requestID),
+        ("reqId", .requestID), ("x-request-id", .requestID), ("X-Request-ID", .requestID), ("x_request_id", .requestID),
+        ("correlation_id", .requestID), ("correlationId", .requestID), ("correlationID", .requestID), ("req", .request),
+        ("trace_id", .traceID), ("traceId", .traceID), ("traceID", .traceID), ("trace.id", .traceID),
+        ("span_id", .spanID), ("spanId", .spanID), ("spanID", .spanID), ("span.id", .spanID),
+        ("parent_span_id", .parentSpanID), ("parentSpanId", .parentSpanID), ("traceparent", .traceparent),
+        ("error", .error), ("err", .error), ("error_type", .errorType), ("errorType", .errorType),
+        ("stack", .stack), ("stacktrace", .stack), ("stack_trace", .stack), ("exc_info", .stack), ("exception", .stack),
+        ("duration_ms", .durationMS), ("fields", .fields),
+    ]
+}

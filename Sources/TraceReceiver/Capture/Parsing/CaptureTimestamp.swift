@@ -1,0 +1,181 @@
+/// Reads the timestamp forms that captured text lines start with.
+///
+/// - RFC 3339 and ISO 8601 variants: `2024-01-01T12:00:00.123Z`, `2024-01-01 12:00:00,123`,
+///   `2024-01-01T12:00:00+0100`, `2024-01-01 12:00:00 +0000`
+/// - slashed dates (Go's `log`, nginx's error log): `2024/01/01 12:00:00.123456`
+/// - the access-log form: `10/Oct/2000:13:55:36 -0700`
+/// - a time of day alone (logback's default): `12:00:00.123`, on the day the line was received
+///
+/// Timestamps without a zone are read in the parser's ``NaiveTimeZone``.
+enum CaptureTimestamp {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    private static let microsecondsPerSecond: Int64 = 1_000_000
+    private static let secondsPerDay: Int64 = 86_400
+    private static let fractionDigits = 6
+    private static let months: [StaticString] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// Parses a timestamp starting at `start`; returns microseconds since the epoch and the index after it.
+    static func parsePrefix(_ bytes: Bytes, from start: Int, zone: NaiveTimeZone, receivedAt: Int64) -> (Int64, Int)? {
+        var cursor = Cursor(bytes: bytes, index: start)
+        if let result = dateTime(&cursor, zone: zone) { return (result, cursor.index) }
+        cursor.index = start
+        if let result = accessLogTime(&cursor) { return (result, cursor.index) }
+        cursor.index = start
+        if let result = timeOfDay(&cursor, zone: zone, receivedAt: receivedAt) { return (result, cursor.index) }
+        return nil
+    }
+
+    /// Parses `range` as one whole timestamp (surrounding spaces allowed).
+    static func parseWhole(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> Int64? {
+        let range = CaptureBytes.trimmed(bytes, range)
+        guard !range.isEmpty else { return nil }
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        if let exact = RecordTime.parse(slice) { return exact }
+        guard let (micros, end) = parsePrefix(slice, from: 0, zone: zone, receivedAt: receivedAt) else { return nil }
+        // Go's default `time.Time` text ends with the zone's abbreviation after the offset (`-0400 EDT`).
+        let rest = CaptureBytes.trimmed(slice, end..<slice.count)
+        for index in rest where !CaptureBytes.isUpper(slice[index]) { return nil }
+        return micros
+    }
+
+    /// Parses a whole string (a JSON value or a pattern's capture).
+    static func parse(_ text: String, zone: NaiveTimeZone, receivedAt: Int64) -> Int64? {
+        var text = text
+        return text.withUTF8 { parseWhole($0, 0..<$0.count, zone: zone, receivedAt: receivedAt) }
+    }
+
+    private struct Cursor {
+        let bytes: Bytes
+        var index: Int
+
+        var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func number(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for offset in 0..<count {
+                let byte = bytes[index + offset]
+                guard CaptureBytes.isDigit(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+
+        mutating func consume(_ byte: UInt8) -> Bool {
+            guard current == byte else { return false }
+            index += 1
+            return true
+        }
+
+        /// `.123` or `,123456789`: microseconds (extra digits dropped).
+        mutating func fraction() -> Int64 {
+            guard let separator = current, separator == UInt8(ascii: ".") || separator == UInt8(ascii: ","),
+                index + 1 < bytes.count, CaptureBytes.isDigit(bytes[index + 1])
+            else { return 0 }
+            index += 1
+            var micros: Int64 = 0
+            var digits = 0
+            while let byte = current, CaptureBytes.isDigit(byte) {
+                if digits < fractionDigits { micros = micros * 10 + Int64(byte - UInt8(ascii: "0")) }
+                digits += 1
+                index += 1
+            }
+            while digits < fractionDigits {
+                micros *= 10
+                digits += 1
+            }
+            return micros
+        }
+
+        /// `Z`, `±HH:MM`, `±HHMM`, `±HH`, optionally after one space; `nil` when there is none.
+        mutating func zoneOffset() -> Int? {
+            let start = index
+            if current == UInt8(ascii: "Z") || current == UInt8(ascii: "z") {
+                index += 1
+                return 0
+            }
+            _ = consume(0x20)
+            if CaptureBytes.hasPrefix(bytes, at: index, "UTC") || CaptureBytes.hasPrefix(bytes, at: index, "GMT") {
+                index += 3
+                return 0
+            }
+            guard let sign = current, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else {
+                index = start
+                return nil
+            }
+            index += 1
+            guard let hours = number(2), hours < 24 else {
+                index = start
+                return nil
+            }
+            var minutes = 0
+            let colon = consume(UInt8(ascii: ":"))
+            if let value = number(2) {
+                minutes = value
+            } else if colon {
+                index = start
+                return nil
+            }
+            guard minutes < 60 else {
+                index = start
+                return nil
+            }
+            let offset = hours * 3600 + minutes * 60
+            return sign == UInt8(ascii: "-") ? -offset : offset
+        }
+    }
+
+    /// `YYYY-MM-DD[T ]HH:MM:SS[.frac][zone]` or with slashes.
+    private static func dateTime(_ cursor: inout Cursor, zone: NaiveTimeZone) -> Int64? {
+        guard let year = cursor.number(4), let separator = cursor.current,
+            separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/")
+        else { return nil }
+        cursor.index += 1
+        guard let month = cursor.number(2), cursor.consume(separator), let day = cursor.number(2) else { return nil }
+        guard let joiner = cursor.current, joiner == UInt8(ascii: "T") || joiner == UInt8(ascii: "t") || joiner == 0x20
+        else { return nil }
+        cursor.index += 1
+        guard let (seconds, micros) = clock(&cursor) else { return nil }
+        guard (1...12).contains(month), (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else {
+            return nil
+        }
+        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay + seconds
+        let offset = cursor.zoneOffset() ?? zone.offset(forWallClock: wallClock)
+        return (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+    }
+
+    /// `HH:MM:SS[.frac]` as seconds of the day and microseconds.
+    private static func clock(_ cursor: inout Cursor) -> (Int64, Int64)? {
+        guard let hour = cursor.number(2), cursor.consume(UInt8(ascii: ":")), let minute = cursor.number(2),
+            cursor.consume(UInt8(ascii: ":")), let second = cursor.number(2), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let micros = cursor.fraction()
+        return (Int64(hour * 3600 + minute * 60 + min(second, 59)), micros)
+    }
+
+    /// `10/Oct/2000:13:55:36 -0700`.
+    private static func accessLogTime(_ cursor: inout Cursor) -> Int64? {
+        guard let day = cursor.number(2), cursor.consume(UInt8(ascii: "/")) else { return nil }
+        guard let month = months.firstIndex(where: { CaptureBytes.hasPrefix(cursor.bytes, at: cursor.index, $0, ignoringCase: true) })
+        else { return nil }
+        cursor.index += 3
+        guard cursor.consume(UInt8(ascii: "/")), let year = cursor.number(4), cursor.consume(UInt8(ascii: ":")),
+            let (seconds, micros) = clock(&cursor), let offset = cursor.zoneOffset(),
+            (1...RecordTime.daysInMonth(year: year, month: month + 1)).contains(day)
+        else { return nil }
+        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month + 1, day: day)) * secondsPerDay + seconds
+        return (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+    }
+
+    /// `HH:MM:SS.mmm` alone: the time of day on the (local) day the line was received.
+    private static func timeOfDay(_ cursor: inout Cursor, zone: NaiveTimeZone, receivedAt: Int64) -> Int64? {
+        guard let (seconds, micros) = clock(&cursor) else { return nil }
+        let receivedSeconds = receivedAt / microsecondsPerSecond
+        let offset = Int64(zone.offset(forWallClock: receivedSeconds))
+        let localDay = (receivedSeconds + offset).quotientAndRemainder(dividingBy: secondsPerDay).quotient
+        let wallClock = localDay * secondsPerDay + seconds
+        return (wallClock - offset) * microsecondsPerSecond + micros
+    }
+}

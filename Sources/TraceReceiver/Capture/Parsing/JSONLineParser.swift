@@ -1,0 +1,242 @@
+import Logging
+
+/// Reads a captured line that is one JSON object.
+///
+/// Our own records (an object with `timestamp`, `level`, `service` and `message`, as RequestTracing's
+/// `StructuredLogHandler` writes them) are decoded by the receiver's ``RecordDecoder`` so the result is
+/// the record the receiver would have stored from the library's stream. Other loggers' keys are mapped
+/// through ``CaptureFieldKey``; keys it does not know are kept verbatim in `fields`. A line that is not
+/// exactly one valid object (an array, invalid JSON, nesting deeper than ``JSONScanner/maximumDepth``)
+/// or an object with no message-like key is left to the text parsers.
+enum JSONLineParser {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    enum Outcome {
+        /// One of our own records, decoded exactly as the receiver decodes its input.
+        case ours(LogRecord)
+        /// A foreign logger's record, mapped to our fields.
+        case foreign(ParsedLine)
+    }
+
+    /// Message candidates, strongest first.
+    private enum MessageRank: Int, Comparable {
+        case message, alias, body, event, none
+
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    static func parse(_ line: Bytes, service: String, zone: NaiveTimeZone, receivedAt: Int64) -> Outcome? {
+        var scanner = JSONScanner(line)
+        guard scanner.peek() == UInt8(ascii: "{"), let object = try? scanner.scanValue() else { return nil }
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { return nil }
+
+        if isOwnRecord(object, in: scanner) {
+            let decoder = RecordDecoder(source: .capture, defaultService: service, maximumRecordBytes: line.count)
+            if case .success(var record) = decoder.decodeObject(object, in: scanner, now: receivedAt) {
+                record.source = .capture
+                return .ours(record)
+            }
+        }
+        return foreign(object, in: scanner, zone: zone, receivedAt: receivedAt).map(Outcome.foreign)
+    }
+
+    /// Whether the object has the four keys every record of ours carries.
+    private static func isOwnRecord(_ object: JSONScanner.Value, in scanner: JSONScanner) -> Bool {
+        var seen = 0
+        let all = 0b1111
+        forEachMember(of: object, in: scanner) { keyRange, _, _ in
+            let content = keyRange.lowerBound + 1..<keyRange.upperBound - 1
+            if scanner.bytes(content, equal: "timestamp") {
+                seen |= 0b0001
+            } else if scanner.bytes(content, equal: "level") {
+                seen |= 0b0010
+            } else if scanner.bytes(content, equal: "service") {
+                seen |= 0b0100
+            } else if scanner.bytes(content, equal: "message") {
+                seen |= 0b1000
+            }
+            return seen != all
+        }
+        return seen == all
+    }
+
+    private static func foreign(_ object: JSONScanner.Value, in scanner: JSONScanner, zone: NaiveTimeZone, receivedAt: Int64)
+        -> ParsedLine?
+    {
+        var parsed = ParsedLine(message: "")
+        var message: String?
+        var messageRank = MessageRank.none
+        var event: String?
+        var timestamp: JSONScanner.Value?
+        var timestampPriority = Int.max
+        var levelIsNumber = false
+        var severity: Logger.Level?
+        var name: (Range<Int>, JSONScanner.Value)?
+
+        func offerMessage(_ text: String?, _ rank: MessageRank) {
+            guard let text, rank < messageRank else { return }
+            message = text
+            messageRank = rank
+        }
+
+        forEachMember(of: object, in: scanner) { rawKey, key, value in
+            switch key {
+            case .message: offerMessage(scanner.text(value), .message)
+            case .messageAlias: offerMessage(scanner.text(value), .alias)
+            case .event: event = scanner.text(value)
+            case .body:
+                if value.kind == .object {
+                    offerMessage(member("stringValue", of: value, in: scanner).flatMap(scanner.text), .body)
+                } else {
+                    offerMessage(scanner.text(value), .body)
+                }
+            case .timestamp(let priority):
+                if priority < timestampPriority {
+                    timestamp = value
+                    timestampPriority = priority
+                }
+            case .level:
+                if let level = RecordDecoder.level(value, in: scanner) {
+                    parsed.level = level
+                    levelIsNumber = value.kind == .number
+                } else if let text = scanner.text(value) {
+                    parsed.fields.append(key: "original_level", text: text)
+                }
+            case .severityNumber:
+                severity = scanner.double(value).flatMap(openTelemetrySeverity)
+            case .service:
+                if let text = scanner.text(value), !text.isEmpty { parsed.service = text }
+            case .name:
+                name = (rawKey, value)
+            case .requestID:
+                if parsed.ids.requestID == nil { parsed.ids.requestID = scanner.text(value) }
+            case .request:
+                if value.kind == .object {
+                    if parsed.ids.requestID == nil { parsed.ids.requestID = member("id", of: value, in: scanner).flatMap(scanner.text) }
+                    parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+                } else if parsed.ids.requestID == nil {
+                    parsed.ids.requestID = scanner.text(value)
+                }
+            case .traceID: parsed.ids.traceID = scanner.text(value)
+            case .spanID: parsed.ids.spanID = scanner.text(value)
+            case .parentSpanID: parsed.ids.parentSpanID = scanner.text(value)
+            case .traceparent:
+                if let text = scanner.text(value) { parsed.ids.assignTraceparent(text) }
+            case .error:
+                if value.kind == .object {
+                    parsed.error = parsed.error ?? member("message", of: value, in: scanner).flatMap(scanner.text)
+                    parsed.errorType =
+                        parsed.errorType ?? (member("type", of: value, in: scanner) ?? member("name", of: value, in: scanner))
+                        .flatMap(scanner.text)
+                    parsed.stack = parsed.stack ?? member("stack", of: value, in: scanner).flatMap(scanner.text)
+                } else {
+                    parsed.error = scanner.text(value)
+                }
+            case .errorType: parsed.errorType = scanner.text(value)
+            case .stack: parsed.stack = scanner.text(value) ?? parsed.stack
+            case .durationMS:
+                if let duration = scanner.double(value), duration.isFinite {
+                    parsed.durationMS = duration
+                } else if value.kind != .null {
+                    parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+                }
+            case .fields where value.kind == .object:
+                parsed.fields.appendMembers(of: value, in: scanner)
+            case .fields, .other:
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+            return true
+        }
+
+        if messageRank != .none, let message {
+            parsed.message = message
+            parsed.event = event
+        } else if let event {
+            parsed.message = event  // structlog: `event` is the message
+        } else {
+            return nil
+        }
+        if parsed.level == nil { parsed.level = severity }
+        if let (rawKey, value) = name {
+            // bunyan and pino (numeric levels) name the app; python-json-logger names a logger.
+            if levelIsNumber, parsed.service == nil, let text = scanner.text(value), !text.isEmpty {
+                parsed.service = text
+            } else {
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+        }
+        if let timestamp { parsed.timestamp = time(timestamp, in: scanner, zone: zone, receivedAt: receivedAt) }
+        return parsed
+    }
+
+    /// Reads a timestamp value: RFC 3339 and the other text forms, epoch numbers in any unit, and
+    /// OpenTelemetry's nanoseconds as a decimal string.
+    private static func time(_ value: JSONScanner.Value, in scanner: JSONScanner, zone: NaiveTimeZone, receivedAt: Int64)
+        -> Int64?
+    {
+        switch value.kind {
+        case .number:
+            return scanner.double(value).flatMap(RecordTime.fromEpochNumber)
+        case .string(hasEscapes: false):
+            let content = value.contentRange
+            if let integer = CaptureBytes.integer(scanner.bytes, content) {
+                return RecordTime.fromEpochNumber(Double(integer))
+            }
+            return CaptureTimestamp.parseWhole(scanner.bytes, content, zone: zone, receivedAt: receivedAt)
+        case .string:
+            return CaptureTimestamp.parse(scanner.string(value), zone: zone, receivedAt: receivedAt)
+        default:
+            return nil
+        }
+    }
+
+    /// OpenTelemetry severity numbers: 1–4 trace, 5–8 debug, 9–12 info, 13–16 warn, 17–20 error, 21–24 fatal.
+    private static func openTelemetrySeverity(_ number: Double) -> Logger.Level? {
+        guard number.rounded() == number, number >= 1, number <= 24 else { return nil }
+        let levels: [Logger.Level] = [.trace, .debug, .info, .warning, .error, .critical]
+        return levels[(Int(number) - 1) / severityNumbersPerLevel]
+    }
+
+    private static let severityNumbersPerLevel = 4
+
+    /// The value of the member named `name` of an object value.
+    private static func member(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> JSONScanner.Value? {
+        var found: JSONScanner.Value?
+        forEachMember(of: object, in: scanner) { rawKey, _, value in
+            if scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: name) {
+                found = value
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Calls `body` with each member's quoted key range, its meaning and its value, until it returns false.
+    private static func forEachMember(
+        of object: JSONScanner.Value,
+        in document: JSONScanner,
+        _ body: (Range<Int>, CaptureFieldKey, JSONScanner.Value) -> Bool
+    ) {
+        var scanner = document
+        scanner.index = object.range.lowerBound + 1
+        while true {
+            scanner.skipWhitespace()
+            if scanner.consume(UInt8(ascii: "}")) { return }
+            _ = scanner.consume(UInt8(ascii: ","))
+            scanner.skipWhitespace()
+            guard let keyValue = try? scanner.scanValue(), case .string(let hasEscapes) = keyValue.kind else { return }
+            _ = scanner.consume(UInt8(ascii: ":"))
+            guard let value = try? scanner.scanValue() else { return }
+            let key: CaptureFieldKey
+            if hasEscapes {
+                let decoded = Array(scanner.string(keyValue).utf8)
+                key = decoded.withUnsafeBufferPointer { CaptureFieldKey($0, 0..<$0.count) }
+            } else {
+                key = CaptureFieldKey(scanner.bytes, keyValue.contentRange)
+            }
+            guard body(keyValue.range, key, value) else { return }
+        }
+    }
+}

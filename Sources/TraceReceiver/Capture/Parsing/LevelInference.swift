@@ -1,0 +1,58 @@
+import Logging
+
+/// Guesses the level of a plain text line.
+///
+/// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere → critical; `Traceback (most
+/// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start → error),
+/// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
+/// square brackets in any case (`[error]`, nginx's error log). `nil` when the text gives no sign.
+enum LevelInference {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// How far into a line level words are looked for; later words are prose.
+    static let scanLimit = 256
+
+    static func infer(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
+        let start = range.lowerBound
+        if CaptureBytes.hasPrefix(bytes, at: start, "panic: ") { return .critical }
+        let limit = min(range.upperBound, start + scanLimit)
+        if CaptureBytes.find("Fatal error:", in: bytes, from: start, to: limit, ignoringCase: true) != nil { return .critical }
+        if CaptureBytes.hasPrefix(bytes, at: start, "Traceback (most recent call last)")
+            || CaptureBytes.hasPrefix(bytes, at: start, "Exception in thread ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "Uncaught ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "Unhandled ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "Error: ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "error: ")
+        {
+            return .error
+        }
+        var index = start
+        while index < limit {
+            let byte = bytes[index]
+            let previous: UInt8 = index > start ? bytes[index - 1] : 0x20
+            if byte == UInt8(ascii: "["), let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: limit),
+                let level = CaptureBytes.level(bytes, index + 1..<close)
+            {
+                return level
+            }
+            guard CaptureBytes.isUpper(byte), !CaptureBytes.isAlnum(previous) else {
+                index += 1
+                continue
+            }
+            var wordEnd = index
+            while wordEnd < limit, CaptureBytes.isAlnum(bytes[wordEnd]) { wordEnd += 1 }
+            if isAllUpper(bytes, index..<wordEnd), wordEnd == limit || bytes[wordEnd] != UInt8(ascii: "_"),
+                let level = CaptureBytes.level(bytes, index..<wordEnd)
+            {
+                return level
+            }
+            index = wordEnd
+        }
+        return nil
+    }
+
+    private static func isAllUpper(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        for index in range where !CaptureBytes.isUpper(bytes[index]) { return false }
+        return true
+    }
+}

@@ -1,0 +1,204 @@
+import Logging
+
+/// Reads the common "prefix then message" text formats:
+///
+/// - Python logging's default `LEVEL:logger:message` (`WARNING:root:disk almost full`)
+/// - Ruby's Logger (Rails): `I, [2024-01-01T12:00:00.123456 #1234]  INFO -- app: message`
+/// - lines led by a timestamp, with an optional level, logger, thread and pid around it:
+///   `2024-01-01 12:00:00,123 - myapp - INFO - message` (Python `%(asctime)s - %(name)s - …`),
+///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
+///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
+///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
+///   `2024-01-01T12:00:00+0000 info label : message`, nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`
+///   and Go's `log` package `2024/01/01 12:00:00 message`.
+///
+/// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
+/// all upper case or all lower case, so prose that happens to start with "Error" stays the message.
+enum PrefixedLineParser {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// Words, groups and separators read after the timestamp while looking for the level.
+    static let maximumPrefixWords = 6
+    /// Longest bracketed group (a thread name) read in the prefix.
+    static let maximumGroupLength = 96
+
+    static func parse(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine? {
+        guard let first = range.first else { return nil }
+        if CaptureBytes.isUpper(bytes[first]) {
+            return pythonDefault(bytes, range) ?? ruby(bytes, range, zone: zone, receivedAt: receivedAt)
+        }
+        guard CaptureBytes.isDigit(bytes[first]),
+            let (timestamp, timeEnd) = CaptureTimestamp.parsePrefix(bytes, from: first, zone: zone, receivedAt: receivedAt),
+            timeEnd == range.upperBound || CaptureBytes.isSpace(bytes[timeEnd])
+        else { return nil }
+        var parsed = afterTimestamp(bytes, timeEnd..<range.upperBound)
+        parsed.timestamp = timestamp
+        return parsed
+    }
+
+    /// `LEVEL:logger:message` with Python's level names.
+    private static func pythonDefault(_ bytes: Bytes, _ range: Range<Int>) -> ParsedLine? {
+        let end = range.upperBound
+        guard let colon = CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: range.lowerBound, to: min(end, range.lowerBound + 9)),
+            let level = pythonLevel(bytes, range.lowerBound..<colon),
+            let second = CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: colon + 1, to: end)
+        else { return nil }
+        let logger = colon + 1..<second
+        for index in logger where CaptureBytes.isSpace(bytes[index]) { return nil }
+        var parsed = ParsedLine(message: CaptureBytes.string(bytes, second + 1..<end))
+        parsed.level = level
+        if !logger.isEmpty { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
+        return parsed
+    }
+
+    private static func pythonLevel(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
+        for (name, level) in pythonLevels where CaptureBytes.equals(bytes, range, name) { return level }
+        return nil
+    }
+
+    private static let pythonLevels: [(StaticString, Logger.Level)] = [
+        ("DEBUG", .debug), ("INFO", .info), ("WARNING", .warning), ("ERROR", .error), ("CRITICAL", .critical),
+    ]
+
+    /// `I, [2024-01-01T12:00:00.123456 #1234]  INFO -- progname: message`.
+    private static func ruby(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine? {
+        let end = range.upperBound
+        let start = range.lowerBound
+        guard CaptureBytes.hasPrefix(bytes, at: start + 1, ", ["),
+            let (timestamp, timeEnd) = CaptureTimestamp.parsePrefix(bytes, from: start + 4, zone: zone, receivedAt: receivedAt),
+            let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: timeEnd, to: min(end, timeEnd + maximumGroupLength))
+        else { return nil }
+        let levelStart = CaptureBytes.skipSpaces(bytes, from: close + 1, to: end)
+        let levelEnd = CaptureBytes.wordEnd(bytes, from: levelStart, to: end)
+        guard let level = CaptureBytes.level(bytes, levelStart..<levelEnd),
+            let dashes = CaptureBytes.find(" -- ", in: bytes, from: levelEnd, to: min(end, levelEnd + 2 + 4)),
+            let colon = CaptureBytes.find(": ", in: bytes, from: dashes + 4, to: end) ?? (end >= 1 && bytes[end - 1] == UInt8(ascii: ":") ? end - 1 : nil)
+        else { return nil }
+        var parsed = ParsedLine(message: CaptureBytes.string(bytes, min(end, colon + 2)..<end))
+        parsed.timestamp = timestamp
+        parsed.level = level
+        let program = CaptureBytes.trimmed(bytes, dashes + 4..<colon)
+        if !program.isEmpty { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, program)) }
+        if let hash = CaptureBytes.find(UInt8(ascii: "#"), in: bytes, from: timeEnd, to: close),
+            let pid = CaptureBytes.integer(bytes, hash + 1..<close)
+        {
+            parsed.fields.append(key: "pid", integer: pid)
+        }
+        return parsed
+    }
+
+    /// Reads level, logger, thread and pid from the words after the timestamp; the rest is the message.
+    private static func afterTimestamp(_ bytes: Bytes, _ range: Range<Int>) -> ParsedLine {
+        let end = range.upperBound
+        var parsed = ParsedLine(message: "")
+        var level: Logger.Level?
+        var logger: Range<Int>?
+        var hasThread = false
+        var index = range.lowerBound
+        var messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+        var words = 0
+        // Before the level: separators, `[thread]`, a pid, a logger name followed by a separator.
+        while level == nil, words < maximumPrefixWords {
+            words += 1
+            index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+            guard index < end else { break }
+            if let next = separator(bytes, at: index, end: end) {
+                index = next
+            } else if bytes[index] == UInt8(ascii: "[") {
+                guard let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: min(end, index + maximumGroupLength))
+                else { break }
+                let content = CaptureBytes.trimmed(bytes, index + 1..<close)
+                if let found = caseConsistentLevel(bytes, content) {
+                    level = found
+                } else if !hasThread {
+                    parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, content))
+                    hasThread = true
+                }
+                index = close + 1
+            } else {
+                var wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+                let hasColon = wordEnd > index + 1 && bytes[wordEnd - 1] == UInt8(ascii: ":")
+                if hasColon { wordEnd -= 1 }
+                if let found = caseConsistentLevel(bytes, index..<wordEnd) {
+                    level = found
+                    index = wordEnd + (hasColon ? 1 : 0)
+                } else if let pid = CaptureBytes.integer(bytes, index..<wordEnd) {
+                    parsed.fields.append(key: "pid", integer: pid)
+                    index = wordEnd
+                } else if logger == nil, !hasColon, separator(bytes, at: CaptureBytes.skipSpaces(bytes, from: wordEnd, to: end), end: end) != nil {
+                    logger = index..<wordEnd
+                    index = wordEnd
+                } else {
+                    break
+                }
+            }
+        }
+        guard let level else {
+            // No level near the start (Go's `log`): everything after the timestamp is the message.
+            parsed.message = CaptureBytes.string(bytes, messageStart..<end)
+            return ParsedLine(message: parsed.message)
+        }
+        parsed.level = level
+        // After the level: separators, a pid, `---`, `[thread]`, then maybe `logger - ` / `logger : `.
+        words = 0
+        while words < maximumPrefixWords {
+            words += 1
+            index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+            guard index < end else { break }
+            if let next = separator(bytes, at: index, end: end) {
+                index = next
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "["),
+                let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: min(end, index + maximumGroupLength))
+            {
+                if !hasThread {
+                    parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, CaptureBytes.trimmed(bytes, index + 1..<close)))
+                    hasThread = true
+                }
+                index = close + 1
+                continue
+            }
+            let wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+            if let pid = CaptureBytes.integer(bytes, index..<wordEnd) {
+                parsed.fields.append(key: "pid", integer: pid)
+                index = wordEnd
+                continue
+            }
+            let afterWord = CaptureBytes.skipSpaces(bytes, from: wordEnd, to: end)
+            if logger == nil, afterWord > wordEnd, let next = separator(bytes, at: afterWord, end: end) {
+                logger = index..<wordEnd
+                index = next
+            }
+            break
+        }
+        messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+        parsed.message = CaptureBytes.string(bytes, messageStart..<end)
+        if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
+        return parsed
+    }
+
+    /// After a lone `-`, `|`, `:` or `---` followed by a space (or the end), the index after it.
+    private static func separator(_ bytes: Bytes, at index: Int, end: Int) -> Int? {
+        guard index < end else { return nil }
+        var next = index
+        switch bytes[index] {
+        case UInt8(ascii: "-"):
+            next = CaptureBytes.hasPrefix(bytes, at: index, "---") ? index + 3 : index + 1
+        case UInt8(ascii: "|"), UInt8(ascii: ":"):
+            next = index + 1
+        default:
+            return nil
+        }
+        guard next == end || CaptureBytes.isSpace(bytes[next]) else { return nil }
+        return next
+    }
+
+    /// A level word written all in upper case or all in lower case.
+    private static func caseConsistentLevel(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
+        guard let first = range.first else { return nil }
+        let upper = CaptureBytes.isUpper(bytes[first])
+        for index in range where CaptureBytes.isAlpha(bytes[index]) && CaptureBytes.isUpper(bytes[index]) != upper { return nil }
+        return CaptureBytes.level(bytes, range)
+    }
+}

@@ -1,0 +1,113 @@
+import Logging
+
+/// Reads the continuation lines of a joined event (see ``MultilineJoiner``) and the crash markers of a
+/// head line: the lines after the first become the record's `stack`; a Python traceback's final
+/// `XError: message` line, a Java `qualified.XException: message` line, a Node `TypeError: message`
+/// head, a Swift `Fatal error: message` and a Go `panic: message` give `error` and `error_type`.
+enum StackTraceSplitter {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// Applies the continuation lines `tail` of an event whose first line is `head`; returns the level the
+    /// stack implies (error for a Python traceback).
+    static func apply(_ bytes: Bytes, head: Range<Int>, tail: Range<Int>, to parsed: inout ParsedLine) -> Logger.Level? {
+        let stack = CaptureBytes.string(bytes, tail)
+        if let existing = parsed.stack { parsed.stack = existing + "\n" + stack } else { parsed.stack = stack }
+        var implied: Logger.Level?
+        let isPython =
+            CaptureBytes.hasPrefix(bytes, at: head.lowerBound, pythonTraceback)
+            || CaptureBytes.find(pythonTraceback, in: bytes, from: tail.lowerBound, to: tail.upperBound) != nil
+        if isPython {
+            implied = .error
+            // The last line that is not indented is the exception.
+            var lineEnd = tail.upperBound
+            while lineEnd > tail.lowerBound {
+                var lineStart = lineEnd
+                while lineStart > tail.lowerBound, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+                let line = CaptureBytes.trimmed(bytes, lineStart..<lineEnd)
+                if !line.isEmpty, !CaptureBytes.isSpace(bytes[lineStart]) {
+                    assignException(bytes, line, .tracebackFinal, to: &parsed)
+                    break
+                }
+                lineEnd = lineStart > tail.lowerBound ? lineStart - 1 : tail.lowerBound
+            }
+        } else if parsed.errorType == nil {
+            if assignException(bytes, head, .suffixed, to: &parsed) {
+                implied = .error  // an uncaught exception printed with its stack (Node)
+            } else {
+                // Java: the first unindented continuation line naming an exception class.
+                var lineStart = tail.lowerBound
+                while lineStart < tail.upperBound {
+                    let lineEnd = CaptureBytes.find(0x0A, in: bytes, from: lineStart, to: tail.upperBound) ?? tail.upperBound
+                    if !CaptureBytes.isSpace(bytes[lineStart]),
+                        assignException(bytes, CaptureBytes.trimmed(bytes, lineStart..<lineEnd), .qualified, to: &parsed)
+                    {
+                        break
+                    }
+                    lineStart = lineEnd + 1
+                }
+            }
+        }
+        return implied
+    }
+
+    /// Crash markers of a head line: `panic: …` (Go) and `Fatal error: …` (Swift) give the error text.
+    static func applyHeadMarkers(_ bytes: Bytes, head: Range<Int>, to parsed: inout ParsedLine) {
+        guard parsed.error == nil else { return }
+        if CaptureBytes.hasPrefix(bytes, at: head.lowerBound, "panic: ") {
+            parsed.error = CaptureBytes.string(bytes, head.lowerBound + 7..<head.upperBound)
+            parsed.errorType = "panic"
+        } else if let marker = CaptureBytes.find(swiftFatalError, in: bytes, from: head.lowerBound, to: head.upperBound) {
+            let start = CaptureBytes.skipSpaces(bytes, from: marker + swiftFatalError.utf8CodeUnitCount, to: head.upperBound)
+            parsed.error = CaptureBytes.string(bytes, start..<head.upperBound)
+            parsed.errorType = "Fatal error"
+        }
+    }
+
+    private static let pythonTraceback: StaticString = "Traceback (most recent call last):"
+    private static let swiftFatalError: StaticString = "Fatal error:"
+
+    /// How sure the caller is that a line names an exception.
+    enum ExceptionLine {
+        /// A Python traceback's final line: any `Name: message` (or a lone `Name`) is the exception.
+        case tracebackFinal
+        /// A name ending in `Error`, `Exception`, `Warning`, `Interrupt`, `Exit` or `Throwable` (Node's `TypeError: …`).
+        case suffixed
+        /// A dotted class name with such a suffix (Java's `java.lang.IllegalStateException: …`).
+        case qualified
+    }
+
+    /// Reads `Name: message` or `Name` where `Name` is an exception class name; returns whether it was one.
+    @discardableResult
+    static func assignException(_ bytes: Bytes, _ line: Range<Int>, _ kind: ExceptionLine, to parsed: inout ParsedLine) -> Bool {
+        guard let first = line.first, CaptureBytes.isAlpha(bytes[first]) || bytes[first] == UInt8(ascii: "_") else { return false }
+        var index = first
+        var hasDot = false
+        while index < line.upperBound {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                hasDot = true
+            } else if !(CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")) {
+                break
+            }
+            index += 1
+        }
+        let name = first..<index
+        let hasMessage = index + 1 < line.upperBound && bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == 0x20
+        guard index == line.upperBound || hasMessage else { return false }
+        let looksLikeException = exceptionSuffixes.contains { suffix in
+            name.count >= suffix.utf8CodeUnitCount
+                && CaptureBytes.hasPrefix(bytes, at: name.upperBound - suffix.utf8CodeUnitCount, suffix)
+        }
+        switch kind {
+        case .tracebackFinal: guard looksLikeException || hasMessage else { return false }
+        case .suffixed: guard looksLikeException else { return false }
+        case .qualified: guard hasDot, looksLikeException else { return false }
+        }
+        let type = CaptureBytes.string(bytes, name)
+        parsed.errorType = type
+        parsed.error = hasMessage ? CaptureBytes.string(bytes, index + 2..<line.upperBound) : type
+        return true
+    }
+
+    private static let exceptionSuffixes: [StaticString] = ["Error", "Exception", "Warning", "Interrupt", "Exit", "Throwable"]
+}

@@ -1,0 +1,81 @@
+import Logging
+import Testing
+
+@testable import TraceReceiver
+
+@Suite("CaptureParsing: hostile input")
+struct CaptureParsingHostileInputTests {
+    @Test func invalidUTF8RepairedByTheCallerIsKept() {
+        let bytes: [UInt8] = Array("ERROR bad byte ".utf8) + [0xFF, 0xC3] + Array(" here".utf8)
+        let record = CaptureParsing.parse(String(decoding: bytes, as: UTF8.self))
+        #expect(record.level == .error)
+        #expect(record.message.contains("\u{FFFD}"))
+    }
+
+    @Test func invalidUTF8InsideJSONStillParses() {
+        let bytes: [UInt8] = Array(#"{"level":"info","msg":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8)
+        let record = CaptureParsing.parse(String(decoding: bytes, as: UTF8.self))
+        #expect(record.message == "caf\u{FFFD}")
+    }
+
+    @Test func aOneMegabyteLineIsCutToTheLimit() {
+        let line = "ERROR " + String(repeating: "é", count: 512 * 1024)
+        let record = CaptureParsing.parse(line)
+        #expect(record.level == .error)
+        #expect(record.message.utf8.count <= CaptureParser.maximumEventBytes)
+        #expect(record.message.hasSuffix("é"))
+        let cut = CaptureParsing.fields(record)["truncated_bytes"] as? Int
+        #expect(cut == line.utf8.count - record.message.utf8.count)
+    }
+
+    @Test func aOneMegabyteJSONLineDoesNotCrash() {
+        let line = #"{"level":"info","msg":""# + String(repeating: "a", count: 1024 * 1024) + #""}"#
+        let record = CaptureParsing.parse(line)
+        #expect(record.source == .capture)
+        #expect(CaptureParsing.fields(record)["truncated_bytes"] != nil)
+    }
+
+    @Test func deeplyNestedJSONIsPlainText() {
+        let depth = 10_000
+        let line = #"{"a":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let record = CaptureParsing.parse(line)
+        #expect(record.message == line)
+    }
+
+    @Test func aJSONArrayIsPlainText() {
+        let line = #"[{"level":"error","msg":"x"}]"#
+        let record = CaptureParsing.parse(line)
+        #expect(record.message == line)
+    }
+
+    @Test func ansiColourCodesAreStripped() {
+        let record = CaptureParsing.parse("\u{1B}[31mERROR\u{1B}[0m disk full \u{1B}]8;;http://x\u{07}link\u{1B}]8;;\u{07}")
+        #expect(record.level == .error)
+        #expect(record.message == "ERROR disk full link")
+    }
+
+    @Test func carriageReturnAtTheEndIsRemoved() {
+        let record = CaptureParsing.parse("[2024-01-01T12:00:00Z] WARN slow\r")
+        #expect(record.message == "slow")
+        #expect(record.level == .warning)
+    }
+
+    @Test func emptyAndBlankLinesGiveAnEmptyInfoRecord() {
+        for line in ["", "   ", "\r", "\u{1B}[0m"] {
+            let record = CaptureParsing.parse(line)
+            #expect(record.message == "")
+            #expect(record.level == .info)
+            #expect(record.timestamp == CaptureParsing.receivedAt)
+        }
+    }
+
+    @Test(arguments: [
+        "[", "[]", "[2024-01-01", "{", "{\"", "a=", "=b", "- - - [", "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET",
+        "2024-01-01", "2024-13-45 99:99:99 INFO x", "E, [", "00-", "0190ab12-", "req:", "request_id=",
+        "Traceback (most recent call last):\nX", "\n\n\n", "ERROR:", "I, [2024-01-01T12:00:00.123456 #1] INFO --",
+    ])
+    func truncatedShapesDoNotCrash(line: String) {
+        let record = CaptureParsing.parse(line)
+        #expect(record.source == .capture)
+    }
+}
