@@ -124,7 +124,8 @@ public final class LogShipper: LogSink, Service {
     private enum Part { case ticker, drain, connection, deadline }
 
     /// Ships until graceful shutdown (then flushes for up to ``Configuration/shutdownTimeout``) or until
-    /// the task is cancelled (then stops at once; the spool keeps what was not acknowledged).
+    /// the task is cancelled (then stops at once; the spool keeps what was not acknowledged). Returns
+    /// normally in both cases.
     public func run() async throws {
         let shutdownStarted = WakeupSignal()
         try await withGracefulShutdownHandler {
@@ -142,7 +143,7 @@ public final class LogShipper: LogSink, Service {
                 group.addTask {
                     await shutdownStarted.wait()
                     if Task.isCancelled { return .deadline }
-                    try await Task.sleep(for: self.configuration.shutdownTimeout)
+                    try? await Task.sleep(for: self.configuration.shutdownTimeout)
                     return .deadline
                 }
                 while let part = try await group.next() {

@@ -21,9 +21,11 @@ struct ChildProcess: Sendable {
     static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
         var outputPipe: [Int32] = [0, 0]
         var errorPipe: [Int32] = [0, 0]
-        guard pipe2(&outputPipe, O_CLOEXEC) == 0, pipe2(&errorPipe, O_CLOEXEC) == 0 else {
+        // `pipe` + `FD_CLOEXEC` (Swift does not import glibc's `pipe2`): only the dup2'd copies reach the child.
+        guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else {
             throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
         }
+        for descriptor in outputPipe + errorPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

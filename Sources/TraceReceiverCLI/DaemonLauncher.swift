@@ -71,6 +71,10 @@ enum DaemonLauncher {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
+        // Nothing else may reach the daemon: one holding, say, the write end of a pipe our caller reads would
+        // keep that reader waiting for end of file long after `run` exits. (glibc's
+        // `posix_spawn_file_actions_addclosefrom_np` is not imported into Swift, so mark ours close-on-exec.)
+        markInheritedDescriptorsCloseOnExec()
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -87,5 +91,17 @@ enum DaemonLauncher {
         let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard result == 0 else { throw ClientError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
         return pid
+    }
+
+    /// Sets `FD_CLOEXEC` on every open descriptor above standard error (listed in `/proc/self/fd`).
+    static func markInheritedDescriptorsCloseOnExec() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let descriptor = Int32(name), descriptor > STDERR_FILENO, descriptor != own else { continue }
+            _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
+        }
     }
 }

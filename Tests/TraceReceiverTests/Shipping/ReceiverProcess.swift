@@ -71,6 +71,20 @@ final class ReceiverProcess: Sendable {
         while process.isRunning { usleep(1_000) }
     }
 
+    /// Every message of the records matching `query`, following cursors.
+    func messages(_ query: String) async throws -> [String] {
+        try await ReceiverProcessClient(port: port).messages(query)
+    }
+
+    deinit {
+        kill()
+    }
+}
+
+/// Queries a receiver running in another process over HTTP.
+struct ReceiverProcessClient {
+    let port: Int
+
     /// `totalCount` of a search.
     func count(_ query: String) async throws -> Int {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/debug/logs?\(query)&limit=1")
@@ -95,9 +109,5 @@ final class ReceiverProcess: Sendable {
             cursor = object["nextCursor"] as? String
         } while cursor != nil
         return messages
-    }
-
-    deinit {
-        kill()
     }
 }

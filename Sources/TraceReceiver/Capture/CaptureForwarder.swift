@@ -1,0 +1,86 @@
+import Logging
+import RequestTracing
+import Synchronization
+
+/// Turns the output lines of a program that was never changed into records and hands each, as one JSON
+/// line with `source: capture`, to a sink (a log shipper).
+///
+/// Each input stream (a child's stdout and stderr, a tailed file) has its own ``MultilineJoiner``, so a
+/// traceback on stderr is not interleaved with stdout lines. An event still open when its stream goes
+/// quiet for ``idleFlushDelay`` is completed by ``flushIdle()``, which the caller runs periodically.
+public final class CaptureForwarder: Sendable {
+    /// Default quiet time after which an open multi-line event is complete.
+    public static let defaultIdleFlushDelay = Duration.milliseconds(100)
+
+    private struct Stream {
+        var joiner = MultilineJoiner()
+        var lastLine = ContinuousClock.now
+    }
+
+    private let parser: CaptureParser
+    private let sink: any LogSink
+    /// How long a stream must be quiet before its open event is completed.
+    public let idleFlushDelay: Duration
+    private let streams = Mutex<[Int: Stream]>([:])
+    private let forwarded = Atomic<Int>(0)
+
+    /// Creates a forwarder.
+    ///
+    /// - Parameters:
+    ///   - parser: Turns one event into a record.
+    ///   - sink: Where each record goes, as one JSON line.
+    ///   - idleFlushDelay: Quiet time that completes an open multi-line event.
+    public init(parser: CaptureParser, sink: any LogSink, idleFlushDelay: Duration = CaptureForwarder.defaultIdleFlushDelay) {
+        self.parser = parser
+        self.sink = sink
+        self.idleFlushDelay = idleFlushDelay
+    }
+
+    /// Records handed to the sink so far.
+    public var forwardedCount: Int { forwarded.load(ordering: .relaxed) }
+
+    /// Takes one line (without its newline) read from `stream` (any small integer naming the source).
+    public func append(line: [UInt8], stream: Int = 0) {
+        let text = String(decoding: line, as: UTF8.self)
+        let events = streams.withLock { streams in
+            streams[stream, default: Stream()].lastLine = .now
+            return streams[stream, default: Stream()].joiner.append(text)
+        }
+        forward(events)
+    }
+
+    /// Completes the open event of every stream that has been quiet for ``idleFlushDelay``.
+    public func flushIdle() {
+        let now = ContinuousClock.now
+        let events: [String] = streams.withLock { streams in
+            var events: [String] = []
+            for key in streams.keys where now - streams[key]!.lastLine >= idleFlushDelay {
+                if let event = streams[key]!.joiner.flush() { events.append(event) }
+            }
+            return events
+        }
+        forward(events)
+    }
+
+    /// Completes every open event (end of input).
+    public func finish() {
+        let events: [String] = streams.withLock { streams in
+            streams.keys.compactMap { streams[$0]!.joiner.flush() }
+        }
+        forward(events)
+    }
+
+    private func forward(_ events: [String]) {
+        guard !events.isEmpty else { return }
+        let receivedAt = RecordTime.now()
+        for event in events {
+            var record = parser.parse(event, receivedAt: receivedAt)
+            record.source = .capture
+            var writer = JSONWriter(capacity: 256 + event.utf8.count)
+            record.write(to: &writer)
+            writer.byte(UInt8(ascii: "\n"))
+            writer.withBytes { sink.write(bytes: $0) }
+        }
+        forwarded.add(events.count, ordering: .relaxed)
+    }
+}

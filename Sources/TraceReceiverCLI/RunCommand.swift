@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ArgumentParser
+import Foundation
+import RequestTracing
+import RequestTracingShipper
+import Synchronization
+import TraceReceiver
+
+/// `trace-receiver run [--service NAME] -- CMD ARGS…`: run a program unchanged and capture its output.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a program, pass its output through untouched, and capture every line into the receiver.",
+        discussion: """
+            Starts a receiver in the background if none answers (store ./.trace-receiver), runs the command with
+            TRACE_RECEIVER_URL set, passes its stdout and stderr through byte for byte, forwards signals to it and
+            exits with its exit status. Each line is parsed (JSON loggers, logfmt, common formats, plain text;
+            stack traces joined to their event) and shipped with source "capture". A record the program also
+            streams itself (RequestTracing with TRACE_RECEIVER_URL) is stored once.
+
+            Example:  trace-receiver run --service api -- python3 app.py --port 8000
+            """
+    )
+
+    @Option(help: "Service name for lines that do not name one (default: the command's name).")
+    var service: String?
+
+    @Option(help: "Receiver base URL (default: TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
+    var receiver: String?
+
+    @Option(help: "Store directory of a receiver started by this command.")
+    var store = ".trace-receiver"
+
+    @Option(help: "YAML file with custom line patterns (see `CapturePattern`).")
+    var patterns: String?
+
+    @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
+    var noDaemon = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
+    var command: [String] = []
+
+    /// How long to wait at exit for the receiver to acknowledge the last lines.
+    static let exitFlushTimeout = Duration.seconds(5)
+    /// How often an open multi-line event is checked for having gone quiet.
+    static let idleCheckInterval = Duration.milliseconds(50)
+
+    mutating func validate() throws {
+        if command.first == "--" { command.removeFirst() }
+        guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. trace-receiver run -- npm start") }
+    }
+
+    func run() async throws {
+        let baseURL = ReceiverClient(receiver: receiver).baseURL
+        if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) {
+            Self.note(started)
+        }
+        let serviceName = service ?? URL(fileURLWithPath: command[0]).lastPathComponent
+        let parser = try CaptureParser(service: serviceName, patterns: patterns.map { try CapturePattern.load(yaml: String(contentsOfFile: $0, encoding: .utf8)) } ?? [])
+
+        var shipperConfiguration = LogShipper.Configuration(receiverURL: baseURL, service: "capture-" + serviceName)
+        shipperConfiguration.diagnostics = { Self.note($0) }
+        shipperConfiguration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
+        let shipper = try LogShipper(configuration: shipperConfiguration)
+        let forwarder = CaptureForwarder(parser: parser, sink: shipper)
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRACE_RECEIVER_URL"] = baseURL
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(command, environment: environment)
+        } catch {
+            Self.note("\(error)")
+            throw ExitCode(127)
+        }
+        SignalForwarding.install(target: child.pid)
+
+        let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask { try? await shipper.run(); return nil }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.idleCheckInterval)
+                    forwarder.flushIdle()
+                }
+                return nil
+            }
+            group.addTask {
+                async let stdout: Void = Self.capture(child.output, passThroughTo: STDOUT_FILENO, stream: 1, forwarder: forwarder)
+                async let stderr: Void = Self.capture(child.errorOutput, passThroughTo: STDERR_FILENO, stream: 2, forwarder: forwarder)
+                let status = await child.waitForExit()
+                _ = await (stdout, stderr)
+                forwarder.finish()
+                if !(await shipper.flush(timeout: Self.exitFlushTimeout)) {
+                    let left = shipper.statistics
+                    Self.note("\(left.spooledRecords + left.queuedRecords) captured records not yet acknowledged; they stay in \(shipper.configuration.spoolDirectory) and are sent by the next run")
+                }
+                return status
+            }
+            var status: Int32 = 0
+            while let result = try await group.next() {
+                if let result {
+                    status = result
+                    group.cancelAll()
+                }
+            }
+            return status
+        }
+        throw ExitCode(status)
+    }
+
+    /// Copies a child's output stream to ours byte for byte and feeds its lines to the forwarder.
+    static func capture(_ descriptor: Int32, passThroughTo target: Int32, stream: Int, forwarder: CaptureForwarder) async {
+        let splitter = SplitterBox()
+        await ChildProcess.readToEnd(descriptor) { chunk in
+            ChildProcess.writeAll(chunk, to: target)
+            for line in splitter.append(chunk) { forwarder.append(line: line, stream: stream) }
+        }
+        if let rest = splitter.finish() { forwarder.append(line: rest, stream: stream) }
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("[trace-receiver run] \(message)\n".utf8))
+    }
+}
+
+/// A ``LineSplitter`` used from the one Dispatch thread that reads a pipe, then from the task awaiting it.
+private final class SplitterBox: Sendable {
+    private let splitter = Mutex(LineSplitter())
+    func append(_ chunk: [UInt8]) -> [[UInt8]] { splitter.withLock { $0.append(chunk) } }
+    func finish() -> [UInt8]? { splitter.withLock { $0.finish() } }
+}

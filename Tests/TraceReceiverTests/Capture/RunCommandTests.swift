@@ -1,0 +1,177 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+/// A `trace-receiver run …` child process with its output collected.
+final class WrapperProcess: Sendable {
+    let process: Process
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        process = Process()
+        process.executableURL = try builtExecutable("trace-receiver")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits for exit (off the cooperative pool) and returns the status with everything written.
+    func finish() async -> (status: Int32, stdout: Data, stderr: Data) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let stdout = self.stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+                let stderr = self.stderrPipe.fileHandleForReading.readDataToEndOfFile()
+                self.process.waitUntilExit()
+                continuation.resume(returning: (self.process.terminationStatus, stdout, stderr))
+            }
+        }
+    }
+}
+
+@Suite("trace-receiver run: wrapping a program that was never changed")
+struct RunCommandTests {
+    static let pythonApp = #"""
+        import logging, sys
+        import structlog
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s - %(name)s - %(levelname)s - %(message)s")
+        log = logging.getLogger("shop")
+        rid = sys.argv[1]
+        log.info("checkout started request_id=%s", rid)
+        log.warning("inventory slow request_id=%s", rid)
+        structlog.configure(processors=[structlog.processors.add_log_level, structlog.processors.TimeStamper(fmt="iso"), structlog.processors.JSONRenderer()])
+        structlog.get_logger().error("payment declined", request_id=rid, amount=42)
+        sys.stdout.flush()
+        try:
+            1 / 0
+        except Exception:
+            log.exception("checkout failed request_id=%s", rid)
+        print(f"done {rid}")
+        sys.exit(3)
+        """#
+
+    @Test func aWrappedPythonProgramsLinesAreSearchableByItsRequestIDWithTheRightLevels() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                try Self.pythonApp.write(toFile: directory + "/app.py", atomically: true, encoding: .utf8)
+                let requestID = "0190a1b2-c3d4-7e5f-8a9b-\(String(UInt64.random(in: 0..<(1 << 47)), radix: 16).padding(toLength: 12, withPad: "0", startingAt: 0))"
+                let wrapper = try WrapperProcess(
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "shop", "--", "python3", "app.py", requestID],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
+                    directory: directory
+                )
+                let (status, stdout, stderr) = await wrapper.finish()
+                #expect(status == 3, "the child's exit status: \(String(decoding: stderr, as: UTF8.self))")
+                let printed = String(decoding: stdout, as: UTF8.self)
+                #expect(printed.contains("\"event\": \"payment declined\"") && printed.hasSuffix("done \(requestID)\n"), "stdout passes through")
+                #expect(String(decoding: stderr, as: UTF8.self).contains("ZeroDivisionError: division by zero"), "stderr passes through")
+
+                let records = try await receiver.store.search(LogQuery(requestID: requestID, limit: 100)).records.sorted { $0.id < $1.id }
+                #expect(records.allSatisfy { $0.source == .capture && $0.service == "shop" })
+                let byMessage = Dictionary(records.map { ($0.message, $0) }, uniquingKeysWith: { first, _ in first })
+                #expect(byMessage["checkout started request_id=\(requestID)"]?.level == .info)
+                #expect(byMessage["inventory slow request_id=\(requestID)"]?.level == .warning)
+                #expect(byMessage["payment declined"]?.level == .error)
+                let failure = try #require(byMessage["checkout failed request_id=\(requestID)"], "\(records.map(\.message))")
+                #expect(failure.level == .error)
+                #expect(failure.errorType == "ZeroDivisionError")
+                #expect(failure.stack?.contains("Traceback (most recent call last):") == true, "the traceback joins its event")
+                #expect(byMessage["done \(requestID)"]?.level == .info)
+                #expect(records.count == 5, "\(records.map(\.message))")
+            }
+        }
+    }
+
+    @Test func passesOutputThroughByteForByteAndExitsWithTheChildsStatus() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let script = #"printf 'one\r\ntwo\000three\377\n'; printf 'to stderr\n' >&2; printf 'no newline at the end'; exit 7"#
+                let wrapper = try WrapperProcess(
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "bytes", "--", "/bin/sh", "-c", script],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
+                )
+                let (status, stdout, stderr) = await wrapper.finish()
+                #expect(status == 7)
+                #expect(Array(stdout) == Array("one\r\ntwo".utf8) + [0] + Array("three".utf8) + [0xFF, 0x0A] + Array("no newline at the end".utf8))
+                #expect(String(decoding: stderr, as: UTF8.self) == "to stderr\n")
+                let messages = try await receiver.store.search(LogQuery(service: "bytes", limit: 10)).records.map(\.message)
+                #expect(Set(messages) == ["one", "two\u{0}three\u{FFFD}", "to stderr", "no newline at the end"])
+            }
+        }
+    }
+
+    @Test func forwardsATerminationSignalToTheChildAndReportsItsStatus() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let ready = directory + "/ready"
+                let script = #"trap 'echo "got TERM"; exit 42' TERM; touch "$0"; while true; do sleep 0.05; done"#
+                let wrapper = try WrapperProcess(
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "signals", "--", "/bin/sh", "-c", script, ready],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                )
+                #expect(await eventually(within: 20) { FileManager.default.fileExists(atPath: ready) })
+                kill(wrapper.process.processIdentifier, SIGTERM)
+                let (status, stdout, _) = await wrapper.finish()
+                #expect(status == 42, "the child handled the forwarded SIGTERM and its status came back")
+                #expect(String(decoding: stdout, as: UTF8.self) == "got TERM\n")
+                #expect(try await receiver.store.search(LogQuery(service: "signals", limit: 10)).records.map(\.message) == ["got TERM"])
+            }
+        }
+    }
+
+    @Test func aRecordTheProgramStreamsItselfIsNotStoredTwice() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let gatewayPort = try unusedLoopbackPort()
+                let inventoryPort = try unusedLoopbackPort()
+                let demo = try builtExecutable("demo-server").path
+                let wrapper = try WrapperProcess(
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--", demo, "--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
+                )
+                var requestID: String?
+                _ = await eventually(within: 20) {
+                    guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)/api/checkout"), timeout: .seconds(5)),
+                        response.status == .ok
+                    else { return false }
+                    requestID = response.headers.first(name: "X-Request-ID")
+                    return true
+                }
+                let id = try #require(requestID)
+                try await Task.sleep(for: .milliseconds(500))
+                kill(wrapper.process.processIdentifier, SIGINT)
+                let (status, stdout, _) = await wrapper.finish()
+                #expect(status == 0, "SIGINT forwarded: the demo shut down gracefully")
+                let printed = String(decoding: stdout, as: UTF8.self).split(separator: "\n").filter { $0.contains(id) }
+                #expect(printed.count >= 4, "both services logged the request")
+                let stored = try await receiver.store.search(LogQuery(requestID: id, limit: 100)).records
+                #expect(stored.count == printed.count, "each record once, though it was both streamed and captured")
+                #expect(Set(stored.map(\.service)) == ["gateway", "inventory"])
+            }
+        }
+    }
+
+    @Test func startsAReceiverInTheBackgroundWhenNoneAnswers() async throws {
+        let port = try unusedLoopbackPort()
+        try await withTemporaryDirectory { directory in
+            let wrapper = try WrapperProcess(
+                ["run", "--receiver", "http://127.0.0.1:\(port)", "--store", directory + "/store", "--service", "lonely", "--", "/bin/echo", "hello from a program"],
+                environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+            )
+            let (status, stdout, stderr) = await wrapper.finish()
+            let note = String(decoding: stderr, as: UTF8.self)
+            let pid = try #require(note.firstMatch(of: /pid (\d+)/).flatMap { Int32($0.1) }, "\(note)")
+            defer { kill(pid, SIGKILL) }
+            #expect(status == 0)
+            #expect(String(decoding: stdout, as: UTF8.self) == "hello from a program\n")
+            let daemon = ReceiverProcessClient(port: port)
+            #expect(try await daemon.messages("service=lonely") == ["hello from a program"], "the daemon outlived run and holds the line")
+        }
+    }
+}
