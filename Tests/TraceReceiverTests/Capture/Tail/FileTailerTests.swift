@@ -151,11 +151,15 @@ struct FileTailerRotationTests {
             let path = dir + "/app.log"
             let total = 3 * Self.linesPerPhase
             let writerDone = SharedBox<String?>(nil)
+            // The first line is written before the writer starts, and awaited, so the tailer has the first
+            // file open before any rotation (a file rotated away before the tailer ever saw it is not followed).
+            try append("line 1\n", to: path)
             try await withCollector(FileTailer(path: path, configuration: testConfiguration()).lines()) { collector in
+                try await collector.waitFor(count: 1)
                 let thread = Thread {
                     let perPhase = Self.linesPerPhase
                     var fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-                    Self.writeLines(1...(perPhase - 100), to: fd)
+                    Self.writeLines(2...(perPhase - 100), to: fd)
                     // Rotation 1, rename + create: the service writes a few more lines to the old file
                     // (through its open descriptor) before it reopens the path.
                     rename(path, path + ".1")
