@@ -37,7 +37,7 @@ public struct ReconnectBackoff: Sendable, Hashable {
     public func delay(afterFailures failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let initial = max(0, initialDelay.timeInterval)
         let maximum = max(initial, maximumDelay.timeInterval)
-        let growth = pow(max(1, multiplier), Double(max(0, failures - 1)))
+        let growth = power(max(1, multiplier), Double(max(0, failures - 1)))
         let base = min(maximum, initial * growth)
         let spread = min(max(0, jitter), 1)
         let factor = spread > 0 ? Double.random(in: (1 - spread)...(1 + spread), using: &generator) : 1
@@ -50,7 +50,8 @@ public struct ReconnectBackoff: Sendable, Hashable {
         return delay(afterFailures: failures, using: &generator)
     }
 
-    private func pow(_ base: Double, _ exponent: Double) -> Double {
+    /// `base` to a whole `exponent`, stopping before it overflows.
+    private func power(_ base: Double, _ exponent: Double) -> Double {
         var result = 1.0
         var remaining = Int(exponent)
         while remaining > 0, result < .greatestFiniteMagnitude / base {

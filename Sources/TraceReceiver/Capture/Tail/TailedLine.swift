@@ -6,7 +6,7 @@
 /// ```swift
 /// for try await line in tailer.lines() {
 ///     print(line.text)
-///     try await tailer.commit(line.checkpoint!)  // after the line has been shipped
+///     if let checkpoint = line.checkpoint { try await tailer.commit(checkpoint) }  // once shipped
 /// }
 /// ```
 public struct TailedLine: Sendable, Hashable {
