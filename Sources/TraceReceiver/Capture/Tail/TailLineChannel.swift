@@ -101,7 +101,9 @@ final class TailLineChannel: @unchecked Sendable {
 
     /// The next line; `nil` at the end or once cancelled; throws the producer's error once.
     func next() async throws -> TailedLine? {
-        try await withTaskCancellationHandler {
+        // Fast path: a line is waiting, so no continuation (an allocation and a task switch) is needed.
+        if let line = popBuffered() { return line }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TailedLine?, any Error>) in
                 condition.lock()
                 if let line = buffer.popFirst() {
@@ -125,6 +127,15 @@ final class TailLineChannel: @unchecked Sendable {
         } onCancel: {
             cancel()
         }
+    }
+
+    /// A buffered line, if there is one (waking a producer that waits for room).
+    private func popBuffered() -> TailedLine? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let line = buffer.popFirst() else { return nil }
+        condition.signal()
+        return line
     }
 
     /// The consumer has gone: wakes and stops the producer and runs the cancel hook.
