@@ -1,0 +1,79 @@
+/// Cuts a byte stream into lines, remembering the offset just after each one.
+///
+/// A line without its newline yet is held until the newline arrives (or ``flush(at:)`` is called);
+/// past `maximumLineLength` bytes the rest of the line is skipped and the line is marked truncated,
+/// so memory stays bounded whatever the input.
+struct LineSplitter {
+    /// A line found in the stream.
+    struct Line {
+        var bytes: [UInt8]
+        var isTruncated: Bool
+        /// Offset just after the line's newline (or after its last byte, for a flushed partial line).
+        var endOffset: UInt64
+    }
+
+    let maximumLineLength: Int
+    private var pending: [UInt8] = []
+    private var pendingIsTruncated = false
+    private var pendingHasBytes = false
+
+    init(maximumLineLength: Int) {
+        self.maximumLineLength = maximumLineLength
+    }
+
+    /// Whether part of a line is held, waiting for its newline.
+    var hasPartialLine: Bool { pendingHasBytes }
+
+    /// Splits `chunk`, whose first byte is at `startOffset` in the stream, appending complete lines.
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, startingAt startOffset: UInt64, into lines: inout [Line]) {
+        let bytes = chunk.bindMemory(to: UInt8.self)
+        var lineStart = 0
+        let count = bytes.count
+        while lineStart < count {
+            guard let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) else {
+                append(UnsafeBufferPointer(rebasing: bytes[lineStart..<count]))
+                return
+            }
+            append(UnsafeBufferPointer(rebasing: bytes[lineStart..<newline]))
+            lines.append(takeLine(endOffset: startOffset + UInt64(newline + 1), terminated: true))
+            lineStart = newline + 1
+        }
+    }
+
+    /// The held partial line as a line ending at `endOffset`, if there is one.
+    mutating func flush(at endOffset: UInt64) -> Line? {
+        guard pendingHasBytes else { return nil }
+        return takeLine(endOffset: endOffset, terminated: false)
+    }
+
+    /// Forgets the held partial line.
+    mutating func reset() {
+        pending = []
+        pendingIsTruncated = false
+        pendingHasBytes = false
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        pendingHasBytes = true
+        let room = maximumLineLength - pending.count
+        if bytes.count <= room {
+            pending.append(contentsOf: bytes)
+        } else {
+            if room > 0 { pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(bytes.startIndex + room)])) }
+            pendingIsTruncated = true
+        }
+    }
+
+    private mutating func takeLine(endOffset: UInt64, terminated: Bool) -> Line {
+        var bytes = pending
+        if terminated, !pendingIsTruncated, bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        let line = Line(bytes: bytes, isTruncated: pendingIsTruncated, endOffset: endOffset)
+        // A fresh array rather than `removeAll(keepingCapacity:)`: the line shares the old storage, and
+        // keeping the capacity of one over-long line would copy that much for every later line.
+        pending = []
+        pendingIsTruncated = false
+        pendingHasBytes = false
+        return line
+    }
+}

@@ -1,0 +1,35 @@
+/// One complete line read by a ``FileTailer`` or an ``SSHTailer``.
+///
+/// The bytes exclude the line terminator (`\n`, or `\r\n`). A line longer than the tailer's
+/// maximum line length is cut to that length and marked ``isTruncated``; the rest of it is skipped.
+///
+/// ```swift
+/// for try await line in tailer.lines() {
+///     print(line.text)
+///     if let checkpoint = line.checkpoint { try await tailer.commit(checkpoint) }  // once shipped
+/// }
+/// ```
+public struct TailedLine: Sendable, Hashable {
+    /// The line's bytes, without the trailing `\n` (and without a `\r` just before it).
+    public var bytes: [UInt8]
+    /// Whether the line was longer than the limit and has been cut.
+    public var isTruncated: Bool
+    /// The byte offset just after this line (its newline included) in the file it was read from.
+    ///
+    /// For an ``SSHTailer`` this is the offset in the remote file as the tailer tracks it.
+    public var offset: UInt64
+    /// Where to resume after this line, for a ``FileTailer``: pass it to ``FileTailer/commit(_:)``
+    /// once the line has been handled. `nil` for remote lines.
+    public var checkpoint: TailCheckpoint?
+
+    /// Creates a line.
+    public init(bytes: [UInt8], isTruncated: Bool = false, offset: UInt64, checkpoint: TailCheckpoint? = nil) {
+        self.bytes = bytes
+        self.isTruncated = isTruncated
+        self.offset = offset
+        self.checkpoint = checkpoint
+    }
+
+    /// The line decoded as UTF-8 (invalid sequences become U+FFFD).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import TraceReceiver
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The local sshd could not be set up.
+struct SSHTestSetupError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A real `sshd` on 127.0.0.1 with its own keys, config and known_hosts in a temporary directory.
+struct LocalSSHServer {
+    static let sshdPath = "/usr/sbin/sshd"
+    static let keygenPath = "/usr/bin/ssh-keygen"
+    /// How long sshd gets to start listening.
+    static let startTimeout = Duration.seconds(5)
+
+    let directory: String
+    let port: UInt16
+    /// The client config to pass with `-F`: port, identity, known_hosts, strict host key checking.
+    let clientConfig: String
+    let process: Process
+
+    /// Starts sshd in `directory`. With `trustHostKey: false` the client's known_hosts is empty, so the
+    /// client must refuse to connect.
+    static func start(in directory: String, trustHostKey: Bool = true) throws -> LocalSSHServer {
+        guard FileManager.default.isExecutableFile(atPath: sshdPath) else {
+            throw SSHTestSetupError(
+                description: "\(sshdPath) is missing: install openssh-server (apt-get install -y openssh-server) to run the SSH tail tests")
+        }
+        // sshd's privilege separation directory.
+        if !FileManager.default.fileExists(atPath: "/run/sshd") {
+            try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        }
+        try run(keygenPath, ["-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f", directory + "/host_key"])
+        try run(keygenPath, ["-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f", directory + "/client_key"])
+        try FileManager.default.copyItem(atPath: directory + "/client_key.pub", toPath: directory + "/authorized_keys")
+        let port = try freePort()
+        let user = String(cString: getpwuid(getuid()).pointee.pw_name)
+
+        try """
+            ListenAddress 127.0.0.1
+            Port \(port)
+            HostKey \(directory)/host_key
+            PidFile \(directory)/sshd.pid
+            AuthorizedKeysFile \(directory)/authorized_keys
+            StrictModes no
+            UsePAM no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PubkeyAuthentication yes
+            PermitRootLogin prohibit-password
+            LogLevel ERROR
+
+            """.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
+
+        let hostKey = try String(contentsOfFile: directory + "/host_key.pub", encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+        try (trustHostKey ? "[127.0.0.1]:\(port) \(hostKey)\n" : "")
+            .write(toFile: directory + "/known_hosts", atomically: true, encoding: .utf8)
+
+        try """
+            Host 127.0.0.1
+              Port \(port)
+              User \(user)
+              IdentityFile \(directory)/client_key
+              IdentitiesOnly yes
+              UserKnownHostsFile \(directory)/known_hosts
+              GlobalKnownHostsFile \(directory)/known_hosts
+              StrictHostKeyChecking yes
+              UpdateHostKeys no
+
+            """.write(toFile: directory + "/ssh_config", atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sshdPath)
+        process.arguments = ["-D", "-e", "-f", directory + "/sshd_config"]
+        _ = FileManager.default.createFile(atPath: directory + "/sshd.log", contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/sshd.log"))
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+        let server = LocalSSHServer(directory: directory, port: port, clientConfig: directory + "/ssh_config", process: process)
+
+        let deadline = ContinuousClock.now + startTimeout
+        while !canConnect(port: port) {
+            if !process.isRunning || ContinuousClock.now >= deadline {
+                server.stop()
+                let output = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
+                throw SSHTestSetupError(description: "sshd did not start listening on 127.0.0.1:\(port): \(output)")
+            }
+            usleep(20_000)
+        }
+        return server
+    }
+
+    /// Stops sshd (its sessions end when their clients go).
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SSHTestSetupError(description: "\(executable) \(arguments) exited with \(process.terminationStatus)")
+        }
+    }
+
+    /// A port that was free a moment ago (bind to port 0, read it, close).
+    private static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SSHTestSetupError(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        guard bound else { throw SSHTestSetupError(description: "cannot bind a loopback port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    private static func canConnect(port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+/// Runs `body` with a local sshd, stopping it afterwards whatever happens.
+func withLocalSSHServer<T>(
+    in directory: String, trustHostKey: Bool = true, _ body: (LocalSSHServer) async throws -> T
+) async throws -> T {
+    let server = try LocalSSHServer.start(in: directory, trustHostKey: trustHostKey)
+    do {
+        let result = try await body(server)
+        server.stop()
+        return result
+    } catch {
+        server.stop()
+        throw error
+    }
+}
+
+/// Records an ``SSHTailer``'s events.
+final class SSHEventRecorder: Sendable {
+    private let events = Mutex<[SSHTailerEvent]>([])
+
+    var all: [SSHTailerEvent] { events.withLock { $0 } }
+
+    @Sendable func record(_ event: SSHTailerEvent) {
+        events.withLock { $0.append(event) }
+    }
+
+    var connectedProcessIDs: [Int32] {
+        all.compactMap { if case .connected(let pid, _) = $0 { pid } else { nil } }
+    }
+
+    var startedCount: Int {
+        all.filter { if case .started = $0 { true } else { false } }.count
+    }
+
+    var diagnostics: [String] {
+        all.compactMap { if case .diagnostic(let text) = $0 { text } else { nil } }
+    }
+}
