@@ -44,6 +44,9 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
     var command: [String] = []
 
+    /// Longest line captured whole (the rest is passed through but not captured), leaving room under the
+    /// receiver's default 64 KiB record limit for the record's other fields and JSON escaping.
+    static let maximumLineBytes = 48 * 1024
     /// How long to wait at exit for the receiver to acknowledge the last lines.
     static let exitFlushTimeout = Duration.seconds(5)
     /// How often an open multi-line event is checked for having gone quiet.
@@ -129,7 +132,23 @@ struct RunCommand: AsyncParsableCommand {
 
 /// A ``LineSplitter`` used from the one Dispatch thread that reads a pipe, then from the task awaiting it.
 private final class SplitterBox: Sendable {
-    private let splitter = Mutex(LineSplitter())
-    func append(_ chunk: [UInt8]) -> [[UInt8]] { splitter.withLock { $0.append(chunk) } }
-    func finish() -> [UInt8]? { splitter.withLock { $0.finish() } }
+    private struct State {
+        var splitter = LineSplitter(maximumLineLength: RunCommand.maximumLineBytes)
+        var offset: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    func append(_ chunk: [UInt8]) -> [[UInt8]] {
+        state.withLock { state in
+            var lines: [LineSplitter.Line] = []
+            chunk.withUnsafeBytes { state.splitter.feed($0, startingAt: state.offset, into: &lines) }
+            state.offset += UInt64(chunk.count)
+            return lines.map(\.bytes)
+        }
+    }
+
+    func finish() -> [UInt8]? {
+        state.withLock { state in state.splitter.flush(at: state.offset)?.bytes }
+    }
 }

@@ -3,29 +3,33 @@
 /// A line without its newline yet is held until the newline arrives (or ``flush(at:)`` is called);
 /// past `maximumLineLength` bytes the rest of the line is skipped and the line is marked truncated,
 /// so memory stays bounded whatever the input.
-struct LineSplitter {
+public struct LineSplitter: Sendable {
     /// A line found in the stream.
-    struct Line {
-        var bytes: [UInt8]
-        var isTruncated: Bool
+    public struct Line: Sendable {
+        /// The line's bytes, without `\n` (and without a `\r` before it).
+        public var bytes: [UInt8]
+        /// Whether bytes past the maximum length were skipped.
+        public var isTruncated: Bool
         /// Offset just after the line's newline (or after its last byte, for a flushed partial line).
-        var endOffset: UInt64
+        public var endOffset: UInt64
     }
 
-    let maximumLineLength: Int
+    /// Longest line kept whole; the rest of a longer line is skipped.
+    public let maximumLineLength: Int
     private var pending: [UInt8] = []
     private var pendingIsTruncated = false
     private var pendingHasBytes = false
 
-    init(maximumLineLength: Int) {
+    /// Creates a splitter keeping at most `maximumLineLength` bytes of a line.
+    public init(maximumLineLength: Int) {
         self.maximumLineLength = maximumLineLength
     }
 
     /// Whether part of a line is held, waiting for its newline.
-    var hasPartialLine: Bool { pendingHasBytes }
+    public var hasPartialLine: Bool { pendingHasBytes }
 
     /// Splits `chunk`, whose first byte is at `startOffset` in the stream, appending complete lines.
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, startingAt startOffset: UInt64, into lines: inout [Line]) {
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, startingAt startOffset: UInt64, into lines: inout [Line]) {
         let bytes = chunk.bindMemory(to: UInt8.self)
         var lineStart = 0
         let count = bytes.count
@@ -41,13 +45,13 @@ struct LineSplitter {
     }
 
     /// The held partial line as a line ending at `endOffset`, if there is one.
-    mutating func flush(at endOffset: UInt64) -> Line? {
+    public mutating func flush(at endOffset: UInt64) -> Line? {
         guard pendingHasBytes else { return nil }
         return takeLine(endOffset: endOffset, terminated: false)
     }
 
     /// Forgets the held partial line.
-    mutating func reset() {
+    public mutating func reset() {
         pending = []
         pendingIsTruncated = false
         pendingHasBytes = false

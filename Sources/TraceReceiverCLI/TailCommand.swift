@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import RequestTracingShipper
+import Synchronization
+import TraceReceiver
+import UnixSignals
+
+/// `trace-receiver tail [--service NAME] FILE | [USER@]HOST:PATH`: follow a log file and capture its lines.
+struct TailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Follow a log file, locally or over ssh, and capture every line into the receiver.",
+        discussion: """
+            A local FILE is followed across rotation (rename + create, and copytruncate) and resumed after a
+            restart from the offset saved in --state-dir. [USER@]HOST:PATH runs `tail -F` through the system ssh
+            client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop.
+            Lines are parsed like `run`'s and shipped with source "capture".
+
+            Examples:  trace-receiver tail --service api /var/log/api.log
+                       trace-receiver tail deploy@app-1.internal:/var/log/app.log --ssh-option=-p --ssh-option=2222
+            """
+    )
+
+    @Option(help: "Service name for lines that do not name one (default: the file's name).")
+    var service: String?
+
+    @Option(help: "Receiver base URL (default: TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
+    var receiver: String?
+
+    @Option(help: "Store directory of a receiver started by this command.")
+    var store = ".trace-receiver"
+
+    @Option(help: "Where the saved read position of each local file is kept.")
+    var stateDir = ".trace-receiver/tail"
+
+    @Flag(help: "Start at the beginning of a file seen for the first time (default: its end, like tail -f).")
+    var fromStart = false
+
+    @Option(help: "An option for ssh (repeatable), e.g. --ssh-option=-p --ssh-option=2222 or --ssh-option=-F --ssh-option=FILE.")
+    var sshOption: [String] = []
+
+    @Option(help: "YAML file with custom line patterns.")
+    var patterns: String?
+
+    @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
+    var noDaemon = false
+
+    @Argument(help: "FILE, or [USER@]HOST:PATH to follow over ssh.")
+    var target: String
+
+    /// How often the read position is saved (for lines already handed to the shipper's spool).
+    static let checkpointInterval = Duration.seconds(1)
+
+    func run() async throws {
+        let baseURL = ReceiverClient(receiver: receiver).baseURL
+        if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) {
+            Self.note(started)
+        }
+        let isRemote = !FileManager.default.fileExists(atPath: target) && (try? SSHTailer(parsing: target)) != nil
+        let serviceName = service ?? Self.defaultService(for: target, remote: isRemote)
+        let parser = try CaptureParser(service: serviceName, patterns: patterns.map { try CapturePattern.load(yaml: String(contentsOfFile: $0, encoding: .utf8)) } ?? [])
+        var shipperConfiguration = LogShipper.Configuration(receiverURL: baseURL, service: "tail-" + serviceName)
+        shipperConfiguration.diagnostics = { Self.note($0) }
+        shipperConfiguration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
+        let shipper = try LogShipper(configuration: shipperConfiguration)
+        let forwarder = CaptureForwarder(parser: parser, sink: shipper)
+
+        var fileTailer: FileTailer?
+        let makeLines: @Sendable () -> TailLineSequence
+        if isRemote {
+            var configuration = SSHTailer.Configuration()
+            configuration.startPosition = fromStart ? .beginning : .end
+            configuration.extraOptions = sshOption
+            configuration.onEvent = { event in
+                switch event {
+                case .connected: Self.note("following \(target)")
+                case .diagnostic(let text): Self.note("ssh: \(text)")
+                case .disconnected(let status, _, let delay): Self.note("ssh exited (\(status)); reconnecting in \(delay)")
+                case .started: break
+                }
+            }
+            let tailer = try SSHTailer(parsing: target, configuration: configuration)
+            makeLines = { tailer.lines() }
+        } else {
+            var configuration = FileTailer.Configuration()
+            configuration.startPosition = fromStart ? .beginning : .end
+            configuration.stateDirectory = stateDir
+            let tailer = FileTailer(path: target, configuration: configuration)
+            fileTailer = tailer
+            makeLines = { tailer.lines() }
+            Self.note("following \(target)")
+        }
+
+        let latest = LatestCheckpoint()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await shipper.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: CaptureForwarder.defaultIdleFlushDelay / 2)
+                    forwarder.flushIdle()
+                }
+            }
+            if let fileTailer {
+                group.addTask {
+                    // Save the position seen one interval ago, once everything before it has left the
+                    // in-memory queue for the spool: by then its lines are either acknowledged or on disk.
+                    var previous: TailCheckpoint?
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: Self.checkpointInterval)
+                        if let previous, shipper.statistics.queuedRecords == 0 { try? await fileTailer.commit(previous) }
+                        previous = latest.value
+                    }
+                }
+            }
+            group.addTask {
+                for try await line in makeLines() {
+                    forwarder.append(line: line.bytes)
+                    if let checkpoint = line.checkpoint { latest.value = checkpoint }
+                }
+                throw TailEnded()
+            }
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { return }
+            }
+            do {
+                try await group.next()
+            } catch {
+                if !(error is TailEnded) { Self.note("\(error)") }
+            }
+            group.cancelAll()
+        }
+        forwarder.finish()
+        _ = await shipper.flush(timeout: .seconds(5))
+        if let fileTailer, let last = latest.value, shipper.statistics.queuedRecords == 0 {
+            try? await fileTailer.commit(last)
+        }
+    }
+
+    private struct TailEnded: Error {}
+
+    static func defaultService(for target: String, remote: Bool) -> String {
+        let path = remote ? String(target[target.index(after: target.firstIndex(of: ":")!)...]) : target
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return name.isEmpty ? "tail" : name
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("[trace-receiver tail] \(message)\n".utf8))
+    }
+}
+
+/// The position after the newest line handed to the forwarder, shared by the reading and saving tasks.
+private final class LatestCheckpoint: Sendable {
+    private let storage = Mutex<TailCheckpoint?>(nil)
+
+    var value: TailCheckpoint? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}
