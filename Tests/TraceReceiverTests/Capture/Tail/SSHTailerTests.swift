@@ -34,7 +34,7 @@ struct SSHTailerTests {
                     #expect(kill(pid, SIGKILL) == 0)
                     // Appended while the client is dead or reconnecting.
                     try append("third 1\nthird 2\nthird 3\nthird 4\n", to: log)
-                    try await collector.waitFor(count: 9, timeout: .seconds(8))
+                    try await collector.waitFor(count: 9, timeout: .seconds(20))
                     #expect(events.connectedProcessIDs.count >= 2, "reconnected with a new ssh process")
                     try append("fourth\n", to: log)
                     let lines = try await collector.waitFor(count: 10)

@@ -56,7 +56,8 @@ final class LineCollector: Sendable {
 
     /// Waits until at least `count` lines have arrived; throws on timeout or when the sequence failed.
     @discardableResult
-    func waitFor(count: Int, timeout: Duration = .seconds(5)) async throws -> [TailedLine] {
+    /// Generous by default: under the whole suite on two cores an ssh login can take seconds.
+    func waitFor(count: Int, timeout: Duration = .seconds(20)) async throws -> [TailedLine] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let (lines, failure, finished) = state.withLock { ($0.lines, $0.failure, $0.finished) }
@@ -70,7 +71,7 @@ final class LineCollector: Sendable {
     }
 
     /// Waits until the sequence has failed, and returns its error.
-    func waitForFailure(timeout: Duration = .seconds(8)) async throws -> any Error {
+    func waitForFailure(timeout: Duration = .seconds(20)) async throws -> any Error {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let failure { return failure }
