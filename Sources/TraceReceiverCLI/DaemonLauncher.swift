@@ -75,20 +75,11 @@ enum DaemonLauncher {
         // keep that reader waiting for end of file long after `run` exits. (glibc's
         // `posix_spawn_file_actions_addclosefrom_np` is not imported into Swift, so mark ours close-on-exec.)
         markInheritedDescriptorsCloseOnExec()
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(Self.spawnNewSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let attributes = SpawnAttributes(flags: Self.spawnNewSession)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes.attributes, argv, environ)
         guard result == 0 else { throw ClientError("cannot start \(arguments[0]): \(String(cString: strerror(result)))") }
         return pid
     }

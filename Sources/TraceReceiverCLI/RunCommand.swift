@@ -26,20 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Service name for lines that do not name one (default: the command's name).")
-    var service: String?
-
-    @Option(help: "Receiver base URL (default: TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
-    var receiver: String?
-
-    @Option(help: "Store directory of a receiver started by this command.")
-    var store = ".trace-receiver"
-
-    @Option(help: "YAML file with custom line patterns (see `CapturePattern`).")
-    var patterns: String?
-
-    @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
-    var noDaemon = false
+    @OptionGroup var options: CaptureOptions
 
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
     var command: [String] = []
@@ -58,17 +45,11 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let baseURL = ReceiverClient(receiver: receiver).baseURL
-        if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) {
-            Self.note(started)
-        }
-        let serviceName = service ?? URL(fileURLWithPath: command[0]).lastPathComponent
-        let parser = try CaptureParser(service: serviceName, patterns: patterns.map { try CapturePattern.load(yaml: String(contentsOfFile: $0, encoding: .utf8)) } ?? [])
-
-        var shipperConfiguration = LogShipper.Configuration(receiverURL: baseURL, service: "capture-" + serviceName)
-        shipperConfiguration.diagnostics = { Self.note($0) }
-        shipperConfiguration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
-        let shipper = try LogShipper(configuration: shipperConfiguration)
+        try await options.ensureReceiver(note: Self.note)
+        let baseURL = options.baseURL
+        let serviceName = options.service ?? URL(fileURLWithPath: command[0]).lastPathComponent
+        let parser = try options.makeParser(service: serviceName)
+        let shipper = try options.makeShipper(kind: "run", service: serviceName, note: { Self.note($0) })
         let forwarder = CaptureForwarder(parser: parser, sink: shipper)
 
         var environment = ProcessInfo.processInfo.environment

@@ -21,14 +21,7 @@ struct TailCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Service name for lines that do not name one (default: the file's name).")
-    var service: String?
-
-    @Option(help: "Receiver base URL (default: TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
-    var receiver: String?
-
-    @Option(help: "Store directory of a receiver started by this command.")
-    var store = ".trace-receiver"
+    @OptionGroup var options: CaptureOptions
 
     @Option(help: "Where the saved read position of each local file is kept.")
     var stateDir = ".trace-receiver/tail"
@@ -39,12 +32,6 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: "An option for ssh (repeatable), e.g. --ssh-option=-p --ssh-option=2222 or --ssh-option=-F --ssh-option=FILE.")
     var sshOption: [String] = []
 
-    @Option(help: "YAML file with custom line patterns.")
-    var patterns: String?
-
-    @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
-    var noDaemon = false
-
     @Argument(help: "FILE, or [USER@]HOST:PATH to follow over ssh.")
     var target: String
 
@@ -52,17 +39,11 @@ struct TailCommand: AsyncParsableCommand {
     static let checkpointInterval = Duration.seconds(1)
 
     func run() async throws {
-        let baseURL = ReceiverClient(receiver: receiver).baseURL
-        if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) {
-            Self.note(started)
-        }
+        try await options.ensureReceiver(note: Self.note)
         let isRemote = !FileManager.default.fileExists(atPath: target) && (try? SSHTailer(parsing: target)) != nil
-        let serviceName = service ?? Self.defaultService(for: target, remote: isRemote)
-        let parser = try CaptureParser(service: serviceName, patterns: patterns.map { try CapturePattern.load(yaml: String(contentsOfFile: $0, encoding: .utf8)) } ?? [])
-        var shipperConfiguration = LogShipper.Configuration(receiverURL: baseURL, service: "tail-" + serviceName)
-        shipperConfiguration.diagnostics = { Self.note($0) }
-        shipperConfiguration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
-        let shipper = try LogShipper(configuration: shipperConfiguration)
+        let serviceName = options.service ?? Self.defaultService(for: target, remote: isRemote)
+        let parser = try options.makeParser(service: serviceName)
+        let shipper = try options.makeShipper(kind: "tail", service: serviceName, note: { Self.note($0) })
         let forwarder = CaptureForwarder(parser: parser, sink: shipper)
 
         var fileTailer: FileTailer?

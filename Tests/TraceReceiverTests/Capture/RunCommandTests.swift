@@ -135,15 +135,7 @@ struct RunCommandTests {
                     ["run", "--receiver", receiver.baseURL, "--no-daemon", "--", demo, "--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
                 )
-                var requestID: String?
-                _ = await eventually(within: 20) {
-                    guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)/api/checkout"), timeout: .seconds(5)),
-                        response.status == .ok
-                    else { return false }
-                    requestID = response.headers.first(name: "X-Request-ID")
-                    return true
-                }
-                let id = try #require(requestID)
+                let id = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
                 try await Task.sleep(for: .milliseconds(500))
                 kill(wrapper.process.processIdentifier, SIGINT)
                 let (status, stdout, _) = await wrapper.finish()

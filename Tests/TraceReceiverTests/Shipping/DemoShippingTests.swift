@@ -23,15 +23,7 @@ struct DemoShippingTests {
                 defer {
                     if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
                 }
-                var requestID: String?
-                _ = await eventually(within: 20) {
-                    guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)/api/checkout"), timeout: .seconds(5)),
-                        response.status == .ok
-                    else { return false }
-                    requestID = response.headers.first(name: "X-Request-ID")
-                    return true
-                }
-                let id = try #require(requestID)
+                let id = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
                 let arrived = await eventually(within: 20) {
                     let services = (try? await receiver.store.search(LogQuery(requestID: id, limit: 100)).records.map(\.service)) ?? []
                     return Set(services) == ["gateway", "inventory"]

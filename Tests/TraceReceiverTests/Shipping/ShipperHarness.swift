@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import RequestTracing
@@ -62,4 +63,17 @@ func unusedLoopbackPort() throws -> Int {
 /// `.batch` files in a spool folder.
 func spoolFiles(_ directory: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".batch") }
+}
+
+/// Calls the demo gateway's `/api/checkout` until it answers 200 (the demo may still be starting) and
+/// returns the response's `X-Request-ID`.
+func demoCheckoutRequestID(gatewayPort: Int) async throws -> String {
+    var requestID: String?
+    _ = await eventually(within: 20) {
+        let request = HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)/api/checkout")
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)), response.status == .ok else { return false }
+        requestID = response.headers.first(name: "X-Request-ID")
+        return true
+    }
+    return try #require(requestID, "the demo answered /api/checkout")
 }

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RequestTracingShipper
+import TraceReceiver
+
+/// The options `run` and `tail` share, and the pieces both build from them: the receiver to talk to
+/// (started when none answers), the line parser and the shipper.
+struct CaptureOptions: ParsableArguments {
+    @Option(help: "Service name for lines that do not name one.")
+    var service: String?
+
+    @Option(help: "Receiver base URL (default: TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
+    var receiver: String?
+
+    @Option(help: "Store directory of a receiver started by this command.")
+    var store = ".trace-receiver"
+
+    @Option(help: "YAML file with custom line patterns (see CapturePattern).")
+    var patterns: String?
+
+    @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
+    var noDaemon = false
+
+    var baseURL: String { ReceiverClient(receiver: receiver).baseURL }
+
+    /// Starts a receiver when none answers (unless `--no-daemon`), telling the user through `note`.
+    func ensureReceiver(note: (String) -> Void) async throws {
+        if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) { note(started) }
+    }
+
+    /// The parser, with `--patterns` loaded.
+    func makeParser(service: String) throws -> CaptureParser {
+        let custom = try patterns.map { try CapturePattern.load(yaml: String(contentsOfFile: $0, encoding: .utf8)) } ?? []
+        return CaptureParser(service: service, patterns: custom)
+    }
+
+    /// A shipper whose spool is named after `kind` (`run`, `tail`) and the service.
+    func makeShipper(kind: String, service: String, note: @escaping @Sendable (String) -> Void) throws -> LogShipper {
+        var configuration = LogShipper.Configuration(receiverURL: baseURL, service: kind + "-" + service)
+        configuration.diagnostics = note
+        configuration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
+        return try LogShipper(configuration: configuration)
+    }
+}
