@@ -54,8 +54,8 @@ public final class LogShipper: LogSink, Service {
         var acknowledged = 0
         var duplicates = 0
         var rejected = 0
-        var droppedFromQueue = 0
-        var droppedFromSpool = 0
+        /// Batches that could not be written to the spool (disk full, say), in records.
+        var spoolWriteFailures = 0
         var unreportedDrops = 0
     }
 
@@ -90,6 +90,8 @@ public final class LogShipper: LogSink, Service {
     public var statistics: Statistics {
         let pending = spool.pending
         let queued = queue.count
+        let droppedFromQueue = queue.droppedTotal
+        let droppedFromSpool = spool.droppedTotal
         return state.withLock { state in
             Statistics(
                 queuedRecords: queued,
@@ -98,8 +100,8 @@ public final class LogShipper: LogSink, Service {
                 acknowledgedRecords: state.acknowledged,
                 duplicateRecords: state.duplicates,
                 rejectedRecords: state.rejected,
-                droppedFromQueue: state.droppedFromQueue,
-                droppedFromSpool: state.droppedFromSpool,
+                droppedFromQueue: droppedFromQueue,
+                droppedFromSpool: droppedFromSpool + state.spoolWriteFailures,
                 isConnected: state.connected
             )
         }
@@ -202,7 +204,7 @@ public final class LogShipper: LogSink, Service {
                     do { try spool.append(number: number, records: count, message: message) } catch { throw error }
                 }
             } catch {
-                state.withLock { $0.droppedFromSpool += count; $0.unreportedDrops += count }
+                state.withLock { $0.spoolWriteFailures += count; $0.unreportedDrops += count }
                 configuration.diagnostics("cannot spool \(count) records: \(error)")
             }
             sendWakeup.signal()
@@ -215,13 +217,13 @@ public final class LogShipper: LogSink, Service {
     private func takeDropReport() -> [UInt8]? {
         let fromQueue = queue.takeDroppedCount()
         let fromSpool = spool.takeDroppedCount()
+        let queueTotal = queue.droppedTotal
+        let spoolTotal = spool.droppedTotal
         let counts: (total: Int, queue: Int, spool: Int)? = state.withLock { state in
-            state.droppedFromQueue += fromQueue
-            state.droppedFromSpool += fromSpool
             state.unreportedDrops += fromQueue + fromSpool
             guard state.connected, state.unreportedDrops > 0 else { return nil }
             defer { state.unreportedDrops = 0 }
-            return (state.unreportedDrops, state.droppedFromQueue, state.droppedFromSpool)
+            return (state.unreportedDrops, queueTotal, spoolTotal + state.spoolWriteFailures)
         }
         guard let counts else { return nil }
         return DropReport(

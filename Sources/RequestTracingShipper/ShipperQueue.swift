@@ -10,6 +10,7 @@ final class ShipperQueue: Sendable {
         var lines = CircularBuffer<[UInt8]>(initialCapacity: 1024)
         var bytes = 0
         var dropped = 0
+        var droppedTotal = 0
     }
 
     private let state = Mutex(State())
@@ -33,6 +34,7 @@ final class ShipperQueue: Sendable {
                 let oldest = state.lines.removeFirst()
                 state.bytes -= oldest.count
                 state.dropped += 1
+                state.droppedTotal += 1
             }
             return state.lines.count == batchRecords
         }
@@ -56,6 +58,9 @@ final class ShipperQueue: Sendable {
 
     /// Lines waiting.
     var count: Int { state.withLock { $0.lines.count } }
+
+    /// Lines dropped since the queue was made.
+    var droppedTotal: Int { state.withLock { $0.droppedTotal } }
 
     /// Returns and resets the number of lines dropped since the last call.
     func takeDroppedCount() -> Int {

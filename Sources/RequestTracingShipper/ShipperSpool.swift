@@ -28,6 +28,7 @@ final class ShipperSpool: Sendable {
         var bytes = 0
         var nextNumber: UInt64 = 1
         var droppedRecords = 0
+        var droppedTotal = 0
     }
 
     let directory: String
@@ -93,6 +94,7 @@ final class ShipperSpool: Sendable {
                 let oldest = state.pending.removeFirst().batch
                 state.bytes -= oldest.bytes
                 state.droppedRecords += oldest.records
+                state.droppedTotal += oldest.records
                 evicted.append(oldest)
             }
             return evicted
@@ -148,10 +150,13 @@ final class ShipperSpool: Sendable {
         state.withLock { state in (state.pending.count, state.pending.reduce(0) { $0 + $1.batch.records }, state.bytes) }
     }
 
-    /// Whether any batch is sent and not yet acknowledged.
+    /// Whether any batch waits to be sent on the current connection.
     var hasUnsent: Bool {
         state.withLock { $0.pending.contains { !$0.sent } }
     }
+
+    /// Records dropped because the spool was full, since it was opened.
+    var droppedTotal: Int { state.withLock { $0.droppedTotal } }
 
     /// Returns and resets the number of records dropped because the spool was full.
     func takeDroppedCount() -> Int {
