@@ -32,8 +32,8 @@ extension LogShipper {
         public var spoolLimitBytes = 64 * 1024 * 1024
         /// Bound on records waiting in memory to be spooled; past it the oldest are dropped and counted.
         public var queueCapacity = 20_000
-        /// Bound on bytes waiting in memory to be spooled.
-        public var queueLimitBytes = 16 * 1024 * 1024
+        /// Bound on bytes waiting in memory to be spooled (allocated once, when the shipper is made).
+        public var queueLimitBytes = 8 * 1024 * 1024
         /// Most records in one batch.
         public var batchRecords = 1_000
         /// Most bytes in one batch (the receiver's default message limit is 16 MiB).

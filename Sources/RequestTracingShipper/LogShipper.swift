@@ -77,11 +77,11 @@ public final class LogShipper: LogSink, Service {
     // MARK: LogSink
 
     public func write(_ line: [UInt8]) {
-        if queue.append(line) { drainWakeup.signal() }
+        line.withUnsafeBytes { write(bytes: $0) }
     }
 
     public func write(bytes line: UnsafeRawBufferPointer) {
-        write(Array(line))
+        if queue.append(line) { drainWakeup.signal() }
     }
 
     // MARK: Statistics

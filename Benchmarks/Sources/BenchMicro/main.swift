@@ -115,28 +115,35 @@ let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathCompone
 var shipperConfiguration = LogShipper.Configuration(receiverURL: "http://127.0.0.1:9", service: "bench", spoolDirectory: spoolDirectory)
 shipperConfiguration.diagnostics = { _ in }
 let shipper = try LogShipper(configuration: shipperConfiguration)
-let shipperTask = Task { try await shipper.run() }
+// Detached: top-level code runs on the main actor, which the synchronous measuring loops keep busy.
+let shipperTask = Task.detached { try await shipper.run() }
 let teeLogger = Logger(label: "gateway") { StructuredLogHandler(label: $0, service: "gateway", sink: MultiplexLogSink([DiscardingSink(), shipper])) }
 let shipOnlyLogger = Logger(label: "gateway") { StructuredLogHandler(label: $0, service: "gateway", sink: shipper) }
-let withoutShipper = trace.withBound {
-    measure("request_completed → discarding sink", iterations: 300_000) {
-        logRequestCompleted(discardingLogger, status: 200, duration: 0.123)
+// With and without the shipper alternate round by round, so drift in machine speed hits both alike; the
+// added cost is the median of the per-round differences.
+var withoutRounds: [Double] = [], withRounds: [Double] = [], aloneRounds: [Double] = []
+for _ in 0..<9 {
+    trace.withBound {
+        withoutRounds.append(measure("request_completed → discarding sink", iterations: 100_000, rounds: 1) {
+            logRequestCompleted(discardingLogger, status: 200, duration: 0.123)
+        })
+        withRounds.append(measure("request_completed → discarding sink + shipper", iterations: 100_000, rounds: 1) {
+            logRequestCompleted(teeLogger, status: 200, duration: 0.123)
+        })
+        aloneRounds.append(measure("request_completed → shipper alone", iterations: 100_000, rounds: 1) {
+            logRequestCompleted(shipOnlyLogger, status: 200, duration: 0.123)
+        })
     }
 }
-let withShipper = trace.withBound {
-    measure("request_completed → discarding sink + shipper", iterations: 300_000) {
-        logRequestCompleted(teeLogger, status: 200, duration: 0.123)
-    }
-}
-let shipperAlone = trace.withBound {
-    measure("request_completed → shipper alone", iterations: 300_000) {
-        logRequestCompleted(shipOnlyLogger, status: 200, duration: 0.123)
-    }
-}
+func medianOf(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+let withoutShipper = medianOf(withoutRounds)
+let withShipper = medianOf(withRounds)
+let shipperAlone = medianOf(aloneRounds)
+let addedByShipping = medianOf(zip(withRounds, withoutRounds).map { $0 - $1 })
 shipperTask.cancel()
 _ = try? await shipperTask.value
 let shipped = shipper.statistics
 try? FileManager.default.removeItem(atPath: spoolDirectory)
-report(String(format: "shipping adds %.0f ns per logging call (median; %.0f ns with vs %.0f ns without); shipper alone %.0f ns per call", withShipper - withoutShipper, withShipper, withoutShipper, shipperAlone))
+report(String(format: "shipping adds %.0f ns per logging call (median of 9 paired rounds; %.0f ns with vs %.0f ns without); shipper alone %.0f ns per call", addedByShipping, withShipper, withoutShipper, shipperAlone))
 report("  shipper background: \(shipped.spooledRecords) records spooled, \(shipped.droppedFromQueue) dropped from the queue, \(shipped.droppedFromSpool) from the spool")
-report(String(format: "goal: shipping adds <= 1000 ns: %@", withShipper - withoutShipper <= 1000 ? "met" : "not met"))
+report(String(format: "goal: shipping adds <= 1000 ns: %@", addedByShipping <= 1000 ? "met" : "not met"))
