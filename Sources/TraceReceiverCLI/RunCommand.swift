@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     /// Longest line captured whole (the rest is passed through but not captured), leaving room under the
     /// receiver's default 64 KiB record limit for the record's other fields and JSON escaping.
     static let maximumLineBytes = 48 * 1024
+    /// How long to wait, once the program has exited, for its output pipes to reach end of file (a
+    /// background process it started may hold them open).
+    static let outputDrainTimeout = Duration.seconds(2)
     /// How long to wait at exit for the receiver to acknowledge the last lines.
     static let exitFlushTimeout = Duration.seconds(5)
     /// How often an open multi-line event is checked for having gone quiet.
@@ -73,10 +76,20 @@ struct RunCommand: AsyncParsableCommand {
                 return nil
             }
             group.addTask {
-                async let stdout: Void = Self.capture(child.output, passThroughTo: STDOUT_FILENO, stream: 1, forwarder: forwarder)
-                async let stderr: Void = Self.capture(child.errorOutput, passThroughTo: STDERR_FILENO, stream: 2, forwarder: forwarder)
+                let drained = Completion()
+                Task {
+                    async let stdout: Void = Self.capture(child.output, passThroughTo: STDOUT_FILENO, stream: 1, forwarder: forwarder)
+                    async let stderr: Void = Self.capture(child.errorOutput, passThroughTo: STDERR_FILENO, stream: 2, forwarder: forwarder)
+                    _ = await (stdout, stderr)
+                    drained.finish()
+                }
                 let status = await child.waitForExit()
-                _ = await (stdout, stderr)
+                // A background process the program started may keep its output open: wait a little for end
+                // of file, not forever (the reading threads end with this process).
+                let deadline = ContinuousClock.now + Self.outputDrainTimeout
+                while !drained.isFinished && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
                 forwarder.finish()
                 if !(await shipper.flush(timeout: Self.exitFlushTimeout)) {
                     let left = shipper.statistics
@@ -132,4 +145,11 @@ private final class SplitterBox: Sendable {
     func finish() -> [UInt8]? {
         state.withLock { state in state.splitter.flush(at: state.offset)?.bytes }
     }
+}
+
+/// Set once the child's output has been read to its end.
+private final class Completion: Sendable {
+    private let done = Atomic<Bool>(false)
+    func finish() { done.store(true, ordering: .releasing) }
+    var isFinished: Bool { done.load(ordering: .acquiring) }
 }

@@ -149,6 +149,35 @@ struct RunCommandTests {
         }
     }
 
+    static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        // "pid (name) S …": the state follows the closing parenthesis.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
+    }
+
+    @Test func exitsWhenTheProgramExitsEvenIfABackgroundChildKeepsItsOutputOpen() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let started = ContinuousClock.now
+                let wrapper = try WrapperProcess(
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "daemonizing", "--", "/bin/sh", "-c", "sleep 30 & echo $! > \"$0\"; echo parent done", directory + "/sleeper"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
+                )
+                // Foundation reports the exit only once the pipes close (here: after the sleep), so watch the
+                // process itself: it has exited when it is a zombie or gone.
+                let pid = wrapper.process.processIdentifier
+                #expect(await eventually(within: 15) { Self.hasExited(pid) }, "did not wait for the background sleep")
+                #expect(ContinuousClock.now - started < .seconds(15))
+                kill(pid, SIGKILL)
+                if let sleeper = try? String(contentsOfFile: directory + "/sleeper", encoding: .utf8), let sleeperPID = Int32(sleeper.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    kill(sleeperPID, SIGKILL)
+                }
+                #expect(try await receiver.store.search(LogQuery(service: "daemonizing", limit: 10)).records.map(\.message) == ["parent done"])
+            }
+        }
+    }
+
     @Test func startsAReceiverInTheBackgroundWhenNoneAnswers() async throws {
         let port = try unusedLoopbackPort()
         try await withTemporaryDirectory { directory in
