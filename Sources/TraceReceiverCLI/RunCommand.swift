@@ -16,10 +16,10 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a program, pass its output through untouched, and capture every line into the receiver.",
         discussion: """
-            Starts a receiver in the background if none answers (store ./.trace-receiver), runs the command with
-            TRACE_RECEIVER_URL set, passes its stdout and stderr through byte for byte, forwards signals to it and
-            exits with its exit status. Each line is parsed (JSON loggers, logfmt, common formats, plain text;
-            stack traces joined to their event) and shipped with source "capture". A record the program also
+            Starts a receiver in the background if none answers (store ./.trace-receiver), runs the command with \
+            TRACE_RECEIVER_URL set, passes its stdout and stderr through byte for byte, forwards signals to it and \
+            exits with its exit status. Each line is parsed (JSON loggers, logfmt, common formats, plain text; \
+            stack traces joined to their event) and shipped with source "capture". A record the program also \
             streams itself (RequestTracing with TRACE_RECEIVER_URL) is stored once.
 
             Example:  trace-receiver run --service api -- python3 app.py --port 8000
@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CaptureOptions
 
-    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.")
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
     /// Longest line captured whole (the rest is passed through but not captured), leaving room under the

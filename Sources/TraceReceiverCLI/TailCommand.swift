@@ -11,9 +11,9 @@ struct TailCommand: AsyncParsableCommand {
         commandName: "tail",
         abstract: "Follow a log file, locally or over ssh, and capture every line into the receiver.",
         discussion: """
-            A local FILE is followed across rotation (rename + create, and copytruncate) and resumed after a
-            restart from the offset saved in --state-dir. [USER@]HOST:PATH runs `tail -F` through the system ssh
-            client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop.
+            A local FILE is followed across rotation (rename + create, and copytruncate) and resumed after a \
+            restart from the offset saved in --state-dir. [USER@]HOST:PATH runs `tail -F` through the system ssh \
+            client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop. \
             Lines are parsed like `run`'s and shipped with source "capture".
 
             Examples:  trace-receiver tail --service api /var/log/api.log
