@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RequestTracing
 
 extension LogShipper {
     /// Where and how a ``LogShipper`` sends records.
@@ -42,10 +43,8 @@ extension LogShipper {
         public var flushInterval = Duration.milliseconds(50)
         /// Most batches sent and not yet acknowledged.
         public var maximumInFlightBatches = 4
-        /// First reconnect delay; doubled after each failure up to ``maximumReconnectDelay``, with jitter.
-        public var minimumReconnectDelay = Duration.milliseconds(100)
-        /// Longest reconnect delay.
-        public var maximumReconnectDelay = Duration.seconds(5)
+        /// Delays between reconnection attempts: from 100 ms, doubling per failure up to 5 s, ±20 % jitter.
+        public var reconnectBackoff = ReconnectBackoff(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
         /// How long graceful shutdown waits for outstanding batches to be acknowledged.
         public var shutdownTimeout = Duration.seconds(5)
         /// Where the shipper reports that the receiver is unreachable (once per outage) and that it is back.

@@ -241,7 +241,7 @@ public final class LogShipper: LogSink, Service {
     }
 
     private func connectionLoop() async {
-        var backoff = ReconnectBackoff(minimum: configuration.minimumReconnectDelay, maximum: configuration.maximumReconnectDelay)
+        var failures = 0
         var clientConfiguration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
         if let token = configuration.ingestToken { clientConfiguration.additionalHeaders[.authorization] = "Bearer \(token)" }
         let logger = Logger(label: "request-tracing.shipper", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -267,11 +267,12 @@ public final class LogShipper: LogSink, Service {
             spool.connectionLost()
             if isFinished || Task.isCancelled { return }
             if wasConnected || connectedBefore {
-                backoff.reset()
+                failures = 0
             } else {
+                failures += 1
                 warnUnreachable(failure)
             }
-            try? await Task.sleep(for: backoff.nextDelay())
+            try? await Task.sleep(for: configuration.reconnectBackoff.delay(afterFailures: failures))
         }
     }
 

@@ -21,8 +21,7 @@ final class DiagnosticsLog: Sendable {
 func testShipperConfiguration(port: Int, service: String, spool: String, diagnostics: DiagnosticsLog? = nil) -> LogShipper.Configuration {
     var configuration = LogShipper.Configuration(receiverURL: "http://127.0.0.1:\(port)", service: service, spoolDirectory: spool)
     configuration.flushInterval = .milliseconds(10)
-    configuration.minimumReconnectDelay = .milliseconds(20)
-    configuration.maximumReconnectDelay = .milliseconds(300)
+    configuration.reconnectBackoff = ReconnectBackoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(300))
     if let diagnostics { configuration.diagnostics = { diagnostics.append($0) } }
     return configuration
 }

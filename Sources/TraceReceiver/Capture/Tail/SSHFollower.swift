@@ -7,6 +7,7 @@ import Darwin
 #endif
 import Dispatch
 import Foundation
+import RequestTracing
 import Synchronization
 
 /// The loop of an ``SSHTailer``: runs `ssh`, reads its output on the tailer's own thread, and starts it

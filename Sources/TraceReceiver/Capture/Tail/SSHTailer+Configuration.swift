@@ -1,3 +1,5 @@
+import RequestTracing
+
 extension SSHTailer {
     /// Settings of an ``SSHTailer``; every one has a documented default.
     public struct Configuration: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import RequestTracing
 import Testing
 
 @testable import TraceReceiver

@@ -1,5 +1,5 @@
-/// Delays between reconnection attempts: exponential, capped, with random jitter so several tailers
-/// that lost the same host do not reconnect in lockstep.
+/// Delays between reconnection attempts: exponential, capped, with random jitter so several clients
+/// that lost the same server (log shippers, ssh tailers) do not reconnect in lockstep.
 public struct ReconnectBackoff: Sendable, Hashable {
     /// Default ``initialDelay``: 500 ms.
     public static let defaultInitialDelay = Duration.milliseconds(500)
@@ -35,8 +35,8 @@ public struct ReconnectBackoff: Sendable, Hashable {
     /// The delay before the next attempt after `failures` consecutive failed attempts (0 when the last
     /// connection worked and then ended).
     public func delay(afterFailures failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let initial = max(0, initialDelay.timeInterval)
-        let maximum = max(initial, maximumDelay.timeInterval)
+        let initial = max(0, Self.seconds(initialDelay))
+        let maximum = max(initial, Self.seconds(maximumDelay))
         let growth = power(max(1, multiplier), Double(max(0, failures - 1)))
         let base = min(maximum, initial * growth)
         let spread = min(max(0, jitter), 1)
@@ -59,5 +59,10 @@ public struct ReconnectBackoff: Sendable, Hashable {
             remaining -= 1
         }
         return result
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
