@@ -42,7 +42,7 @@ struct LocalSSHServer {
         try run(keygenPath, ["-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f", directory + "/host_key"])
         try run(keygenPath, ["-q", "-t", "ed25519", "-N", "", "-C", "test-client", "-f", directory + "/client_key"])
         try FileManager.default.copyItem(atPath: directory + "/client_key.pub", toPath: directory + "/authorized_keys")
-        let port = try freePort()
+        let port = UInt16(try unusedLoopbackPort())
         let user = String(cString: getpwuid(getuid()).pointee.pw_name)
 
         try """
@@ -121,25 +121,6 @@ struct LocalSSHServer {
         guard process.terminationStatus == 0 else {
             throw SSHTestSetupError(description: "\(executable) \(arguments) exited with \(process.terminationStatus)")
         }
-    }
-
-    /// A port that was free a moment ago (bind to port 0, read it, close).
-    private static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SSHTestSetupError(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        guard bound else { throw SSHTestSetupError(description: "cannot bind a loopback port") }
-        return UInt16(bigEndian: address.sin_port)
     }
 
     private static func canConnect(port: UInt16) -> Bool {
