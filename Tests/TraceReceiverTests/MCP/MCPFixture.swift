@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MCP
+import NIOCore
 import Testing
 
 @testable import TraceReceiver
@@ -74,11 +75,13 @@ enum ToolSourceKind: String, CaseIterable, CustomTestStringConvertible {
 /// A ``ReceiverAPI`` over AsyncHTTPClient, as the `trace-receiver` executable has.
 struct HTTPReceiverAPI: ReceiverAPI {
     let baseURL: String
+    /// How long one request may take (short for a receiver that is known not to answer).
+    var timeout = TimeAmount.seconds(30)
 
     func get(_ path: String, query: [(name: String, value: String)]) async throws -> ReceiverAPIResponse {
         var components = try #require(URLComponents(string: baseURL + path))
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.name, value: $0.value) } }
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: try #require(components.string)), timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: try #require(components.string)), timeout: timeout)
         let body = try await response.body.collect(upTo: 64 << 20)
         return ReceiverAPIResponse(status: Int(response.status.code), body: Array(body.readableBytesView))
     }

@@ -156,7 +156,7 @@ struct MCPToolTests {
     }
 
     @Test func anUnreachableReceiverIsAToolErrorNotACrash() async throws {
-        let tools = ObservationTools(source: RemoteObservationSource(api: HTTPReceiverAPI(baseURL: "http://127.0.0.1:1")))
+        let tools = ObservationTools(source: RemoteObservationSource(api: HTTPReceiverAPI(baseURL: "http://127.0.0.1:1", timeout: .seconds(2))))
         let result = try await tools.call("observe", arguments: ["what": "errors"])
         #expect(result.isError == true)
         #expect(result.text.contains("observe failed"), "\(result.text)")
