@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TraceReceiver
 
 /// A small client for a running receiver's query API.
 struct ReceiverClient {
@@ -13,9 +14,21 @@ struct ReceiverClient {
         baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 
+    /// Longest answer read from the receiver.
+    static let maximumResponseBytes = 256 * 1024 * 1024
+    /// How long one request may take.
+    static let requestTimeout = TimeAmount.seconds(30)
+
     /// GETs `path` and returns the decoded JSON; a non-2xx answer becomes an error quoting the
     /// receiver's message.
     func get(_ path: String, query: [(String, String?)] = []) async throws -> (status: Int, json: Any) {
+        let (status, body) = try await getBytes(path, query: query)
+        let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        return (status, json ?? [:])
+    }
+
+    /// GETs `path` and returns the status and the body's bytes.
+    func getBytes(_ path: String, query: [(String, String?)]) async throws -> (status: Int, body: [UInt8]) {
         var components = URLComponents(string: baseURL + path)
         let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         if !items.isEmpty { components?.queryItems = items }
@@ -23,13 +36,19 @@ struct ReceiverClient {
         let request = HTTPClientRequest(url: url)
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)
         } catch {
             throw ClientError("cannot reach the receiver at \(baseURL) (\(error)); is `trace-receiver serve` running?")
         }
-        let body = try await response.body.collect(upTo: 256 * 1024 * 1024)
-        let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed])
-        return (Int(response.status.code), json ?? [:])
+        let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        return (Int(response.status.code), Array(body.readableBytesView))
+    }
+}
+
+extension ReceiverClient: ReceiverAPI {
+    func get(_ path: String, query: [(name: String, value: String)]) async throws -> ReceiverAPIResponse {
+        let (status, body) = try await getBytes(path, query: query.map { ($0.name, Optional($0.value)) })
+        return ReceiverAPIResponse(status: status, body: body)
     }
 }
 

@@ -23,7 +23,7 @@ struct TraceAssembler: Sendable {
         }
         records += try await inferredFrontendRecords(for: records)
         records.sort(by: LogRecord.chronological)
-        return summarise(records, id: id)
+        return Self.summarise(records, id: id)
     }
 
     private func inferredFrontendRecords(for records: [LogRecord]) async throws -> [LogRecord] {
@@ -59,7 +59,8 @@ struct TraceAssembler: Sendable {
         return rest.isEmpty ? nil : String(rest)
     }
 
-    private func summarise(_ records: [LogRecord], id: String) -> TraceTimeline {
+    /// The timeline, span tree and totals of `records` (oldest first, non-empty) for the request or trace `id`.
+    static func summarise(_ records: [LogRecord], id: String) -> TraceTimeline {
         let start = records.map { $0.timestamp - Int64(($0.durationMS ?? 0) * 1000) }.min() ?? records[0].timestamp
         let end = records.map(\.timestamp).max() ?? start
         var services: [String] = []

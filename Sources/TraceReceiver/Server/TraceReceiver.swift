@@ -83,9 +83,12 @@ public final class TraceReceiver: Service {
             maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
-        QueryController(
-            store: store,
-            assembler: TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
+        let assembler = TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
+        QueryController(store: store, assembler: assembler).register(on: router)
+        MCPController(
+            server: TraceMCPServer(source: StoreObservationSource(store: store, assembler: assembler), logger: logger),
+            authorization: IngestAuthorization(token: configuration.ingestToken),
+            maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         StatusController(
             store: store,

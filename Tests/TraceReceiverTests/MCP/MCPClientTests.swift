@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+/// `python3 …` run to completion (off the cooperative pool), killed after `timeout` seconds.
+func runPython(_ arguments: [String], timeout: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3"] + arguments
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(timeout))
+        process.terminate()
+    }
+    defer { watchdog.cancel() }
+    return await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            let err = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            continuation.resume(returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
+        }
+    }
+}
+
+@Suite("trace-receiver mcp driven by a real MCP client (Python mcp package) over stdio")
+struct MCPClientTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("mcp_client.py").path
+
+    @Test func pythonClientListsToolsAndCallsObserveAndTrace() async throws {
+        let probe = try await runPython(["-c", "import mcp.client.stdio"])
+        try #require(
+            probe.status == 0,
+            "the Python package 'mcp' is required for this test and is not installed: run `python3 -m pip install mcp` (.ci/run does). \(probe.stderr)"
+        )
+        let executable = try builtExecutable("trace-receiver").path
+        try await withReceiver { receiver in
+            try await MCPFixture.seed(receiver)
+            let run = try await runPython([Self.script, executable, receiver.baseURL, MCPFixture.failingRequest])
+            try #require(run.status == 0, "the MCP client failed (status \(run.status)): \(run.stderr)")
+            let seen = try #require(
+                try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "client output: \(run.stdout) \(run.stderr)"
+            )
+            #expect(seen["server"] as? String == "trace-receiver")
+            let tools = try #require(seen["tools"] as? [String: [String: Any]])
+            #expect(Set(tools.keys) == ["observe", "trace", "recent_requests"])
+            #expect(tools["observe"]?["properties"] as? [String] == ["level", "limit", "request_id", "service", "since", "what"])
+
+            let errors = try #require(seen["errors"] as? [String: Any])
+            #expect(errors["is_error"] as? Bool == false)
+            let errorsAnswer = try #require(errors["answer"] as? [String: Any])
+            #expect(errorsAnswer["type"] as? String == "errors")
+            #expect(errorsAnswer["totalCount"] as? Int == 3)
+            #expect((errorsAnswer["logs"] as? [[String: Any]])?.allSatisfy { $0["level"] as? String == "error" } == true)
+
+            let timeline = try #require((seen["timeline"] as? [String: Any])?["answer"] as? [String: Any])
+            let services = (timeline["logs"] as? [[String: Any]])?.compactMap { $0["service"] as? String }
+            #expect(services == ["gateway", "inventory", "inventory", "gateway", "frontend"])
+
+            let trace = try #require(seen["trace"] as? [String: Any])
+            #expect(trace["is_error"] as? Bool == false)
+            let text = trace["text"] as? String ?? ""
+            #expect(text.hasPrefix("request \(MCPFixture.failingRequest)  trace \(MCPFixture.traceID)"), "\(text)")
+            #expect(text.contains("error=OutOfStock: item 42 is out of stock"), "\(text)")
+            #expect(text.contains("spans:\n  gateway GET /api/checkout 50.0 ms ERROR\n    inventory GET /api/reserve 20.0 ms ERROR"), "\(text)")
+
+            let missing = try #require(seen["missing"] as? [String: Any])
+            #expect(missing["is_error"] as? Bool == true)
+            #expect((missing["text"] as? String ?? "").contains("no records for request or trace id no-such-request"))
+            let bad = try #require(seen["bad"] as? [String: Any])
+            #expect(bad["is_error"] as? Bool == true)
+            #expect((bad["text"] as? String ?? "").contains("'everything'"))
+        }
+    }
+}
