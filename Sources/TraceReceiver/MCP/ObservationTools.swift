@@ -99,11 +99,8 @@ struct ObservationTools: Sendable {
         guard let timeline = try await source.trace(id: id) else {
             return LogPage(records: [], totalCount: 0, oldestTimestamp: nil, nextCursor: nil)
         }
-        let matching = timeline.timeline.filter { record in
-            (query.service == nil || record.service == query.service)
-                && (query.minimumLevel == nil || record.level.rank >= query.minimumLevel!.rank)
-                && (query.since == nil || record.timestamp >= query.since!)
-        }
+        // The query holds only service, level and since here (no ids, source or text).
+        let matching = timeline.timeline.filter { query.matches($0, words: []) }
         return LogPage(
             records: Array(matching.prefix(query.limit)),
             totalCount: matching.count,
@@ -117,15 +114,8 @@ struct ObservationTools: Sendable {
         var writer = JSONWriter(capacity: 128 + page.records.count * 400)
         writer.raw("{\"type\":")
         writer.string(what.rawValue)
-        writer.raw(",\"logs\":")
-        TraceTimeline.writeRecords(page.records, to: &writer)
-        writer.raw(",\"totalCount\":")
-        writer.integer(page.totalCount)
-        if let oldest = page.oldestTimestamp {
-            writer.raw(",\"oldestTimestamp\":\"")
-            RecordTime.write(oldest, to: &writer)
-            writer.byte(UInt8(ascii: "\""))
-        }
+        writer.byte(UInt8(ascii: ","))
+        page.writeMembers(to: &writer)
         writer.byte(UInt8(ascii: "}"))
         return String(decoding: writer.bytes, as: UTF8.self)
     }

@@ -37,15 +37,8 @@ struct QueryController: Sendable {
         let query = try Self.query(from: request.uri.queryParameters, now: RecordTime.now())
         let page = try await store.search(query)
         var writer = JSONWriter(capacity: 128 + page.records.count * 400)
-        writer.raw("{\"logs\":")
-        TraceTimeline.writeRecords(page.records, to: &writer)
-        writer.raw(",\"totalCount\":")
-        writer.integer(page.totalCount)
-        if let oldest = page.oldestTimestamp {
-            writer.raw(",\"oldestTimestamp\":\"")
-            RecordTime.write(oldest, to: &writer)
-            writer.byte(UInt8(ascii: "\""))
-        }
+        writer.byte(UInt8(ascii: "{"))
+        page.writeMembers(to: &writer)
         if let cursor = page.nextCursor {
             writer.raw(",\"nextCursor\":")
             writer.string(cursor.description)
