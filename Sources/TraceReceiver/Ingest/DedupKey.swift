@@ -1,9 +1,23 @@
-extension LogRecord {
-    /// The record's identity for deduplication: its sender's `instance` and `seq` when both are present
-    /// (exact), otherwise its ``contentFingerprint()``. This is the key stored with the record.
-    func computeDedupKey() -> UInt64 {
-        exactDedupKey() ?? contentFingerprint()
+/// A record's identities for deduplication, hashed once per ingested record (outside the dedup lock).
+struct DedupKeys {
+    /// From the sender's `instance` and `seq`, when the record has both.
+    let exact: UInt64?
+    /// From what the record says (``LogRecord/contentFingerprint()``).
+    let content: UInt64
+    /// Whether the record was captured from a program's output rather than sent directly.
+    let isCapture: Bool
+
+    init(_ record: LogRecord) {
+        exact = record.exactDedupKey()
+        content = record.contentFingerprint()
+        isCapture = record.source == .capture
     }
+
+    /// The key stored with the record (and reloaded after a restart): exact when there is one.
+    var stored: UInt64 { exact ?? content }
+}
+
+extension LogRecord {
 
     /// A hash of `instance` and `seq`, or `nil` when the record lacks either.
     func exactDedupKey() -> UInt64? {

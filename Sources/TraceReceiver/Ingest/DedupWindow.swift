@@ -43,12 +43,12 @@ struct DedupWindow {
     /// Records remembered.
     var count: Int { order.count }
 
-    /// Records `record` as seen; returns `false` when it duplicates one already seen.
-    mutating func admit(_ record: LogRecord, now: Int64) -> Bool {
+    /// Records the record with `keys` as seen; returns `false` when it duplicates one already seen.
+    mutating func admit(_ keys: DedupKeys, now: Int64) -> Bool {
         expire(now: now)
-        let exact = record.exactDedupKey()
-        let content = record.contentFingerprint()
-        let origin: Origins = record.source == .capture ? .capture : .direct
+        let exact = keys.exact
+        let content = keys.content
+        let origin: Origins = keys.isCapture ? .capture : .direct
         let seen = contentKeys[content] ?? []
         if let exact {
             if exactKeys.contains(exact) { return false }
@@ -73,10 +73,10 @@ struct DedupWindow {
         if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
     }
 
-    /// Forgets `record` (used when storing it failed, so a retry is not taken for a duplicate).
-    mutating func remove(_ record: LogRecord) {
-        if let exact = record.exactDedupKey() { exactKeys.remove(exact) }
-        contentKeys.removeValue(forKey: record.contentFingerprint())
+    /// Forgets the record with `keys` (used when storing it failed, so a retry is not taken for a duplicate).
+    mutating func remove(_ keys: DedupKeys) {
+        if let exact = keys.exact { exactKeys.remove(exact) }
+        contentKeys.removeValue(forKey: keys.content)
     }
 
     private mutating func expire(now: Int64) {

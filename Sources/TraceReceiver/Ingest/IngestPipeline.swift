@@ -63,21 +63,29 @@ final class IngestPipeline: Sendable {
         }
 
         var records = batch.records
-        for index in records.indices { records[index].dedupKey = records[index].computeDedupKey() }
+        let keys = records.map(DedupKeys.init)
+        for index in records.indices { records[index].dedupKey = keys[index].stored }
         let now = MonotonicClock.microseconds()
         var fresh: [LogRecord] = []
         fresh.reserveCapacity(records.count)
+        var freshKeys: [DedupKeys] = []
+        freshKeys.reserveCapacity(records.count)
         var duplicates: [LogRecord] = []
         dedup.withLock { window in
-            for record in records {
-                if window.admit(record, now: now) { fresh.append(record) } else { duplicates.append(record) }
+            for (record, key) in zip(records, keys) {
+                if window.admit(key, now: now) {
+                    fresh.append(record)
+                    freshKeys.append(key)
+                } else {
+                    duplicates.append(record)
+                }
             }
         }
         do {
             try await store.append(fresh)
         } catch {
             // Not stored: forget the keys so a retry is not mistaken for a duplicate.
-            dedup.withLock { window in for record in fresh { window.remove(record) } }
+            dedup.withLock { window in for key in freshKeys { window.remove(key) } }
             throw error
         }
         result.accepted = fresh.count

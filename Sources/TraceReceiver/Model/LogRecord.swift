@@ -31,7 +31,7 @@ public struct LogRecord: Sendable, Hashable {
     public var sequence: UInt64?
     /// Set on frontend records that were matched to a request by time and path rather than by id.
     public var inferred: Bool
-    /// Identity used to recognise the same record sent twice (see ``DedupKey``); assigned at ingest.
+    /// Identity used to recognise the same record sent twice (see ``DedupKeys``); assigned at ingest.
     var dedupKey: UInt64 = 0
 
     /// Creates a record; only the message is required.
