@@ -21,6 +21,9 @@ struct CaptureOptions: ParsableArguments {
     @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
     var noDaemon = false
 
+    /// How long `run` and `tail` wait at exit for the receiver to acknowledge the last lines.
+    static let exitFlushTimeout = Duration.seconds(5)
+
     var baseURL: String { ReceiverClient(receiver: receiver).baseURL }
 
     /// Starts a receiver when none answers (unless `--no-daemon`), telling the user through `note`.

@@ -37,10 +37,6 @@ struct RunCommand: AsyncParsableCommand {
     /// How long to wait, once the program has exited, for its output pipes to reach end of file (a
     /// background process it started may hold them open).
     static let outputDrainTimeout = Duration.seconds(2)
-    /// How long to wait at exit for the receiver to acknowledge the last lines.
-    static let exitFlushTimeout = Duration.seconds(5)
-    /// How often an open multi-line event is checked for having gone quiet.
-    static let idleCheckInterval = Duration.milliseconds(50)
 
     mutating func validate() throws {
         if command.first == "--" { command.removeFirst() }
@@ -69,10 +65,7 @@ struct RunCommand: AsyncParsableCommand {
         let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { try? await shipper.run(); return nil }
             group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: Self.idleCheckInterval)
-                    forwarder.flushIdle()
-                }
+                await forwarder.flushIdleEventsUntilCancelled()
                 return nil
             }
             group.addTask {
@@ -91,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 forwarder.finish()
-                if !(await shipper.flush(timeout: Self.exitFlushTimeout)) {
+                if !(await shipper.flush(timeout: CaptureOptions.exitFlushTimeout)) {
                     let left = shipper.statistics
                     Self.note("\(left.spooledRecords + left.queuedRecords) captured records not yet acknowledged; they stay in \(shipper.configuration.spoolDirectory) and are sent by the next run")
                 }

@@ -75,12 +75,7 @@ struct TailCommand: AsyncParsableCommand {
         let latest = LatestCheckpoint()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try? await shipper.run() }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: CaptureForwarder.defaultIdleFlushDelay / 2)
-                    forwarder.flushIdle()
-                }
-            }
+            group.addTask { await forwarder.flushIdleEventsUntilCancelled() }
             if let fileTailer {
                 group.addTask {
                     // Save the position seen one interval ago, once everything before it has left the
@@ -111,7 +106,7 @@ struct TailCommand: AsyncParsableCommand {
             group.cancelAll()
         }
         forwarder.finish()
-        _ = await shipper.flush(timeout: .seconds(5))
+        _ = await shipper.flush(timeout: CaptureOptions.exitFlushTimeout)
         if let fileTailer, let last = latest.value, shipper.statistics.queuedRecords == 0 {
             try? await fileTailer.commit(last)
         }

@@ -62,6 +62,14 @@ public final class CaptureForwarder: Sendable {
         forward(events)
     }
 
+    /// Calls ``flushIdle()`` twice per ``idleFlushDelay`` until the task is cancelled.
+    public func flushIdleEventsUntilCancelled() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: idleFlushDelay / 2)
+            flushIdle()
+        }
+    }
+
     /// Completes every open event (end of input).
     public func finish() {
         let events: [String] = streams.withLock { streams in
