@@ -106,14 +106,7 @@ extension LogShipper {
     }
 }
 
-/// Writes `text` to standard error unbuffered (one `write(2)`), without touching C's shared `stderr`.
+/// Writes `text` to standard error unbuffered, without touching C's shared `stderr`.
 func writeToStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    #if canImport(Darwin)
-    _ = bytes.withUnsafeBytes { Darwin.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    #elseif canImport(Musl)
-    _ = bytes.withUnsafeBytes { Musl.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    #else
-    _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    #endif
+    Array(text.utf8).withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: STDERR_FILENO) }
 }

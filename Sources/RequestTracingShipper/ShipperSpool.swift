@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RequestTracing
 import Synchronization
 
 /// The on-disk queue of batches that the receiver has not acknowledged yet.
@@ -212,14 +213,8 @@ final class ShipperSpool: Sendable {
         let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw ShipperError.spool("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + written, raw.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            written += result
+        if let failure = bytes.withUnsafeBytes({ FileDescriptorWriter.writeAll($0, to: descriptor) }) {
+            throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(failure)))")
         }
     }
 

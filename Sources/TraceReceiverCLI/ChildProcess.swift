@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Dispatch
+import RequestTracing
 
 /// A program started by `trace-receiver run`: its stdout and stderr are pipes we read, its stdin and
 /// process group are ours (so it can read the terminal, and a terminal's Ctrl-C reaches it directly).
@@ -81,17 +82,10 @@ struct ChildProcess: Sendable {
         }
     }
 
-    /// Writes all of `bytes` to `descriptor` (our own stdout or stderr), retrying short writes.
+    /// Writes all of `bytes` to `descriptor` (our own stdout or stderr). If our terminal or pipe is gone,
+    /// the bytes are dropped and capturing goes on.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return  // our terminal or pipe is gone; keep capturing
-            }
-            offset += written
-        }
+        bytes.withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: descriptor) }
     }
 }
 

@@ -8,13 +8,6 @@ import Darwin
 import Dispatch
 import Synchronization
 
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 /// A ``LogSink`` that writes lines to a file descriptor (standard output by default) from a background
 /// queue.
@@ -124,22 +117,8 @@ public final class FileDescriptorLogSink: LogSink {
     }
 
     private func writeFully(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && (errno == EINTR) {
-                    continue
-                } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&descriptor, 1, 100)
-                } else {
-                    return  // EPIPE, EBADF, ...: nowhere to write; the bytes are lost with the descriptor.
-                }
-            }
-        }
+        // On failure (EPIPE, EBADF, ...) there is nowhere to write; the bytes are lost with the descriptor.
+        bytes.withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: fileDescriptor) }
     }
 
     // MARK: Exit flush

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+#if canImport(Darwin)
+private let systemWrite = Darwin.write
+#elseif canImport(Musl)
+private let systemWrite = Musl.write
+#else
+private let systemWrite = Glibc.write
+#endif
+
+/// Writes whole buffers to a file descriptor: retries short writes and `EINTR`, and waits (with `poll`)
+/// when a non-blocking descriptor is full. Blocking: call it from a thread of your own, never an event loop.
+package enum FileDescriptorWriter {
+    /// Writes all of `bytes` to `fileDescriptor`. Returns `nil` on success, or the `errno` that stopped
+    /// it (`EPIPE`, `EBADF`, `ENOSPC`…), after which the rest of the bytes are not written.
+    @discardableResult
+    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to fileDescriptor: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&descriptor, 1, 100)
+            } else {
+                return written < 0 ? errno : EIO
+            }
+        }
+        return nil
+    }
+}
