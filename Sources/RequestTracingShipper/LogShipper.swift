@@ -114,11 +114,11 @@ public final class LogShipper: LogSink, Service {
         let deadline = ContinuousClock.now + timeout
         drainWakeup.signal()
         while ContinuousClock.now < deadline {
-            if queue.count == 0 && spool.pending.batches == 0 { return true }
+            if isEmpty { return true }
             try? await Task.sleep(for: .milliseconds(10))
             drainWakeup.signal()
         }
-        return queue.count == 0 && spool.pending.batches == 0
+        return isEmpty
     }
 
     // MARK: Service
@@ -236,6 +236,11 @@ public final class LogShipper: LogSink, Service {
 
     // MARK: Spool → receiver
 
+    /// Nothing queued and nothing spooled: every record logged so far is acknowledged.
+    private var isEmpty: Bool {
+        queue.count == 0 && spool.pending.batches == 0
+    }
+
     private var isFinished: Bool {
         state.withLock { $0.shuttingDown && $0.drainFinished } && spool.pending.batches == 0
     }
@@ -277,9 +282,10 @@ public final class LogShipper: LogSink, Service {
     }
 
     private func didConnect() {
-        let (warned, pending) = state.withLock { state in
+        let pending = spool.pending
+        let warned = state.withLock { state in
             defer { state.connected = true; state.warnedUnreachable = false }
-            return (state.warnedUnreachable, spool.pending)
+            return state.warnedUnreachable
         }
         if warned {
             configuration.diagnostics("connected to \(configuration.streamURL); replaying \(pending.records) spooled records")

@@ -151,11 +151,6 @@ final class ShipperSpool: Sendable {
         state.withLock { state in (state.pending.count, state.pending.reduce(0) { $0 + $1.batch.records }, state.bytes) }
     }
 
-    /// Whether any batch waits to be sent on the current connection.
-    var hasUnsent: Bool {
-        state.withLock { $0.pending.contains { !$0.sent } }
-    }
-
     /// Records dropped because the spool was full, since it was opened.
     var droppedTotal: Int { state.withLock { $0.droppedTotal } }
 
