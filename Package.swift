@@ -97,6 +97,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "MCP", package: "swift-sdk"),
             ],
+            // The web page, compiled into the binary: `trace-receiver` serves it with nothing installed beside it.
+            resources: [.embedInCode("Web/index.html"), .embedInCode("Web/app.js"), .embedInCode("Web/app.css")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -211,7 +213,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "MCP", package: "swift-sdk"),
             ],
-            exclude: ["MCP/mcp_client.py"],
+            exclude: ["MCP/mcp_client.py", "Web/browser_e2e.py"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

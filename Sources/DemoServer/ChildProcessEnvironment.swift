@@ -23,27 +23,22 @@ enum ChildProcessEnvironment {
         return printed
     }
 
-    /// Runs the process on a Dispatch thread, so waiting for it blocks neither the cooperative pool nor
-    /// an event loop.
+    /// Runs the process and waits for it on a thread of its own (``BlockingThread``), so waiting blocks
+    /// neither the cooperative pool nor an event loop.
     private static func runCapturingOutput(executable: String, environment: [String: String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+        try await BlockingThread.run {
+            Result {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.environment = environment
                 let pipe = Pipe()
                 process.standardOutput = pipe
                 process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
+                try process.run()
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+                return String(decoding: data, as: UTF8.self)
             }
-        }
+        }.get()
     }
 }

@@ -16,6 +16,8 @@ struct DemoServerCommand: AsyncParsableCommand {
             Logs go to standard output, one JSON record per line (--log-format console for a readable form).
             With TRACE_RECEIVER_URL set (e.g. http://127.0.0.1:7890) they are also streamed to that
             trace receiver; records are spooled while it is unreachable and replayed when it is back.
+            The gateway also serves a browser page (Examples/browser) at / whose buttons succeed, fail
+            downstream, throw and reject; the page reports failures to the receiver's /api/frontend-log.
             Try:  curl -si http://127.0.0.1:8080/api/checkout
             """
     )
@@ -32,6 +34,17 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Log format: json, console, or auto (console on a terminal).")
     var logFormat: LogFormatOption = .json
 
+    @Option(help: "Folder of the browser demo page (index.html, request-tracing.js, demo.js, demo.css).")
+    var browserFiles = DemoBrowserPage.defaultDirectory
+
+    /// Where the page sends browser reports: the receiver the logs stream to, else the default one.
+    static func receiverURL(shipping shipper: LogShipper?) -> String {
+        guard let url = shipper?.configuration.receiverURL else { return "http://127.0.0.1:7890" }
+        if url.hasPrefix("ws://") { return "http://" + url.dropFirst(5) }
+        if url.hasPrefix("wss://") { return "https://" + url.dropFirst(6) }
+        return url
+    }
+
     func run() async throws {
         let sink = FileDescriptorLogSink.standardOutput
         let format: LogFormat =
@@ -45,11 +58,25 @@ struct DemoServerCommand: AsyncParsableCommand {
         if let shipper {
             FileHandle.standardError.write(Data("streaming logs to \(shipper.configuration.receiverURL) (spool: \(shipper.configuration.spoolDirectory))\n".utf8))
         }
+        let page: DemoBrowserPage?
+        do {
+            page = try DemoBrowserPage(directory: browserFiles, receiverURL: Self.receiverURL(shipping: shipper))
+        } catch {
+            page = nil
+            FileHandle.standardError.write(Data("no browser page: \(error)\n".utf8))
+        }
         let inventory = DemoServices.inventory(host: host, port: downstreamPort, logging: logging) { port in
             FileHandle.standardError.write(Data("inventory listening on http://\(host):\(port)\n".utf8))
         }
-        let gateway = DemoServices.gateway(host: host, port: port, downstreamPort: downstreamPort, logging: logging) { port in
-            FileHandle.standardError.write(Data("gateway   listening on http://\(host):\(port)  (try /api/checkout)\n".utf8))
+        let gateway = DemoServices.gateway(
+            host: host, port: port, downstreamPort: downstreamPort, logging: logging, page: page
+        ) { port in
+            var lines = "gateway   listening on http://\(host):\(port)  (try /api/checkout)\n"
+            if let page {
+                lines += "open the demo page:     http://\(host):\(port)/\n"
+                lines += "and the trace receiver: \(page.receiverOrigin)/  (start it with: swift run trace-receiver)\n"
+            }
+            FileHandle.standardError.write(Data(lines.utf8))
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -37,16 +37,21 @@ enum DemoServices {
         return application(service: "inventory", router: router, host: host, port: port, logging: logging, onRunning: onRunning)
     }
 
-    /// `gateway`: hello, whoami, fail, missing-item, checkout (calls inventory) and child.
+    /// `gateway`: hello, whoami, fail, missing-item, checkout (calls inventory) and child; with `page`,
+    /// also the demo's browser page at `/`.
     static func gateway(
         host: String = "127.0.0.1",
         port: Int,
         downstreamPort: Int,
         logging: DemoLogging,
         httpClient: HTTPClient = .shared,
+        page: DemoBrowserPage? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
+        // The page's files are registered before the middleware, so they are not traced: the request
+        // list then shows the page's API calls, not its script and style loads.
+        page?.register(on: router)
         router.add(middleware: RequestTracingMiddleware())
         router.get("/api/hello") { _, _ in "Hello from the gateway!\n" }
         router.get("/api/whoami") { _, _ in try await WhoAmI.fromChildTask() }

@@ -52,33 +52,28 @@ struct ChildProcess: Sendable {
         return ChildProcess(pid: pid, output: outputPipe[0], errorOutput: errorPipe[0])
     }
 
-    /// Waits (on a Dispatch thread, not the cooperative pool) for the child to exit and returns the exit
+    /// Waits (on a thread of its own, see ``BlockingThread``) for the child to exit and returns the exit
     /// status a shell would report: its exit code, or 128 + the signal that killed it.
     func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                let signal = status & 0x7f
-                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
-            }
+        await BlockingThread.run { [pid] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let signal = status & 0x7f
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal
         }
     }
 
-    /// Reads `descriptor` to end of file on a Dispatch thread, handing each chunk to `body`.
+    /// Reads `descriptor` to end of file on a thread of its own, handing each chunk to `body`.
     static func readToEnd(_ descriptor: Int32, _ body: @escaping @Sendable ([UInt8]) -> Void) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-                while true {
-                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                    if count < 0 && errno == EINTR { continue }
-                    if count <= 0 { break }
-                    body(Array(buffer[0..<count]))
-                }
-                close(descriptor)
-                continuation.resume()
+        await BlockingThread.run {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                body(Array(buffer[0..<count]))
             }
+            close(descriptor)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RequestTracing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,14 +10,10 @@ import Darwin
 /// connection, one complete response has arrived, or `timeoutSeconds` pass. For requests no
 /// well-behaved client would send (bare CR in a header, obsolete line folding, invalid UTF-8).
 ///
-/// The blocking socket calls run on a Dispatch thread: blocking a thread of Swift's small cooperative
-/// pool would starve the server under test, whose handlers run on that pool.
+/// The blocking socket calls run on a thread of their own (``BlockingThread``): blocking a thread of
+/// Swift's small cooperative pool would starve the server under test, whose handlers run on that pool.
 public func sendRawHTTP(_ request: [UInt8], port: Int, timeoutSeconds: Int = 5) async throws -> String {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try sendRawHTTPBlocking(request, port: port, timeoutSeconds: timeoutSeconds) })
-        }
-    }
+    try await BlockingThread.run { Result { try sendRawHTTPBlocking(request, port: port, timeoutSeconds: timeoutSeconds) } }.get()
 }
 
 private func sendRawHTTPBlocking(_ request: [UInt8], port: Int, timeoutSeconds: Int) throws -> String {

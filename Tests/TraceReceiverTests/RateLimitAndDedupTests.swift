@@ -19,7 +19,9 @@ struct ServiceRateLimitTests {
             #expect(refused.status == 429)
             #expect(refused.errorCode == "rate_limited")
             let retryAfter = try #require(refused.headers["Retry-After"].first.flatMap { Int($0) })
-            #expect((2...4).contains(retryAfter), "10 tokens of debt at 5/s, got \(retryAfter)")
+            // 10 tokens of debt at 5/s is 2 s; less when the machine is slow enough for tokens to refill
+            // between the two posts.
+            #expect((1...4).contains(retryAfter), "10 tokens of debt at 5/s, got \(retryAfter)")
             #expect(try await receiver.search("service=noisy").page["totalCount"] as? Int == 20)
             #expect(try await receiver.search("q=refused").logs.isEmpty)
 

@@ -8,6 +8,8 @@ final class IngestPipeline: Sendable {
     let store: any LogStore
     let metrics: ReceiverMetrics
     let serviceLimiter: KeyedRateLimiter
+    /// Wakes live viewers after each store.
+    let feed: StoredRecordsFeed
     private let dedup: Mutex<DedupWindow>
     private let maximumRecordBytes: Int
 
@@ -18,6 +20,7 @@ final class IngestPipeline: Sendable {
             rate: configuration.serviceRecordsPerSecond,
             burst: configuration.serviceRecordsPerSecond * 2
         )
+        self.feed = StoredRecordsFeed(maximumSubscribers: configuration.maximumLiveViewers)
         self.dedup = Mutex(DedupWindow(window: configuration.dedupWindow, capacity: configuration.dedupCapacity))
         self.maximumRecordBytes = configuration.maximumRecordBytes
     }
@@ -88,6 +91,7 @@ final class IngestPipeline: Sendable {
             dedup.withLock { window in for key in freshKeys { window.remove(key) } }
             throw error
         }
+        feed.publish(fresh.count)
         result.accepted = fresh.count
         result.duplicates = duplicates.count
         metrics.count(fresh, .accepted)

@@ -142,12 +142,12 @@ struct ObservationTools: Sendable {
         )
         let query = LogQuery(
             service: try arguments.string("service"),
-            minimumLevel: .info,
+            events: RecentRequest.completionEvents,
             since: try arguments.time("since", now: now()),
             limit: ToolCatalog.recentRequestsScanLimit
         )
         let page = try await source.search(query)
-        let requests = RecentRequest.summarise(page.records).prefix(limit)
+        let requests = RecentRequest.group(page.records).sorted(by: RecentRequest.byAttention).prefix(limit)
         var writer = JSONWriter(capacity: 64 + requests.count * 256)
         writer.raw("{\"requests\":[")
         for (index, request) in requests.enumerated() {

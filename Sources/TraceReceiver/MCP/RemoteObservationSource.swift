@@ -46,6 +46,7 @@ struct RemoteObservationSource: ObservationSource {
         if let value = query.traceID { parameters.append(("trace_id", value)) }
         if let value = query.service { parameters.append(("service", value)) }
         if let value = query.source { parameters.append(("source", value.rawValue)) }
+        if let value = query.events { parameters.append(("event", value.sorted().joined(separator: ","))) }
         if let value = query.minimumLevel { parameters.append(("level", value.rawValue)) }
         if let value = query.since { parameters.append(("since", RecordTime.format(value))) }
         if let value = query.until { parameters.append(("until", RecordTime.format(value))) }

@@ -5,15 +5,18 @@ import Logging
 import NIOCore
 import RequestTracing
 
-/// `GET /api/debug/logs`, `GET /api/debug/trace/{id}` and `GET /buffers/timeline`.
+/// `GET /api/debug/logs`, `GET /api/requests`, `GET /api/debug/trace/{id}` and `GET /buffers/timeline`.
 struct QueryController: Sendable {
     static let maximumLimit = 10_000
+    /// Most event names one `event` parameter may list.
+    static let maximumEvents = 16
 
     let store: any LogStore
     let assembler: TraceAssembler
 
     func register(on router: Router<ReceiverRequestContext>) {
         router.get("/api/debug/logs") { request, _ in try await logs(request) }
+        router.get("/api/requests") { request, _ in try await requests(request) }
         router.get("/api/debug/trace/{id}") { _, context -> Response in
             let id = try Self.validID(context.parameters.get("id") ?? "")
             guard let timeline = try await assembler.assemble(id: id) else { throw Self.notFound(id) }
@@ -47,8 +50,38 @@ struct QueryController: Sendable {
         return .json(writer.bytes)
     }
 
-    /// Reads the search parameters, rejecting any that is present but unreadable.
-    static func query(from parameters: Parameters, now: Int64) throws -> LogQuery {
+    /// `{"requests":[…],"count":n}`: the latest requests with a record matching the search filters
+    /// (`limit` counts requests: default 50, at most 500), newest first.
+    private func requests(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var filter = try Self.query(from: parameters, now: RecordTime.now(), allowing: Self.requestFilters)
+        filter.limit = try Self.limit(parameters, default: RequestLister.defaultLimit, maximum: RequestLister.maximumLimit)
+        let requests = try await RequestLister(store: store).requests(matching: filter, limit: filter.limit)
+        var writer = JSONWriter(capacity: 32 + requests.count * 256)
+        writer.raw("{\"requests\":[")
+        for (index, summary) in requests.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            summary.write(to: &writer)
+        }
+        writer.raw("],\"count\":")
+        writer.integer(requests.count)
+        writer.raw("}\n")
+        return .json(writer.bytes)
+    }
+
+    /// The filters `GET /api/requests` reads; a request matches when any of its records does.
+    static let requestFilters: Set<String> = ["service", "source", "event", "level", "since", "until", "q", "limit"]
+
+    /// Reads the search parameters, rejecting any that is present but unreadable (and, with
+    /// `allowing`, any not in that set).
+    static func query(from parameters: Parameters, now: Int64, allowing allowed: Set<String>? = nil) throws -> LogQuery {
+        if let allowed, let unknown = parameters.first(where: { !allowed.contains(String($0.key)) }) {
+            // The name is echoed only as far as it is a plain identifier.
+            let name = String(unknown.key.prefix(64).filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            throw ReceiverError.invalidParameter(
+                name.isEmpty ? "parameter" : name, "not a filter here; use \(allowed.sorted().joined(separator: ", "))"
+            )
+        }
         var query = LogQuery()
         func value(_ name: String) -> String? {
             parameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
@@ -76,13 +109,17 @@ struct QueryController: Sendable {
                 query[keyPath: keyPath] = time
             }
         }
-        query.text = value("q")
-        if let limit = value("limit") {
-            guard let parsed = Int(limit), (1...maximumLimit).contains(parsed) else {
-                throw ReceiverError.invalidParameter("limit", "must be a whole number from 1 to \(maximumLimit)")
+        if let events = value("event") {
+            let names = events.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard names.count <= maximumEvents, names.allSatisfy(RequestID.isValid) else {
+                throw ReceiverError.invalidParameter(
+                    "event", "expected up to \(maximumEvents) comma-separated event names of A–Z, a–z, 0–9 and . _ : -"
+                )
             }
-            query.limit = parsed
+            query.events = Set(names)
         }
+        query.text = value("q")
+        query.limit = try limit(parameters, default: query.limit, maximum: maximumLimit)
         if let cursor = value("cursor") {
             guard let parsed = LogCursor(cursor) else {
                 throw ReceiverError.invalidParameter("cursor", "not a cursor returned by this endpoint")
@@ -90,6 +127,15 @@ struct QueryController: Sendable {
             query.cursor = parsed
         }
         return query
+    }
+
+    /// The `limit` parameter: `fallback` when absent, else a whole number from 1 to `maximum`.
+    static func limit(_ parameters: Parameters, default fallback: Int, maximum: Int) throws -> Int {
+        guard let text = parameters["limit"], !text.isEmpty else { return fallback }
+        guard let parsed = Int(text), (1...maximum).contains(parsed) else {
+            throw ReceiverError.invalidParameter("limit", "must be a whole number from 1 to \(maximum)")
+        }
+        return parsed
     }
 
     static func validID(_ id: String) throws -> String {

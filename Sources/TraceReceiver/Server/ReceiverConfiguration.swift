@@ -45,6 +45,11 @@ public struct ReceiverConfiguration: Sendable {
     public var inferenceWindow = Duration.seconds(5)
     /// How often retention runs.
     public var retentionInterval = Duration.seconds(60)
+    /// Most `GET /api/live` event streams (web page viewers) open at once; more are refused with 503.
+    public var maximumLiveViewers = 64
+    /// How often an idle `GET /api/live` stream sends a keep-alive comment (which also notices a
+    /// viewer that went away).
+    public var liveKeepAliveInterval = Duration.seconds(15)
 
     public init() {}
 

@@ -23,6 +23,8 @@ final class ReceiverMetrics: Sendable {
     private let bufferBytes: Gauge
     private let evicted: Gauge
     private let streamConnections: Gauge
+    private let liveViewers: Gauge
+    private let liveViewersRefused: Prometheus.Counter
 
     init() {
         storeRecords = registry.makeGauge(name: "trace_receiver_store_records", help: "Records currently stored.")
@@ -30,6 +32,10 @@ final class ReceiverMetrics: Sendable {
         bufferBytes = registry.makeGauge(name: "trace_receiver_buffer_bytes", help: "Approximate bytes held by the in-memory hot buffer.")
         evicted = registry.makeGauge(name: "trace_receiver_evicted_records", help: "Records removed by expiry, caps or retention since start.")
         streamConnections = registry.makeGauge(name: "trace_receiver_stream_connections", help: "Open /api/stream WebSockets.")
+        liveViewers = registry.makeGauge(name: "trace_receiver_live_viewers", help: "Open /api/live event streams (web page viewers).")
+        liveViewersRefused = registry.makeCounter(
+            name: "trace_receiver_live_viewers_refused_total", help: "/api/live streams refused because the viewer cap was reached."
+        )
     }
 
     /// Counts `count` records of `service` from `source` with `outcome`.
@@ -62,6 +68,9 @@ final class ReceiverMetrics: Sendable {
 
     func streamOpened() { streamConnections.increment() }
     func streamClosed() { streamConnections.decrement() }
+    func liveViewerOpened() { liveViewers.increment() }
+    func liveViewerClosed() { liveViewers.decrement() }
+    func liveViewerRefused() { liveViewersRefused.increment() }
 
     /// Refreshes the store gauges and renders the exposition.
     func render(statistics: StoreStatistics?, bufferBytes buffer: Int) -> [UInt8] {

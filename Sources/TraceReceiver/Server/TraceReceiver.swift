@@ -67,9 +67,11 @@ public final class TraceReceiver: Service {
             )
             try await group.run()
         } catch {
+            pipeline.feed.finish()
             try? await store.close()
             throw error
         }
+        pipeline.feed.finish()
         try await store.close()
     }
 
@@ -85,6 +87,9 @@ public final class TraceReceiver: Service {
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
         let assembler = TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
         QueryController(store: store, assembler: assembler).register(on: router)
+        LiveController(feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval)
+            .register(on: router)
+        WebPageController().register(on: router)
         MCPController(
             server: TraceMCPServer(source: StoreObservationSource(store: store, assembler: assembler), logger: logger),
             authorization: IngestAuthorization(token: configuration.ingestToken),

@@ -5,6 +5,8 @@ extension LogQuery {
         if let traceID, record.traceID != traceID { return false }
         if let service, record.service != service { return false }
         if let source, record.source != source { return false }
+        if let events, !(record.event.map(events.contains) ?? false) { return false }
+        if let requestIDs, !(record.requestID.map(requestIDs.contains) ?? false) { return false }
         if let minimumLevel, record.level.rank < minimumLevel.rank { return false }
         if let since, record.timestamp < since { return false }
         if let until, record.timestamp > until { return false }

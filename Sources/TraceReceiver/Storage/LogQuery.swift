@@ -6,6 +6,8 @@ public struct LogQuery: Sendable, Equatable {
     public var traceID: String?
     public var service: String?
     public var source: RecordSource?
+    /// Event names, any of which matches (`request_completed`, …).
+    public var events: Set<String>?
     /// Minimum level (inclusive).
     public var minimumLevel: Logger.Level?
     /// Earliest timestamp, microseconds since the epoch (inclusive).
@@ -18,16 +20,20 @@ public struct LogQuery: Sendable, Equatable {
     public var limit: Int
     /// Continue after this position (from a previous page's ``LogPage/nextCursor``).
     public var cursor: LogCursor?
+    /// Request ids, any of which matches (the request list's second step, which summarises the
+    /// requests it found).
+    var requestIDs: Set<String>?
 
     public init(
         requestID: String? = nil, traceID: String? = nil, service: String? = nil, source: RecordSource? = nil,
-        minimumLevel: Logger.Level? = nil, since: Int64? = nil, until: Int64? = nil, text: String? = nil,
+        events: Set<String>? = nil, minimumLevel: Logger.Level? = nil, since: Int64? = nil, until: Int64? = nil, text: String? = nil,
         limit: Int = 100, cursor: LogCursor? = nil
     ) {
         self.requestID = requestID
         self.traceID = traceID
         self.service = service
         self.source = source
+        self.events = events
         self.minimumLevel = minimumLevel
         self.since = since
         self.until = until

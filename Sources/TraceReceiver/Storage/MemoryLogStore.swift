@@ -73,6 +73,12 @@ public final class MemoryLogStore: LogStore {
                 for id in ids.reversed() {
                     if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
                 }
+            } else if let requestIDs = query.requestIDs {
+                for requestID in requestIDs {
+                    for id in state.byRequest[requestID]?.ids ?? [] {
+                        if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
+                    }
+                }
             } else {
                 for record in state.records.reversed() where query.matches(record, words: words) {
                     page.offer(record)

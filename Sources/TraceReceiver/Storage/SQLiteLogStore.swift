@@ -165,7 +165,7 @@ public final class SQLiteLogStore: LogStore {
     public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
         guard !ids.isEmpty else { return [] }
         let list = Array(ids)
-        let placeholders = Array(repeating: "?", count: list.count).joined(separator: ",")
+        let placeholders = Self.placeholders(list.count)
         return try await pool.read { db in
             try Self.fetchRecords(
                 db,
@@ -237,6 +237,11 @@ public final class SQLiteLogStore: LogStore {
 
     // MARK: Helpers
 
+    /// `?,?,…` for an `IN` list of `count` values.
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
     /// Bytes of the database holding data (pages in use, not free-listed).
     private static func usedBytes(_ db: Database) throws -> Int {
         let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
@@ -273,6 +278,10 @@ public final class SQLiteLogStore: LogStore {
         if let traceID = query.traceID { filter.append("trace_id = ?", [traceID]) }
         if let service = query.service { filter.append("service = ?", [service]) }
         if let source = query.source { filter.append("source = ?", [source.code]) }
+        if let events = query.events { filter.append("event IN (\(placeholders(events.count)))", Array(events)) }
+        if let requestIDs = query.requestIDs {
+            filter.append("request_id IN (\(placeholders(requestIDs.count)))", Array(requestIDs))
+        }
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= ?", [level.rank]) }
         if let since = query.since { filter.append("ts >= ?", [since]) }
         if let until = query.until { filter.append("ts <= ?", [until]) }

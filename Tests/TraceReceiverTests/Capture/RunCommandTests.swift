@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import RequestTracing
 import Testing
 
 @testable import TraceReceiver
@@ -22,16 +23,16 @@ final class WrapperProcess: Sendable {
         try process.run()
     }
 
-    /// Waits for exit (off the cooperative pool) and returns the status with everything written.
+    /// Waits for exit (on threads of its own, see ``BlockingThread``) and returns the status with
+    /// everything written.
     func finish() async -> (status: Int32, stdout: Data, stderr: Data) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let stdout = self.stdoutPipe.fileHandleForReading.readDataToEndOfFile()
-                let stderr = self.stderrPipe.fileHandleForReading.readDataToEndOfFile()
-                self.process.waitUntilExit()
-                continuation.resume(returning: (self.process.terminationStatus, stdout, stderr))
-            }
+        async let stderr = BlockingThread.run { self.stderrPipe.fileHandleForReading.readDataToEndOfFile() }
+        let stdout = await BlockingThread.run { self.stdoutPipe.fileHandleForReading.readDataToEndOfFile() }
+        let status = await BlockingThread.run {
+            self.process.waitUntilExit()
+            return self.process.terminationStatus
         }
+        return (status, stdout, await stderr)
     }
 }
 

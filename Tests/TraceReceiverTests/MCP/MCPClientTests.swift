@@ -3,32 +3,6 @@ import Testing
 
 @testable import TraceReceiver
 
-/// `python3 …` run to completion (off the cooperative pool), killed after `timeout` seconds.
-func runPython(_ arguments: [String], timeout: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let watchdog = Task {
-        try await Task.sleep(for: .seconds(timeout))
-        process.terminate()
-    }
-    defer { watchdog.cancel() }
-    return await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
-            let err = stderr.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            continuation.resume(returning: (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)))
-        }
-    }
-}
-
 @Suite("trace-receiver mcp driven by a real MCP client (Python mcp package) over stdio")
 struct MCPClientTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("mcp_client.py").path

@@ -1,0 +1,113 @@
+import Logging
+import RequestTracing
+
+/// One HTTP request as the request list (`GET /api/requests`, the web page) and the MCP tool
+/// `recent_requests` show it: built from the `request_completed` / `request_failed` records that share
+/// a request id (one per service hop).
+struct RecentRequest: Sendable, Equatable {
+    /// Lowest status code counted as a failure.
+    static let failingStatus = 500
+
+    var requestID: String?
+    var method: String?
+    var path: String?
+    var status: Int?
+    var durationMS: Double?
+    /// Services that finished a hop of this request, outermost first.
+    var services: [String]
+    var failed: Bool
+    var error: String?
+    /// When the outermost hop finished, microseconds since the epoch.
+    var timestamp: Int64
+
+    /// The events that end a hop: one per service a request passed through.
+    static let completionEvents: Set<String> = ["request_completed", "request_failed"]
+
+    /// Groups the hop-completion records among `records` by request id (else trace id), in the order
+    /// each request is first seen.
+    static func group(_ records: [LogRecord]) -> [RecentRequest] {
+        var order: [String] = []
+        var groups: [String: [LogRecord]] = [:]
+        for record in records where record.event.map(completionEvents.contains) ?? false {
+            let key = record.requestID ?? record.traceID ?? "record-\(record.id)-\(record.timestamp)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(record)
+        }
+        return order.map { key in RecentRequest(hops: groups[key]!) }
+    }
+
+    /// Failed first, then slowest, then latest: the order `recent_requests` answers in.
+    static func byAttention(_ lhs: RecentRequest, _ rhs: RecentRequest) -> Bool {
+        if lhs.failed != rhs.failed { return lhs.failed }
+        if (lhs.durationMS ?? 0) != (rhs.durationMS ?? 0) { return (lhs.durationMS ?? 0) > (rhs.durationMS ?? 0) }
+        return lhs.timestamp > rhs.timestamp
+    }
+
+    /// `{"request_id","method","path","status","duration_ms","services","failed","error","timestamp"}`,
+    /// absent keys omitted.
+    func write(to writer: inout JSONWriter) {
+        writer.byte(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: String, _ writer: inout JSONWriter) {
+            writer.key(name, first: first)
+            first = false
+        }
+        if let requestID { key("request_id", &writer); writer.string(requestID) }
+        if let method { key("method", &writer); writer.string(method) }
+        if let path { key("path", &writer); writer.string(path) }
+        if let status { key("status", &writer); writer.integer(status) }
+        if let durationMS { key("duration_ms", &writer); writer.decimal(durationMS) }
+        key("services", &writer)
+        writer.byte(UInt8(ascii: "["))
+        for (index, service) in services.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            writer.string(service)
+        }
+        writer.byte(UInt8(ascii: "]"))
+        writer.raw(failed ? ",\"failed\":true" : ",\"failed\":false")
+        if let error { writer.key("error"); writer.string(error) }
+        writer.raw(",\"timestamp\":\"")
+        RecordTime.write(timestamp, to: &writer)
+        writer.byte(UInt8(ascii: "\""))
+        writer.byte(UInt8(ascii: "}"))
+    }
+}
+
+extension RecentRequest {
+    /// One request from its hops' completion records (at least one).
+    init(hops records: [LogRecord]) {
+        // The outermost hop took longest; ties go to the one that finished last.
+        let hops = records.sorted { ($0.durationMS ?? 0, $0.timestamp) > ($1.durationMS ?? 0, $1.timestamp) }
+        let entry = hops[0]
+        var services: [String] = []
+        for hop in hops where !services.contains(hop.service) { services.append(hop.service) }
+        self.init(
+            requestID: entry.requestID,
+            method: entry.field("method"),
+            path: entry.field("path"),
+            status: entry.field("status_code").flatMap { Int($0) },
+            durationMS: entry.durationMS,
+            services: services,
+            failed: hops.contains { hop in
+                hop.event == "request_failed" || (hop.field("status_code").flatMap { Int($0) } ?? 0) >= Self.failingStatus
+            },
+            error: hops.lazy.compactMap(\.error).first,
+            timestamp: entry.timestamp
+        )
+    }
+
+    /// A request known only from other records (still running, or its hops' completions are gone):
+    /// the services that logged, whether any record is an error, and when it last logged.
+    init(requestID: String, records: [LogRecord]) {
+        var services: [String] = []
+        for record in records where !services.contains(record.service) { services.append(record.service) }
+        let errors = records.filter { $0.level.rank >= Logger.Level.error.rank }
+        self.init(
+            requestID: requestID,
+            services: services,
+            failed: !errors.isEmpty,
+            error: errors.lazy.compactMap { $0.error ?? $0.message }.first,
+            timestamp: records.map(\.timestamp).max() ?? 0
+        )
+    }
+}

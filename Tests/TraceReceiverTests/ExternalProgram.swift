@@ -1,0 +1,48 @@
+import Foundation
+import RequestTracing
+
+/// What a finished program printed and how it exited.
+struct ProgramResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `arguments` (looked up on `PATH`) to completion, killed after `timeout` seconds.
+///
+/// Both output pipes are drained and the exit awaited on threads of their own (``BlockingThread``), never
+/// on the cooperative pool or Dispatch's global queues: an in-process receiver the program talks to needs
+/// those threads to answer it.
+func runProgram(
+    _ arguments: [String], environment: [String: String] = [:], timeout: Double = 120
+) async throws -> ProgramResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(timeout))
+        process.terminate()
+    }
+    defer { watchdog.cancel() }
+    async let errors = BlockingThread.run { stderr.fileHandleForReading.readDataToEndOfFile() }
+    let output = await BlockingThread.run { stdout.fileHandleForReading.readDataToEndOfFile() }
+    let status = await BlockingThread.run {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+    return ProgramResult(
+        status: status, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: await errors, as: UTF8.self)
+    )
+}
+
+/// `python3 …` run to completion with ``runProgram(_:environment:timeout:)``.
+func runPython(_ arguments: [String], timeout: Double = 120) async throws -> ProgramResult {
+    try await runProgram(["python3"] + arguments, timeout: timeout)
+}

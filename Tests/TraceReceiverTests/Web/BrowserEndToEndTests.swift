@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+/// The whole path in a real browser: headless Chromium (driven by selenium through chromedriver) clicks
+/// the demo page's failing checkout, the page's script reports it to the receiver, and the receiver's
+/// own web page shows the merged trace. Needs Debian's `chromium` and `chromium-driver` and pip's
+/// `selenium` (`.ci/run` installs them).
+@Suite("Web page in headless Chromium", .serialized)
+struct BrowserEndToEndTests {
+    /// Where screenshots are kept after the run: `.build/test-artifacts/browser` of this checkout.
+    static let artifacts = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/test-artifacts/browser")
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("browser_e2e.py").path
+
+    /// Most time the request view of the 200-line, 3-hop trace may take to render.
+    static let renderBudgetMS = 200.0
+
+    @Test(.timeLimit(.minutes(5)))
+    func failingCheckoutClickedInTheBrowserShowsOneMergedTraceOnThePage() async throws {
+        try await withReceiver { (receiver) async throws in
+            try await withTemporaryDirectory { spool in
+                let big = try await Self.postThreeHopTrace(to: receiver, lines: 200)
+                let gatewayPort = try unusedLoopbackPort()
+                let demo = try Self.startDemo(gatewayPort: gatewayPort, inventoryPort: try unusedLoopbackPort(), receiver: receiver, spool: spool)
+                defer { if demo.isRunning { kill(demo.processIdentifier, SIGKILL) } }
+                _ = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
+
+                try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+                let result = try await Self.runBrowser([
+                    "--demo", "http://127.0.0.1:\(gatewayPort)/", "--receiver", receiver.baseURL,
+                    "--artifacts", Self.artifacts.path, "--big-trace", big, "--timeout", "40",
+                ])
+
+                // The API holds one trace: the browser's report and both services' records, one request id.
+                let id = try #require(result["request_id"] as? String)
+                let trace = try await receiver.get("/api/debug/trace/\(id)").object()
+                let timeline = try #require(trace["timeline"] as? [[String: Any]])
+                #expect(timeline.allSatisfy { $0["request_id"] as? String == id })
+                let sources = Set(timeline.compactMap { $0["source"] as? String })
+                #expect(sources == ["backend", "frontend"])
+                let backendServices = Set(timeline.filter { $0["source"] as? String == "backend" }.compactMap { $0["service"] as? String })
+                #expect(backendServices == ["gateway", "inventory"])
+                let report = try #require(timeline.first { $0["source"] as? String == "frontend" })
+                #expect(report["level"] as? String == "error")
+                #expect((report["message"] as? String)?.contains("500") == true, "\(report)")
+                let spans = try #require(trace["spans"] as? [[String: Any]])
+                #expect(Set(spans.compactMap { $0["service"] as? String }).isSuperset(of: ["gateway", "inventory"]))
+
+                // The page rendered that trace: spans of both services and the browser's report.
+                #expect(result["view_rendered"] as? Bool == true)
+                #expect(Set(result["view_services"] as? [String] ?? []).isSuperset(of: ["gateway", "inventory"]))
+                #expect((result["frontend_markers"] as? Int ?? 0) >= 1)
+                #expect((result["console_errors"] as? [Any])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+
+                // The 3-hop, 200-line trace renders within budget (median of five loads, and the worst).
+                let render = try #require(result["render_ms"] as? [String: Any])
+                let median = try #require(render["median"] as? Double)
+                let worst = try #require(render["max"] as? Double)
+                print("request view of a 3-hop, 200-line trace: render median \(median) ms, max \(worst) ms; load \(result["load_ms"] ?? "")")
+                #expect(median < Self.renderBudgetMS)
+                #expect(worst < Self.renderBudgetMS)
+
+                for name in ["failing-checkout.png", "big-trace.png"] {
+                    let data = try Data(contentsOf: Self.artifacts.appendingPathComponent(name))
+                    #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is a PNG")
+                    Attachment.record(data, named: name)
+                }
+                kill(demo.processIdentifier, SIGTERM)
+                #expect(await eventually(within: 10) { !demo.isRunning })
+            }
+        }
+    }
+
+    /// Runs the selenium script; its one JSON object, or a failure with its stderr.
+    static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
+        let run = try await runProgram(["python3", script] + arguments, timeout: 240)
+        try #require(run.status == 0, "browser_e2e.py failed (\(run.status)): \(run.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return try #require(object, "browser_e2e.py printed: \(run.stdout)")
+    }
+
+    static func startDemo(gatewayPort: Int, inventoryPort: Int, receiver: RunningReceiver, spool: String) throws -> Process {
+        let demo = Process()
+        demo.executableURL = try builtExecutable("demo-server")
+        demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
+        demo.environment = ProcessInfo.processInfo.environment.merging([
+            "TRACE_RECEIVER_URL": receiver.baseURL, "TRACE_RECEIVER_SPOOL_DIR": spool,
+        ]) { $1 }
+        demo.standardOutput = FileHandle.nullDevice
+        demo.standardError = FileHandle.nullDevice
+        try demo.run()
+        return demo
+    }
+
+    /// A request through gateway → orders → inventory: seven spans (a server span and timed blocks per
+    /// service) and `lines` records in all, some warnings and two errors with stacks. Returns its id.
+    static func postThreeHopTrace(to receiver: RunningReceiver, lines: Int) async throws -> String {
+        let id = "e2e-3hop-" + UUID().uuidString.lowercased()
+        let trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let start = Date().addingTimeInterval(-60)
+        // (service, span, parent, name, start ms, duration ms)
+        let spans: [(String, String, String?, String, Double, Double)] = [
+            ("gateway", "a000000000000001", nil, "request", 0, 120),
+            ("gateway", "a000000000000002", "a000000000000001", "call_orders", 5, 110),
+            ("orders", "b000000000000001", "a000000000000002", "request", 8, 100),
+            ("orders", "b000000000000002", "b000000000000001", "load_cart", 10, 30),
+            ("orders", "b000000000000003", "b000000000000001", "call_inventory", 45, 60),
+            ("inventory", "c000000000000001", "b000000000000003", "request", 48, 55),
+            ("inventory", "c000000000000002", "c000000000000001", "reserve_stock", 50, 50),
+        ]
+        func time(_ milliseconds: Double) -> String { timestamp(secondsAgo: -milliseconds / 1000, from: start) }
+        var records: [String] = []
+        let closing = spans.count
+        for index in 0..<(lines - closing) {
+            let span = spans[index % spans.count]
+            let offset = span.4 + span.5 * Double(index / spans.count + 1) / Double((lines - closing) / spans.count + 2)
+            var object: [String: Any] = [
+                "service": span.0, "request_id": id, "trace_id": trace, "span_id": span.1,
+                "level": index % 37 == 0 ? "warning" : "info", "event": "step",
+                "message": "step \(index) of \(span.3) in \(span.0) <b>not bold</b>", "timestamp": time(offset),
+                "fields": ["index": index, "note": String(repeating: "x", count: 40)],
+            ]
+            if let parent = span.2 { object["parent_span_id"] = parent }
+            if index == 60 || index == 130 {
+                object["level"] = "error"
+                object["error"] = "stock service timed out after 50 ms"
+                object["stack"] = (0..<12).map { "    at frame\($0) (Inventory.swift:\($0 * 10))" }.joined(separator: "\n")
+            }
+            records.append(recordLine(object))
+        }
+        for span in spans {
+            let isRequest = span.3 == "request"
+            var object: [String: Any] = [
+                "service": span.0, "request_id": id, "trace_id": trace, "span_id": span.1,
+                "event": isRequest ? "request_completed" : span.3 + "_completed", "level": "info",
+                "message": isRequest ? "POST /api/order answered 200" : span.3 + " finished",
+                "duration_ms": span.5, "timestamp": time(span.4 + span.5),
+            ]
+            if isRequest { object["fields"] = ["method": "POST", "path": "/api/order", "status_code": 200] }
+            if let parent = span.2 { object["parent_span_id"] = parent }
+            records.append(recordLine(object))
+        }
+        #expect(try await receiver.postLogs(records.joined(separator: "\n")).counts() == Counts(accepted: lines))
+        return id
+    }
+}
