@@ -7,11 +7,16 @@ import Testing
 
 @testable import DemoServer
 
-/// Runs the demo's inventory and gateway on ephemeral loopback ports, logging JSON into `sink`.
-func withDemo<Result: Sendable>(sink: InMemoryLogSink, _ body: (Int) async throws -> Result) async throws -> Result {
+/// Runs the demo's inventory and gateway on ephemeral loopback ports, logging JSON into `sink`; the
+/// gateway serves `page` when given.
+func withDemo<Result: Sendable>(
+    sink: InMemoryLogSink, page: DemoBrowserPage? = nil, _ body: (Int) async throws -> Result
+) async throws -> Result {
     let logging = DemoLogging(format: .json, sink: sink, level: .info)
     return try await withRunningApplication({ DemoServices.inventory(port: 0, logging: logging, onRunning: $0) }) { inventoryPort in
-        try await withRunningApplication({ DemoServices.gateway(port: 0, downstreamPort: inventoryPort, logging: logging, onRunning: $0) }, body)
+        try await withRunningApplication(
+            { DemoServices.gateway(port: 0, downstreamPort: inventoryPort, logging: logging, page: page, onRunning: $0) }, body
+        )
     }
 }
 

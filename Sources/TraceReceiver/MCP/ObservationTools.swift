@@ -148,16 +148,7 @@ struct ObservationTools: Sendable {
         )
         let page = try await source.search(query)
         let requests = RecentRequest.group(page.records).sorted(by: RecentRequest.byAttention).prefix(limit)
-        var writer = JSONWriter(capacity: 64 + requests.count * 256)
-        writer.raw("{\"requests\":[")
-        for (index, request) in requests.enumerated() {
-            if index > 0 { writer.byte(UInt8(ascii: ",")) }
-            request.write(to: &writer)
-        }
-        writer.raw("],\"count\":")
-        writer.integer(requests.count)
-        writer.byte(UInt8(ascii: "}"))
-        return Self.success(String(decoding: writer.bytes, as: UTF8.self))
+        return Self.success(String(decoding: RecentRequest.listJSON(requests), as: UTF8.self))
     }
 
     /// A successful result with `text` as its one text content.

@@ -43,6 +43,20 @@ struct RecentRequest: Sendable, Equatable {
         return lhs.timestamp > rhs.timestamp
     }
 
+    /// `{"requests":[…],"count":n}`: the answer of `GET /api/requests` and `recent_requests`.
+    static func listJSON(_ requests: some Collection<RecentRequest>) -> [UInt8] {
+        var writer = JSONWriter(capacity: 32 + requests.count * 256)
+        writer.raw("{\"requests\":[")
+        for (index, request) in requests.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            request.write(to: &writer)
+        }
+        writer.raw("],\"count\":")
+        writer.integer(requests.count)
+        writer.byte(UInt8(ascii: "}"))
+        return writer.bytes
+    }
+
     /// `{"request_id","method","path","status","duration_ms","services","failed","error","timestamp"}`,
     /// absent keys omitted.
     func write(to writer: inout JSONWriter) {

@@ -57,16 +57,7 @@ struct QueryController: Sendable {
         var filter = try Self.query(from: parameters, now: RecordTime.now(), allowing: Self.requestFilters)
         filter.limit = try Self.limit(parameters, default: RequestLister.defaultLimit, maximum: RequestLister.maximumLimit)
         let requests = try await RequestLister(store: store).requests(matching: filter, limit: filter.limit)
-        var writer = JSONWriter(capacity: 32 + requests.count * 256)
-        writer.raw("{\"requests\":[")
-        for (index, summary) in requests.enumerated() {
-            if index > 0 { writer.byte(UInt8(ascii: ",")) }
-            summary.write(to: &writer)
-        }
-        writer.raw("],\"count\":")
-        writer.integer(requests.count)
-        writer.raw("}\n")
-        return .json(writer.bytes)
+        return .json(RecentRequest.listJSON(requests) + [UInt8(ascii: "\n")])
     }
 
     /// The filters `GET /api/requests` reads; a request matches when any of its records does.

@@ -11,15 +11,7 @@ struct DemoShippingTests {
             try await withTemporaryDirectory { directory in
                 let gatewayPort = try unusedLoopbackPort()
                 let inventoryPort = try unusedLoopbackPort()
-                let demo = Process()
-                demo.executableURL = try builtExecutable("demo-server")
-                demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
-                demo.environment = ProcessInfo.processInfo.environment.merging([
-                    "TRACE_RECEIVER_URL": receiver.baseURL, "TRACE_RECEIVER_SPOOL_DIR": directory,
-                ]) { $1 }
-                demo.standardOutput = FileHandle.nullDevice
-                demo.standardError = FileHandle.nullDevice
-                try demo.run()
+                let demo = try startDemoServer(gatewayPort: gatewayPort, inventoryPort: inventoryPort, receiverURL: receiver.baseURL, spool: directory)
                 defer {
                     if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
                 }

@@ -64,6 +64,21 @@ func spoolFiles(_ directory: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".batch") }
 }
 
+/// Starts the real `demo-server` executable on the given ports, streaming to `receiverURL` with its
+/// spool in `spool`. The caller stops it.
+func startDemoServer(gatewayPort: Int, inventoryPort: Int, receiverURL: String, spool: String) throws -> Process {
+    let demo = Process()
+    demo.executableURL = try builtExecutable("demo-server")
+    demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
+    demo.environment = ProcessInfo.processInfo.environment.merging([
+        "TRACE_RECEIVER_URL": receiverURL, "TRACE_RECEIVER_SPOOL_DIR": spool,
+    ]) { $1 }
+    demo.standardOutput = FileHandle.nullDevice
+    demo.standardError = FileHandle.nullDevice
+    try demo.run()
+    return demo
+}
+
 /// Calls the demo gateway's `/api/checkout` until it answers 200 (the demo may still be starting) and
 /// returns the response's `X-Request-ID`.
 func demoCheckoutRequestID(gatewayPort: Int) async throws -> String {

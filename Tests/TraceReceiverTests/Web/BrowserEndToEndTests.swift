@@ -25,7 +25,9 @@ struct BrowserEndToEndTests {
             try await withTemporaryDirectory { spool in
                 let big = try await Self.postThreeHopTrace(to: receiver, lines: 200)
                 let gatewayPort = try unusedLoopbackPort()
-                let demo = try Self.startDemo(gatewayPort: gatewayPort, inventoryPort: try unusedLoopbackPort(), receiver: receiver, spool: spool)
+                let demo = try startDemoServer(
+                    gatewayPort: gatewayPort, inventoryPort: try unusedLoopbackPort(), receiverURL: receiver.baseURL, spool: spool
+                )
                 defer { if demo.isRunning { kill(demo.processIdentifier, SIGKILL) } }
                 _ = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
 
@@ -81,19 +83,6 @@ struct BrowserEndToEndTests {
         try #require(run.status == 0, "browser_e2e.py failed (\(run.status)): \(run.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         return try #require(object, "browser_e2e.py printed: \(run.stdout)")
-    }
-
-    static func startDemo(gatewayPort: Int, inventoryPort: Int, receiver: RunningReceiver, spool: String) throws -> Process {
-        let demo = Process()
-        demo.executableURL = try builtExecutable("demo-server")
-        demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
-        demo.environment = ProcessInfo.processInfo.environment.merging([
-            "TRACE_RECEIVER_URL": receiver.baseURL, "TRACE_RECEIVER_SPOOL_DIR": spool,
-        ]) { $1 }
-        demo.standardOutput = FileHandle.nullDevice
-        demo.standardError = FileHandle.nullDevice
-        try demo.run()
-        return demo
     }
 
     /// A request through gateway → orders → inventory: seven spans (a server span and timed blocks per
