@@ -192,14 +192,16 @@ struct FrontendLogTests {
     }
 
     @Test func aReportRefusedByTheServiceRateIsAnswered429NotAccepted() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 1 }) { (receiver) async throws in
-            // Burst 2, in debt after a batch of 3; the next report must not be acknowledged and dropped.
-            let first = try await receiver.postFrontend(#"[{"message":"a"},{"message":"b"},{"message":"c"}]"#)
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 0.5 }) { (receiver) async throws in
+            // Burst 1, 29 tokens in debt after a batch of 30 (a minute from admitting again, however slow the
+            // machine); the next report must not be acknowledged and dropped.
+            let batch = "[" + (0..<30).map { #"{"message":"report \#($0)"}"# }.joined(separator: ",") + "]"
+            let first = try await receiver.postFrontend(batch)
             #expect(first.status == 202)
             let second = try await receiver.postFrontend(#"{"message":"d"}"#)
             #expect(second.status == 429, "\(second.status) \(second.body)")
             #expect(second.headers["Retry-After"].first.flatMap { Int($0) } != nil)
-            #expect(try await receiver.store.statistics().records == 3)
+            #expect(try await receiver.store.statistics().records == 30)
         }
     }
 }

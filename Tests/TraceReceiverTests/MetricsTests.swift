@@ -6,8 +6,8 @@ import Testing
 @Suite("GET /metrics and /health")
 struct MetricsTests {
     @Test func countsAcceptedDuplicateRejectedAndRateLimitedRecordsPerService() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 1 }) { (receiver) async throws in
-            // Burst 2: billing's first batch puts it in debt, so its next one is refused.
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 0.5 }) { (receiver) async throws in
+            // Burst 1: billing's first batch puts it 8 s in debt, so its next one is refused.
             let body = batch("billing", 4) + "\n" + "garbage"
             #expect(try await receiver.postLogs(body).counts() == Counts(accepted: 4, rejected: 1))
             #expect(try await receiver.postLogs(batch("billing", 5, prefix: "refused")).status == 429)

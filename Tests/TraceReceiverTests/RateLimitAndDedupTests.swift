@@ -11,7 +11,9 @@ func batch(_ service: String, _ count: Int, prefix: String = "m", extra: String 
 @Suite("Per-service rate limit")
 struct ServiceRateLimitTests {
     @Test func refusesABatchOverTheServiceRateWith429AndStoresNoneOfIt() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 5 }) { (receiver) async throws in
+        // 0.5 records/s (burst 1): after the first batch the bucket is 19 tokens in debt, 40 s from admitting
+        // again, so however slow the machine, the second batch comes while it is still in debt.
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 0.5 }) { (receiver) async throws in
             let first = try await receiver.postLogs(batch("noisy", 20))
             #expect(first.status == 200, "a batch larger than the burst passes while the bucket has tokens")
             #expect(try first.counts() == Counts(accepted: 20))
@@ -19,9 +21,8 @@ struct ServiceRateLimitTests {
             #expect(refused.status == 429)
             #expect(refused.errorCode == "rate_limited")
             let retryAfter = try #require(refused.headers["Retry-After"].first.flatMap { Int($0) })
-            // 10 tokens of debt at 5/s is 2 s; less when the machine is slow enough for tokens to refill
-            // between the two posts.
-            #expect((1...4).contains(retryAfter), "10 tokens of debt at 5/s, got \(retryAfter)")
+            // 20 tokens short of a whole one at 0.5/s is 40 s, less what refilled between the two posts.
+            #expect((30...40).contains(retryAfter), "19 tokens of debt at 0.5/s, got \(retryAfter)")
             #expect(try await receiver.search("service=noisy").page["totalCount"] as? Int == 20)
             #expect(try await receiver.search("q=refused").logs.isEmpty)
 
@@ -32,7 +33,8 @@ struct ServiceRateLimitTests {
     }
 
     @Test func aMixedBatchIsRefusedWholeWhenOneOfItsServicesIsOver() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 2 }) { (receiver) async throws in
+        // 0.5/s, burst 1: ten records leave "noisy" 20 s from admitting again.
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 0.5 }) { (receiver) async throws in
             #expect(try await receiver.postLogs(batch("noisy", 10)).status == 200)
             let mixed = try await receiver.postLogs(batch("quiet", 1) + "\n" + batch("noisy", 1, prefix: "n"))
             #expect(mixed.status == 429)

@@ -497,8 +497,9 @@ function scheduleLiveRefresh() {
     liveTimer = 0;
     lastLiveRefresh = performance.now();
     refreshList();
-    // A request that had no records yet (404) may have them now.
+    // A request that had no records yet (404) may have them now; one still logging gains records.
     if (state.openId && state.viewMissing) loadView(state.openId);
+    else if (state.openId) followOpenView();
   }, wait);
 }
 
@@ -543,6 +544,8 @@ function onVisibilityChange() {
 /* ---------------------------------------------------------------- 6. Request view */
 
 let viewAbort = null;
+let viewFollowing = false;
+const FOLLOW_MS = 120000;   // an open request whose newest record is this recent follows new records
 
 function openRequest(id, { history: mode = 'push' } = {}) {
   state.openId = id;
@@ -606,6 +609,34 @@ async function loadView(id) {
   renderTrace(trace);
   const done = performance.now();
   recordTiming(id, started, built, done);
+}
+
+// Live updates for the open request while it is still receiving records (a browser report arriving
+// after the backend's, a slow hop): re-fetched quietly, redrawn only when its timeline grew, keeping
+// the scroll position. Older requests are left alone (their view cannot change).
+async function followOpenView() {
+  const id = state.openId;
+  const model = state.model;
+  if (!id || !model || viewFollowing) return;
+  let newest = null;
+  for (const item of model.records) if (isNumber(item.at) && (newest === null || item.at > newest)) newest = item.at;
+  if (newest === null || Date.now() * 1000 - newest > FOLLOW_MS * 1000) return;
+  viewFollowing = true;
+  try {
+    const trace = await api(`/api/debug/trace/${encodeURIComponent(id)}`);
+    const count = Array.isArray(trace.timeline) ? trace.timeline.length : 0;
+    if (state.openId !== id || state.model !== model || count === model.records.length) return;
+    const scroller = $('request-view');
+    const top = scroller.scrollTop;
+    const started = performance.now();
+    renderTrace(trace);
+    scroller.scrollTop = top;
+    recordTiming(id, started, started, performance.now());
+  } catch (_) {
+    /* the next update tries again */
+  } finally {
+    viewFollowing = false;
+  }
 }
 
 function showViewError(error) {

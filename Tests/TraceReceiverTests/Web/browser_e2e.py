@@ -205,6 +205,28 @@ def open_failing_request(driver, receiver, request_id, timeout, min_services, co
         driver.refresh()
 
 
+def follows_late_record(driver, request_id, timeout):
+    """With the view open, posts one more browser report for the request from the page itself (same
+    origin) and waits, without reloading, until the view shows one more log line."""
+    count = len(driver.find_elements(By.CSS_SELECTOR, "#request-view .log-line"))
+    marker = "late report " + str(time.time_ns())
+    status = driver.execute_async_script(
+        """const [id, message, done] = arguments;
+        fetch('/api/frontend-log', {method: 'POST', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify({level: 'warning', message, request_id: id, service: 'e2e-late'})})
+          .then((r) => done(r.status), (e) => done(String(e)));""", request_id, marker)
+    if status != 202:
+        raise E2EFailure(f"posting the late report answered {status}")
+    try:
+        WebDriverWait(driver, timeout).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#request-view .log-line")) > count
+            and marker in d.find_element(By.ID, "request-view").text)
+    except TimeoutException:
+        raise E2EFailure(f"timed out after {timeout:g}s waiting for the open view to show a report posted after it "
+                         f"rendered ({count} log lines before)") from None
+    return len(driver.find_elements(By.CSS_SELECTOR, "#request-view .log-line"))
+
+
 def time_big_trace(driver, receiver, trace_id, timeout):
     url = request_url(receiver, trace_id)
     render, load = [], []
@@ -248,6 +270,7 @@ def run(arguments, driver):
         "view_services": view["services"],
         "frontend_markers": view["markers"],
         "log_lines": view["logLines"],
+        "log_lines_after_late_report": follows_late_record(driver, request_id, arguments.timeout),
     }
     if arguments.big_trace:
         big, render, load = time_big_trace(driver, arguments.receiver, arguments.big_trace, arguments.timeout)

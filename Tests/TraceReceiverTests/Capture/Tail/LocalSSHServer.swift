@@ -26,7 +26,10 @@ struct LocalSSHServer {
     let port: UInt16
     /// The client config to pass with `-F`: port, identity, known_hosts, strict host key checking.
     let clientConfig: String
-    let process: Process
+    /// Started with posix_spawn, not Foundation's `Process`: sshd closes every descriptor it inherits,
+    /// including the socket through which `Process` learns that a child ended, and `Process` then waits
+    /// for sshd on the one thread that serves every other `Process` in the test run.
+    let process: SpawnedProcess
 
     /// Starts sshd in `directory`. With `trustHostKey: false` the client's known_hosts is empty, so the
     /// client must refuse to connect.
@@ -79,21 +82,15 @@ struct LocalSSHServer {
 
             """.write(toFile: directory + "/ssh_config", atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sshdPath)
-        process.arguments = ["-D", "-e", "-f", directory + "/sshd_config"]
-        _ = FileManager.default.createFile(atPath: directory + "/sshd.log", contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/sshd.log"))
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? log.close()
+        // -E: sshd's log goes to a file, so nothing needs to drain its output pipes.
+        let process = try SpawnedProcess.spawn(
+            executable: sshdPath, arguments: ["-D", "-E", directory + "/sshd.log", "-f", directory + "/sshd_config"]
+        )
         let server = LocalSSHServer(directory: directory, port: port, clientConfig: directory + "/ssh_config", process: process)
 
         let deadline = ContinuousClock.now + startTimeout
         while !canConnect(port: port) {
-            if !process.isRunning || ContinuousClock.now >= deadline {
+            if process.wait(timeout: .zero) != nil || ContinuousClock.now >= deadline {
                 server.stop()
                 let output = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
                 throw SSHTestSetupError(description: "sshd did not start listening on 127.0.0.1:\(port): \(output)")
@@ -105,9 +102,10 @@ struct LocalSSHServer {
 
     /// Stops sshd (its sessions end when their clients go).
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        process.send(SIGTERM)
+        if process.wait(timeout: .seconds(5)) == nil {
+            process.send(SIGKILL)
+            _ = process.wait()
         }
     }
 
