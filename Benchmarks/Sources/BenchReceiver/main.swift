@@ -1,7 +1,7 @@
 // Receiver benchmarks (release build; driven by Benchmarks/receiver.sh):
 //   BenchReceiver ingest URL SECONDS [CONNECTIONS]  — NDJSON batches of 1,000 ~250-byte records over 50 services
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
-//   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id and filtered-search latency percentiles
+//   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id, filtered-search and request-list latency percentiles
 //   BenchReceiver memory RECORDS CAP_BYTES          — hot-buffer resident bytes per record and cap under a flood
 import AsyncHTTPClient
 import Foundation
@@ -199,6 +199,13 @@ case "query":
     }
     try await measure("search newest 100 (no filter)", { _ in "/api/debug/logs?limit=100" }) {
         (($0 as? [String: Any])?["logs"] as? [Any])?.count == 100
+    }
+    // The web page's list, refetched on every live update.
+    try await measure("request list, latest 50", { _ in "/api/requests?limit=50" }) {
+        (($0 as? [String: Any])?["requests"] as? [Any])?.count == 50
+    }
+    try await measure("request list, service + q text", { "/api/requests?service=service-\(ids[$0] % 50)&q=timeout&limit=50" }) {
+        (($0 as? [String: Any])?["requests"] as? [Any]) != nil
     }
     try await client.shutdown()
 

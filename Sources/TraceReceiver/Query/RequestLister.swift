@@ -23,6 +23,7 @@ struct RequestLister: Sendable {
     func requests(matching filter: LogQuery, limit: Int) async throws -> [RecentRequest] {
         var scan = filter
         scan.cursor = nil
+        scan.countsAllMatches = false
         scan.limit = min(Self.maximumRecordsRead, limit * Self.recordsReadPerRequest)
         if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.events == nil {
             scan.events = RecentRequest.completionEvents
@@ -41,6 +42,7 @@ struct RequestLister: Sendable {
 
         var hops = LogQuery(events: RecentRequest.completionEvents, limit: order.count * Self.maximumHopsPerRequest)
         hops.requestIDs = Set(order)
+        hops.countsAllMatches = false
         var finished: [String: RecentRequest] = [:]
         for request in RecentRequest.group(try await store.search(hops).records) {
             if let id = request.requestID { finished[id] = request }

@@ -146,6 +146,9 @@ public final class SQLiteLogStore: LogStore {
                 records.removeLast()
                 next = records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
             }
+            guard query.countsAllMatches else {
+                return LogPage(records: records, totalCount: records.count, oldestTimestamp: nil, nextCursor: next)
+            }
             // Without filters the total is known; MIN(ts) alone is one index lookup.
             let summary = try Row.fetchOne(
                 db,

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A child process started with `posix_spawn`, its stdin on `/dev/null` and its stdout and stderr on
 /// pipes (socket pairs on Linux), waited for with `waitpid`.
@@ -16,7 +17,7 @@ import Darwin
 /// handle them through dispatch sources) are reset to their defaults, so that `SIGTERM` stops ssh.
 ///
 /// Blocking: ``wait(timeout:)`` polls; call it from a thread of your own.
-final class SpawnedProcess {
+final class SpawnedProcess: Sendable {
     /// How a child ended.
     struct Termination: Hashable {
         /// The exit status, or the number of the signal that killed it.
@@ -34,7 +35,10 @@ final class SpawnedProcess {
     let standardOutput: CInt
     /// Read end of the child's standard error.
     let standardError: CInt
-    private(set) var termination: Termination?
+    /// How the child ended, once ``wait(timeout:)`` has seen it (guarded: a stop may come from any thread).
+    private let ended = Mutex<Termination?>(nil)
+
+    var termination: Termination? { ended.withLock { $0 } }
 
     private init(processID: pid_t, standardOutput: CInt, standardError: CInt) {
         self.processID = processID
@@ -114,14 +118,16 @@ final class SpawnedProcess {
             let result = waitpid(processID, &status, WNOHANG)
             if result == processID {
                 let signal = status & 0x7f
-                termination = signal == 0
+                let termination = signal == 0
                     ? Termination(status: (status >> 8) & 0xff, wasSignalled: false)
                     : Termination(status: signal, wasSignalled: true)
+                ended.withLock { $0 = termination }
                 return termination
             }
             if result < 0, errno != EINTR {
                 // Reaped elsewhere (ECHILD): it has ended, with an unknown status.
-                termination = Termination(status: -1, wasSignalled: false)
+                let termination = Termination(status: -1, wasSignalled: false)
+                ended.withLock { $0 = termination }
                 return termination
             }
             if let deadline, ContinuousClock.now >= deadline { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import RequestTracing
 import Synchronization
 import Testing
 
@@ -16,7 +17,7 @@ struct SSHTestSetupError: Error, CustomStringConvertible {
 }
 
 /// A real `sshd` on 127.0.0.1 with its own keys, config and known_hosts in a temporary directory.
-struct LocalSSHServer {
+struct LocalSSHServer: Sendable {
     static let sshdPath = "/usr/sbin/sshd"
     static let keygenPath = "/usr/bin/ssh-keygen"
     /// How long sshd gets to start listening.
@@ -100,6 +101,11 @@ struct LocalSSHServer {
         return server
     }
 
+    /// ``stop()`` on a thread of its own.
+    func stopOffPool() async {
+        await BlockingThread.run { self.stop() }
+    }
+
     /// Stops sshd (its sessions end when their clients go).
     func stop() {
         process.send(SIGTERM)
@@ -141,13 +147,15 @@ struct LocalSSHServer {
 func withLocalSSHServer<T>(
     in directory: String, trustHostKey: Bool = true, _ body: (LocalSSHServer) async throws -> T
 ) async throws -> T {
-    let server = try LocalSSHServer.start(in: directory, trustHostKey: trustHostKey)
+    // Starting (key generation, waiting for the port) and stopping block: on threads of their own, not
+    // the cooperative pool that the in-process receivers of other tests need.
+    let server = try await BlockingThread.run { Result { try LocalSSHServer.start(in: directory, trustHostKey: trustHostKey) } }.get()
     do {
         let result = try await body(server)
-        server.stop()
+        await server.stopOffPool()
         return result
     } catch {
-        server.stop()
+        await server.stopOffPool()
         throw error
     }
 }

@@ -79,7 +79,7 @@ struct SSHTailerTests {
         try await withTemporaryDirectory { dir in
             // A port nobody listens on: every attempt is refused.
             try await withLocalSSHServer(in: dir) { server in
-                server.stop()
+                await server.stopOffPool()
                 let events = SSHEventRecorder()
                 var configuration = SSHTailer.Configuration(
                     extraOptions: ["-F", server.clientConfig], backoff: ReconnectBackoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(50)),
