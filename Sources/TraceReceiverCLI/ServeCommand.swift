@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         let receiver: TraceReceiver
         do {
             receiver = try TraceReceiver(configuration: configuration, logger: logger) { port in
-                FileHandle.standardError.write(Data("trace-receiver listening on http://\(host):\(port)\n".utf8))
+                FileHandle.standardError.write(Data("trace-receiver listening on http://\(host):\(port)  (web page: http://\(host):\(port)/)\n".utf8))
             }
         } catch let error as ReceiverConfigurationError {
             throw ValidationError(error.description)
