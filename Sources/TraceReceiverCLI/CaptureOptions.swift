@@ -21,8 +21,11 @@ struct CaptureOptions: ParsableArguments {
     @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
     var noDaemon = false
 
-    /// How long `run` and `tail` wait at exit for the receiver to acknowledge the last lines.
-    static let exitFlushTimeout = Duration.seconds(5)
+    @Option(help: "Seconds to wait at exit for the receiver to acknowledge the last lines (the rest stays spooled for the next run).")
+    var exitFlushTimeout: Double = 5
+
+    /// ``exitFlushTimeout`` as a duration (at least zero).
+    var exitFlushDuration: Duration { .milliseconds(Int(max(0, exitFlushTimeout) * 1000)) }
 
     var baseURL: String { ReceiverClient(receiver: receiver).baseURL }
 

@@ -84,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 forwarder.finish()
-                if !(await shipper.flush(timeout: CaptureOptions.exitFlushTimeout)) {
+                if !(await shipper.flush(timeout: options.exitFlushDuration)) {
                     let left = shipper.statistics
                     Self.note("\(left.spooledRecords + left.queuedRecords) captured records not yet acknowledged; they stay in \(shipper.configuration.spoolDirectory) and are sent by the next run")
                 }

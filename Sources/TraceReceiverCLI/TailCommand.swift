@@ -106,7 +106,7 @@ struct TailCommand: AsyncParsableCommand {
             group.cancelAll()
         }
         forwarder.finish()
-        _ = await shipper.flush(timeout: CaptureOptions.exitFlushTimeout)
+        _ = await shipper.flush(timeout: options.exitFlushDuration)
         if let fileTailer, let last = latest.value, shipper.statistics.queuedRecords == 0 {
             try? await fileTailer.commit(last)
         }

@@ -63,7 +63,7 @@ struct RunCommandTests {
                 try Self.pythonApp.write(toFile: directory + "/app.py", atomically: true, encoding: .utf8)
                 let requestID = "0190a1b2-c3d4-7e5f-8a9b-\(String(UInt64.random(in: 0..<(1 << 47)), radix: 16).padding(toLength: 12, withPad: "0", startingAt: 0))"
                 let wrapper = try WrapperProcess(
-                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "shop", "--", "python3", "app.py", requestID],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "shop", "--", "python3", "app.py", requestID],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
                     directory: directory
                 )
@@ -94,7 +94,7 @@ struct RunCommandTests {
             try await withTemporaryDirectory { directory in
                 let script = #"printf 'one\r\ntwo\000three\377\n'; printf 'to stderr\n' >&2; printf 'no newline at the end'; exit 7"#
                 let wrapper = try WrapperProcess(
-                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "bytes", "--", "/bin/sh", "-c", script],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "bytes", "--", "/bin/sh", "-c", script],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
                 )
                 let (status, stdout, stderr) = await wrapper.finish()
@@ -113,7 +113,7 @@ struct RunCommandTests {
                 let ready = directory + "/ready"
                 let script = #"trap 'echo "got TERM"; exit 42' TERM; touch "$0"; while true; do sleep 0.05; done"#
                 let wrapper = try WrapperProcess(
-                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "signals", "--", "/bin/sh", "-c", script, ready],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "signals", "--", "/bin/sh", "-c", script, ready],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
                 )
                 #expect(await eventually(within: 20) { FileManager.default.fileExists(atPath: ready) })
@@ -133,7 +133,7 @@ struct RunCommandTests {
                 let inventoryPort = try unusedLoopbackPort()
                 let demo = try builtExecutable("demo-server").path
                 let wrapper = try WrapperProcess(
-                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--", demo, "--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", demo, "--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
                 )
                 let id = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
@@ -162,7 +162,7 @@ struct RunCommandTests {
             try await withTemporaryDirectory { directory in
                 let started = ContinuousClock.now
                 let wrapper = try WrapperProcess(
-                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "daemonizing", "--", "/bin/sh", "-c", "sleep 30 & echo $! > \"$0\"; echo parent done", directory + "/sleeper"],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "daemonizing", "--", "/bin/sh", "-c", "sleep 30 & echo $! > \"$0\"; echo parent done", directory + "/sleeper"],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
                 )
                 // Foundation reports the exit only once the pipes close (here: after the sleep), so watch the
@@ -183,7 +183,7 @@ struct RunCommandTests {
         let port = try unusedLoopbackPort()
         try await withTemporaryDirectory { directory in
             let wrapper = try WrapperProcess(
-                ["run", "--receiver", "http://127.0.0.1:\(port)", "--store", directory + "/store", "--service", "lonely", "--", "/bin/echo", "hello from a program"],
+                ["run", "--exit-flush-timeout", "30", "--receiver", "http://127.0.0.1:\(port)", "--store", directory + "/store", "--service", "lonely", "--", "/bin/echo", "hello from a program"],
                 environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
             )
             let (status, stdout, stderr) = await wrapper.finish()

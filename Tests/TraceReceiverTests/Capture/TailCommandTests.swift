@@ -18,7 +18,7 @@ struct TailCommandTests {
                 let log = directory + "/app.log"
                 try "2026-01-31 10:15:23,001 - shop - INFO - first request_id=r-1\n".write(toFile: log, atomically: true, encoding: .utf8)
                 let arguments = [
-                    "tail", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", log,
+                    "tail", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", log,
                 ]
                 let environment = ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
                 func stored() async throws -> [String] {
