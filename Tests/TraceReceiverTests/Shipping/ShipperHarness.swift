@@ -42,20 +42,34 @@ func shippingLogger(service: String, sink: any LogSink) -> Logger {
     return logger
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, read and released).
+/// A TCP port on 127.0.0.1 that nothing listens on (bound, read and released), for a server a test
+/// starts later.
+///
+/// Picked at random below the kernel's ephemeral range (32768 and up on Linux): a port from that range
+/// can be taken meanwhile by any outgoing connection or `port: 0` listener of the tests running in
+/// parallel, which then makes the later server fail with "address already in use".
 func unusedLoopbackPort() throws -> Int {
+    for _ in 0..<200 {
+        let candidate = Int.random(in: 20_000..<32_768)
+        if bindLoopback(port: candidate) == candidate { return candidate }
+    }
+    return try #require(bindLoopback(port: 0), "no free loopback port")
+}
+
+/// Binds 127.0.0.1:`port` (0: any), releases it, and returns the port bound, or `nil` when it is taken.
+private func bindLoopback(port: Int) -> Int? {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    try #require(descriptor >= 0)
+    guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-    try #require(bound == 0)
+    guard bound == 0 else { return nil }
     let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-    try #require(named == 0)
+    guard named == 0 else { return nil }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
