@@ -48,6 +48,8 @@ public final class LogShipper: LogSink, Service {
     struct RunState {
         var shuttingDown = false
         var drainFinished = false
+        /// A drain is moving lines from the queue to the spool: taken from one, not yet in the other.
+        var draining = false
         var connected = false
         var warnedUnreachable = false
         var resendNotBefore: ContinuousClock.Instant?
@@ -191,6 +193,10 @@ public final class LogShipper: LogSink, Service {
 
     /// Moves every queued line into spooled batches.
     private func drain(_ encoder: inout ShipperBatchEncoder) async {
+        // Marked for the whole move, so ``isEmpty`` cannot see an empty queue and an empty spool while a
+        // batch is between the two (a flush would then report success and its caller stop us mid-write).
+        state.withLock { $0.draining = true }
+        defer { state.withLock { $0.draining = false } }
         while true {
             var lines = queue.take(records: configuration.batchRecords, bytes: configuration.batchBytes)
             let full = lines.count >= configuration.batchRecords
@@ -236,9 +242,10 @@ public final class LogShipper: LogSink, Service {
 
     // MARK: Spool → receiver
 
-    /// Nothing queued and nothing spooled: every record logged so far is acknowledged.
+    /// Nothing queued, nothing on its way to the spool and nothing spooled: every record logged so far is
+    /// acknowledged.
     private var isEmpty: Bool {
-        queue.count == 0 && spool.pending.batches == 0
+        queue.count == 0 && !state.withLock({ $0.draining }) && spool.pending.batches == 0
     }
 
     private var isFinished: Bool {
