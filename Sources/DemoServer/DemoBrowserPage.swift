@@ -42,9 +42,10 @@ struct DemoBrowserPage: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         // The page may talk to its own origin and to the receiver, and runs only its own files.
+        let policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self' \(receiverOrigin); base-uri 'none'; frame-ancestors 'none'"
         let headers: HTTPFields = [
-            .contentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                + "connect-src 'self' \(receiverOrigin); base-uri 'none'; frame-ancestors 'none'",
+            .contentSecurityPolicy: policy,
             .xContentTypeOptions: "nosniff",
             .cacheControl: "no-cache",
         ]
@@ -87,9 +88,4 @@ enum DemoPageError: Error, CustomStringConvertible {
         case .missingFile(let path): "the demo page file \(path) is missing (run the demo from its source checkout)"
         }
     }
-}
-
-extension HTTPField.Name {
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
 }

@@ -102,12 +102,3 @@ struct FrontendLogController: Sendable {
         return batch
     }
 }
-
-extension HTTPField.Name {
-    static let accessControlAllowOrigin = HTTPField.Name("Access-Control-Allow-Origin")!
-    static let accessControlAllowMethods = HTTPField.Name("Access-Control-Allow-Methods")!
-    static let accessControlAllowHeaders = HTTPField.Name("Access-Control-Allow-Headers")!
-    static let accessControlExposeHeaders = HTTPField.Name("Access-Control-Expose-Headers")!
-    static let accessControlMaxAge = HTTPField.Name("Access-Control-Max-Age")!
-    static let origin = HTTPField.Name("Origin")!
-}

@@ -62,7 +62,3 @@ struct LiveController: Sendable {
         })
     }
 }
-
-extension HTTPField.Name {
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-}

@@ -57,6 +57,6 @@ extension Substring {
 }
 
 extension HTTPField.Name {
-    static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy")!
+    /// Not among swift-http-types' names (its `contentSecurityPolicy` and `xContentTypeOptions` are).
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }
