@@ -31,15 +31,22 @@ func runProgram(
         process.terminate()
     }
     defer { watchdog.cancel() }
+    let (status, output, errors) = await awaitExit(of: process, stdout: stdout, stderr: stderr)
+    return ProgramResult(
+        status: status, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self)
+    )
+}
+
+/// Reads both of a started `process`'s output pipes to their end and waits for its exit, each on a
+/// thread of its own (``BlockingThread``); its status with everything it wrote.
+func awaitExit(of process: Process, stdout: Pipe, stderr: Pipe) async -> (status: Int32, stdout: Data, stderr: Data) {
     async let errors = BlockingThread.run { stderr.fileHandleForReading.readDataToEndOfFile() }
     let output = await BlockingThread.run { stdout.fileHandleForReading.readDataToEndOfFile() }
     let status = await BlockingThread.run {
         process.waitUntilExit()
         return process.terminationStatus
     }
-    return ProgramResult(
-        status: status, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: await errors, as: UTF8.self)
-    )
+    return (status, output, await errors)
 }
 
 /// `python3 …` run to completion with ``runProgram(_:environment:timeout:)``.

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import RequestTracing
 import Testing
 
 @testable import TraceReceiver
@@ -23,16 +22,9 @@ final class WrapperProcess: Sendable {
         try process.run()
     }
 
-    /// Waits for exit (on threads of its own, see ``BlockingThread``) and returns the status with
-    /// everything written.
+    /// Waits for exit and returns the status with everything written.
     func finish() async -> (status: Int32, stdout: Data, stderr: Data) {
-        async let stderr = BlockingThread.run { self.stderrPipe.fileHandleForReading.readDataToEndOfFile() }
-        let stdout = await BlockingThread.run { self.stdoutPipe.fileHandleForReading.readDataToEndOfFile() }
-        let status = await BlockingThread.run {
-            self.process.waitUntilExit()
-            return self.process.terminationStatus
-        }
-        return (status, stdout, await stderr)
+        await awaitExit(of: process, stdout: stdoutPipe, stderr: stderrPipe)
     }
 }
 
