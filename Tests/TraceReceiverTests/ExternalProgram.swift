@@ -1,6 +1,10 @@
 import Foundation
 import RequestTracing
 
+/// The root of this package's checkout (this file is `Tests/TraceReceiverTests/ExternalProgram.swift`).
+let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
 /// What a finished program printed and how it exited.
 struct ProgramResult: Sendable {
     var status: Int32

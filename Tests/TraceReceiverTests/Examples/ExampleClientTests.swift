@@ -6,9 +6,7 @@ import Testing
 /// The clients in `Examples/`, run for real against a receiver holding known records.
 @Suite("Examples/ clients")
 struct ExampleClientTests {
-    static let examples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Examples").path
+    static let examples = packageRoot.appendingPathComponent("Examples").path
 
     /// r1: a failing request through two services (one message with a tab, a newline and a terminal
     /// escape), plus an unrelated record of another request.

@@ -10,9 +10,7 @@ import Testing
 @Suite("Web page in headless Chromium", .serialized)
 struct BrowserEndToEndTests {
     /// Where screenshots are kept after the run: `.build/test-artifacts/browser` of this checkout.
-    static let artifacts = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/test-artifacts/browser")
+    static let artifacts = packageRoot.appendingPathComponent(".build/test-artifacts/browser")
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("browser_e2e.py").path
 
