@@ -22,13 +22,8 @@ private func sendRawHTTPBlocking(_ request: [UInt8], port: Int, timeoutSeconds: 
     defer { close(fd) }
     var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
+    var address = loopbackAddress(port: port)
+    let connected = withSocketAddress(&address) { connect(fd, $0, $1) }
     guard connected == 0 else { throw RawHTTPError.connect(errno) }
     var sent = 0
     while sent < request.count {

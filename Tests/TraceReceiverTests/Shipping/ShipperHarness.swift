@@ -4,6 +4,7 @@ import Logging
 import RequestTracing
 import RequestTracingShipper
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -61,14 +62,12 @@ private func bindLoopback(port: Int) -> Int? {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-    guard bound == 0 else { return nil }
-    let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    var address = loopbackAddress(port: port)
+    guard withSocketAddress(&address, { bind(descriptor, $0, $1) }) == 0 else { return nil }
+    let named = withSocketAddress(&address) { pointer, length in
+        var length = length
+        return getsockname(descriptor, pointer, &length)
+    }
     guard named == 0 else { return nil }
     return Int(UInt16(bigEndian: address.sin_port))
 }

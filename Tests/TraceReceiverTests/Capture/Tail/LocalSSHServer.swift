@@ -1,6 +1,7 @@
 import Foundation
 import RequestTracing
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import TraceReceiver
@@ -131,15 +132,8 @@ struct LocalSSHServer: Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        var address = loopbackAddress(port: Int(port))
+        return withSocketAddress(&address) { connect(fd, $0, $1) } == 0
     }
 }
 
