@@ -97,6 +97,51 @@ struct SearchTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func textSearchCountsEveryMatchOnEveryPageAndConcurrentSearchesKeepTheirOwnMatches(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            // 90 records a second apart: "alpha" in every other one (30 of them from service a), "beta" in
+            // every third.
+            let lines = (0..<90).map { index in
+                let words = [index % 2 == 0 ? "alpha" : "gamma", index % 3 == 0 ? "beta" : "delta"].joined(separator: " ")
+                let service = index % 4 == 0 ? "a" : "b"
+                return #"{"message":"\#(words) \#(index)","service":"\#(service)","timestamp":"2026-01-31T10:\#(String(format: "%02d", index / 60)):\#(String(format: "%02d", index % 60))Z"}"#
+            }
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 90))
+
+            // Paging a text search: the total and the oldest match stay those of all matches on every page.
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let (logs, page) = try await receiver.search("q=alpha&limit=7" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(page["totalCount"] as? Int == 45)
+                #expect((page["oldestTimestamp"] as? String)?.hasPrefix("2026-01-31T10:00:00") == true)
+                seen += logs.compactMap { $0["message"] as? String }
+                cursor = page["nextCursor"] as? String
+            } while cursor != nil && seen.count < 100
+            #expect(seen.count == 45 && Set(seen).count == 45 && seen.allSatisfy { $0.hasPrefix("alpha") })
+
+            // Different text searches at once (several reader connections) each count only their own matches.
+            let expected: [(String, Int)] = [("q=alpha&limit=3", 45), ("q=beta&limit=3", 30), ("q=alpha+beta&limit=3", 15),
+                                             ("q=alpha&service=a&limit=3", 23), ("q=gamma&service=a&limit=3", 0), ("q=delta&limit=100", 60)]
+            try await withThrowingTaskGroup(of: (String, Int?, Int).self) { group in
+                for _ in 0..<5 {
+                    for (query, _) in expected {
+                        group.addTask {
+                            let (logs, page) = try await receiver.search(query)
+                            return (query, page["totalCount"] as? Int, logs.count)
+                        }
+                    }
+                }
+                for try await (query, total, returned) in group {
+                    let want = expected.first { $0.0 == query }!.1
+                    #expect(total == want, "\(query)")
+                    #expect(returned == min(want, query.hasSuffix("limit=3") ? 3 : 100), "\(query)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func pagesWithLimitAndCursorWithoutDuplicatesOrGaps(_ store: StoreKind) async throws {
         try await withReceiver(configure: store.apply) { (receiver) async throws in
             // 95 records, many sharing a timestamp, so the cursor must break ties.

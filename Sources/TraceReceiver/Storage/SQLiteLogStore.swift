@@ -101,33 +101,29 @@ public final class SQLiteLogStore: LogStore {
         duration_ms, error, error_type, stack, fields, instance, seq, dedup_key
         """
 
-    @discardableResult
-    public func append(_ records: [LogRecord]) async throws -> [LogRecord] {
-        guard !records.isEmpty else { return [] }
-        let stored = try await pool.write { db in
+    public func append(_ records: [LogRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await pool.write { db in
             let insert = try db.cachedStatement(sql: Self.insertSQL)
             let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
-            var stored = records
-            for index in stored.indices {
-                try Self.bind(stored[index], to: insert.sqliteStatement)
+            for record in records {
+                try Self.bind(record, to: insert.sqliteStatement)
                 try Self.step(insert.sqliteStatement, db)
-                let id = db.lastInsertedRowID
-                stored[index].id = id
                 let statement = insertFTS.sqliteStatement
                 sqlite3_reset(statement)
-                sqlite3_bind_int64(statement, 1, id)
-                Self.bind(stored[index].message, at: 2, to: statement)
-                Self.bind(stored[index].error, at: 3, to: statement)
+                sqlite3_bind_int64(statement, 1, db.lastInsertedRowID)
+                Self.bind(record.message, at: 2, to: statement)
+                Self.bind(record.error, at: 3, to: statement)
                 try Self.step(statement, db)
             }
-            return stored
         }
-        storedRecords.add(stored.count)
-        return stored
+        storedRecords.add(records.count)
     }
 
     public func search(_ query: LogQuery) async throws -> LogPage {
         var filter = Self.filter(for: query)
+        let match = Self.ftsMatch(for: query.words)
+        if match != nil { filter.append("id IN temp.text_hits", []) }
         let countFilter = filter
         if let cursor = query.cursor {
             filter.append("(ts < ? OR (ts = ? AND id < ?))", [cursor.timestamp, cursor.timestamp, cursor.id])
@@ -136,6 +132,11 @@ public final class SQLiteLogStore: LogStore {
         let pageFilter = filter
         let unfilteredTotal = countFilter.conditions.isEmpty ? storedRecords.value : nil
         return try await pool.read { db in
+            // The text match is evaluated once, into a table of its own on this reader's connection, and
+            // both the page and the count read it: `id IN (SELECT rowid … MATCH …)` would evaluate it
+            // (and build an index over its rowids) once per statement.
+            if let match { try Self.collectTextHits(match, db) }
+            defer { if match != nil { try? Self.clearTextHits(db) } }
             var records = try Self.fetchRecords(
                 db,
                 sql: "SELECT \(Self.columns) FROM logs \(pageFilter.whereClause) ORDER BY ts DESC, id DESC LIMIT ?",
@@ -148,6 +149,10 @@ public final class SQLiteLogStore: LogStore {
             }
             guard query.countsAllMatches else {
                 return LogPage(records: records, totalCount: records.count, oldestTimestamp: nil, nextCursor: next)
+            }
+            // A first page that holds every match is its own count.
+            if query.cursor == nil, next == nil {
+                return LogPage(records: records, totalCount: records.count, oldestTimestamp: records.last?.timestamp, nextCursor: nil)
             }
             // Without filters the total is known; MIN(ts) alone is one index lookup.
             let summary = try Row.fetchOne(
@@ -288,13 +293,26 @@ public final class SQLiteLogStore: LogStore {
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= ?", [level.rank]) }
         if let since = query.since { filter.append("ts >= ?", [since]) }
         if let until = query.until { filter.append("ts <= ?", [until]) }
-        let words = query.words
-        if !words.isEmpty {
-            // Each word becomes a quoted prefix term, so user text can never be read as FTS5 syntax.
-            let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " AND ")
-            filter.append("id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?)", [match])
-        }
         return filter
+    }
+
+    /// The FTS5 query for `words`, or `nil` when there are none. Each word becomes a quoted prefix term,
+    /// so user text can never be read as FTS5 syntax.
+    private static func ftsMatch(for words: [String]) -> String? {
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }.joined(separator: " AND ")
+    }
+
+    /// Fills `temp.text_hits` (a table in this connection's own temporary database, so concurrent
+    /// readers never see each other's) with the ids of the records whose message or error matches.
+    private static func collectTextHits(_ match: String, _ db: Database) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS text_hits (id INTEGER PRIMARY KEY)")
+        try clearTextHits(db)  // left over only if a previous search failed before clearing it
+        try db.execute(sql: "INSERT INTO temp.text_hits SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?", arguments: [match])
+    }
+
+    private static func clearTextHits(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM temp.text_hits")
     }
 
     /// Fetches records through a cursor: its rows read the statement directly, so ``text(_:_:)`` sees
