@@ -57,27 +57,26 @@ final class IngestPipeline: Sendable {
         metrics.count(batch.rejected, .rejected, source: source, service: "")
         guard !batch.records.isEmpty else { return result }
 
-        var perService: [String: Int] = [:]
-        for record in batch.records { perService[record.service, default: 0] += 1 }
-        if case .limited(let retryAfter) = serviceLimiter.admit(perService) {
-            metrics.count(batch.records, .rateLimited)
+        let perService = ServiceCounts(batch.records)
+        if case .limited(let retryAfter) = serviceLimiter.admit(perService.counts) {
+            metrics.count(perService, .rateLimited)
             result.retryAfter = retryAfter
             return result
         }
 
-        var records = batch.records
-        let keys = records.map(DedupKeys.init)
-        for index in records.indices { records[index].dedupKey = keys[index].stored }
+        let keys = batch.records.map(DedupKeys.init)
         let now = MonotonicClock.microseconds()
         var fresh: [LogRecord] = []
-        fresh.reserveCapacity(records.count)
+        fresh.reserveCapacity(batch.records.count)
         var freshKeys: [DedupKeys] = []
-        freshKeys.reserveCapacity(records.count)
+        freshKeys.reserveCapacity(batch.records.count)
         var duplicates: [LogRecord] = []
         dedup.withLock { window in
-            for (record, key) in zip(records, keys) {
+            for (record, key) in zip(batch.records, keys) {
                 if window.admit(key, now: now) {
-                    fresh.append(record)
+                    var stored = record
+                    stored.dedupKey = key.stored
+                    fresh.append(stored)
                     freshKeys.append(key)
                 } else {
                     duplicates.append(record)
@@ -94,8 +93,9 @@ final class IngestPipeline: Sendable {
         feed.publish(fresh.count)
         result.accepted = fresh.count
         result.duplicates = duplicates.count
-        metrics.count(fresh, .accepted)
-        metrics.count(duplicates, .duplicate)
+        // Usually nothing is a duplicate, and the counts made for the rate limit are the accepted ones.
+        metrics.count(duplicates.isEmpty ? perService : ServiceCounts(fresh), .accepted)
+        metrics.count(ServiceCounts(duplicates), .duplicate)
         return result
     }
 }

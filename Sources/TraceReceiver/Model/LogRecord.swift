@@ -84,17 +84,16 @@ public struct LogRecord: Sendable, Hashable {
         var size = MemoryLayout<LogRecord>.stride + 16
         if requestID != nil { size += Self.indexEntrySize }
         if traceID != nil { size += Self.indexEntrySize }
-        for string in [service, message] { size += Self.heapSize(string) }
-        for string in [event, requestID, traceID, spanID, parentSpanID, error, errorType, stack, fields, instance] {
-            if let string { size += Self.heapSize(string) }
-        }
+        size += Self.heapSize(service) + Self.heapSize(message) + Self.heapSize(event) + Self.heapSize(requestID)
+        size += Self.heapSize(traceID) + Self.heapSize(spanID) + Self.heapSize(parentSpanID) + Self.heapSize(error)
+        size += Self.heapSize(errorType) + Self.heapSize(stack) + Self.heapSize(fields) + Self.heapSize(instance)
         return size
     }
 
     /// Strings of up to 15 UTF-8 bytes live inline; longer ones take a heap allocation with a header.
-    private static func heapSize(_ string: String) -> Int {
-        let count = string.utf8.count
-        return count <= 15 ? 0 : 48 + (count + 15) & ~15
+    private static func heapSize(_ string: String?) -> Int {
+        guard let count = string?.utf8.count, count > 15 else { return 0 }
+        return 48 + (count + 15) & ~15
     }
 
     /// An id's slot in an index dictionary plus its share of the id array.

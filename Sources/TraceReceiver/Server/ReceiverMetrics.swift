@@ -49,10 +49,8 @@ final class ReceiverMetrics: Sendable {
     }
 
     /// Counts records per service.
-    func count(_ records: [LogRecord], _ outcome: Outcome) {
-        var perService: [String: (RecordSource, Int)] = [:]
-        for record in records { perService[record.service, default: (record.source, 0)].1 += 1 }
-        for (service, (source, total)) in perService { count(total, outcome, source: source, service: service) }
+    func count(_ records: ServiceCounts, _ outcome: Outcome) {
+        for (service, total) in records.counts { count(total, outcome, source: records.sources[service] ?? .backend, service: service) }
     }
 
     /// Times one HTTP request.

@@ -1,11 +1,10 @@
 /// Where the receiver keeps records. Implementations: ``SQLiteLogStore`` (durable, the default) and
 /// ``MemoryLogStore`` (the bounded hot buffer, also usable alone).
 public protocol LogStore: Sendable {
-    /// Stores `records` and returns them with their assigned ids once they are committed: a record
+    /// Stores `records`, assigning each its ``LogRecord/id``, and returns once they are committed: a record
     /// acknowledged to a sender after this returns survives a restart of the receiver (for durable
     /// stores).
-    @discardableResult
-    func append(_ records: [LogRecord]) async throws -> [LogRecord]
+    func append(_ records: [LogRecord]) async throws
 
     /// Records matching `query`, newest first, one page at a time.
     func search(_ query: LogQuery) async throws -> LogPage

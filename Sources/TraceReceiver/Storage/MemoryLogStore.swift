@@ -18,9 +18,15 @@ public final class MemoryLogStore: LogStore {
         }
     }
 
+    /// What the buffer keeps beside each record, for eviction: when it arrived and its accounted size.
+    private struct Slot {
+        let arrival: Int64
+        let size: Int
+    }
+
     private struct State {
         var records = CircularBuffer<LogRecord>()
-        var arrivals = CircularBuffer<Int64>()
+        var slots = CircularBuffer<Slot>()
         var byRequest: [String: IDList] = [:]
         var byTrace: [String: IDList] = [:]
         var bytes = 0
@@ -44,23 +50,22 @@ public final class MemoryLogStore: LogStore {
         self.limits = limits
     }
 
-    @discardableResult
-    public func append(_ records: [LogRecord]) async throws -> [LogRecord] {
+    public func append(_ records: [LogRecord]) async throws {
         let now = MonotonicClock.microseconds()
-        return state.withLock { state in
-            var stored = records
-            for index in stored.indices {
-                stored[index].id = state.nextID
+        // Sized outside the lock; each record is copied once, into the buffer, with its id.
+        let sizes = records.map(\.approximateSize)
+        state.withLock { state in
+            for (record, size) in zip(records, sizes) {
+                var stored = record
+                stored.id = state.nextID
                 state.nextID += 1
-                let record = stored[index]
-                state.records.append(record)
-                state.arrivals.append(now)
-                state.bytes += record.approximateSize
-                if let requestID = record.requestID { state.byRequest[requestID, default: IDList()].append(record.id) }
-                if let traceID = record.traceID { state.byTrace[traceID, default: IDList()].append(record.id) }
+                if let requestID = stored.requestID { state.byRequest[requestID, default: IDList()].append(stored.id) }
+                if let traceID = stored.traceID { state.byTrace[traceID, default: IDList()].append(stored.id) }
+                state.records.append(stored)
+                state.slots.append(Slot(arrival: now, size: size))
+                state.bytes += size
                 evict(&state, now: now)
             }
-            return stored
         }
     }
 
@@ -133,22 +138,21 @@ public final class MemoryLogStore: LogStore {
     /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records.
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
-        while let first = state.records.first,
-            state.bytes > limits.maximumBytes || state.arrivals.first! < oldestAllowed
-        {
-            state.records.removeFirst()
-            state.arrivals.removeFirst()
-            state.bytes -= first.approximateSize
+        while let slot = state.slots.first, state.bytes > limits.maximumBytes || slot.arrival < oldestAllowed {
+            let first = state.records.removeFirst()
+            state.slots.removeFirst()
+            state.bytes -= slot.size
             state.evicted += 1
             if let requestID = first.requestID { Self.removeOldest(first.id, for: requestID, from: &state.byRequest) }
             if let traceID = first.traceID { Self.removeOldest(first.id, for: traceID, from: &state.byTrace) }
         }
     }
 
+    /// Removes `id` from `key`'s list in place (one hash lookup), dropping the key when its list empties.
     private static func removeOldest(_ id: Int64, for key: String, from index: inout [String: IDList]) {
-        guard var ids = index.removeValue(forKey: key) else { return }
-        ids.remove(id)
-        if !ids.isEmpty { index[key] = ids }
+        guard let position = index.index(forKey: key) else { return }
+        index.values[position].remove(id)
+        if index.values[position].isEmpty { index.remove(at: position) }
     }
 }
 
