@@ -26,23 +26,34 @@ fi
 export TRACE_RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT"
 export TRACE_RECEIVER_SPOOL_DIR="${TMPDIR:-/tmp}/bench-spool-$$"
 
-declare -A results
+declare -A results cpu
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     taskset -c 0 "$BIN/BenchServer" "$mode" "$PORT" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/hello" >/dev/null && break; sleep 0.05; done
     taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT/api/hello" >/dev/null   # warm-up
-    rps=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/api/hello" | awk '/Requests\/sec/ {print $2}')
+    cpu_before=$(cpu_ticks "$pid")
+    report=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/api/hello")
+    cpu_after=$(cpu_ticks "$pid")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$report")
+    requests=$(awk '/requests in/ {print $1}' <<<"$report")
+    # Server CPU time per request (user + system, in µs): steadier than req/s on a VM whose neighbours
+    # take cycles, since time the server's core was not running it is not charged to it.
+    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     kill -INT "$pid"; wait "$pid" 2>/dev/null || true
     results[$mode]="${results[$mode]:-} $rps"
-    echo "round $round  $mode: $rps req/s"
+    cpu[$mode]="${cpu[$mode]:-} $cpu_us"
+    echo "round $round  $mode: $rps req/s, server CPU $cpu_us µs/request"
   done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
-for mode in "${!results[@]}"; do printf 'median %-13s %8.0f req/s\n' "$mode" "$(echo "${results[$mode]}" | median)"; done
+for mode in "${!results[@]}"; do
+  printf 'median %-13s %8.0f req/s  %6.2f µs server CPU/request\n' "$mode" "$(echo "${results[$mode]}" | median)" "$(echo "${cpu[$mode]}" | median)"
+done
 if [[ -n "${results[bare]:-}" && -n "${results[traced]:-}" && -n "${results[builtin]:-}" ]]; then
   awk -v b="$(echo "${results[bare]}" | median)" -v t="$(echo "${results[traced]}" | median)" \
       -v h="$(echo "${results[builtin]}" | median)" 'BEGIN {
@@ -50,6 +61,13 @@ if [[ -n "${results[bare]:-}" && -n "${results[traced]:-}" && -n "${results[buil
     printf "traced / builtin = %.2fx  (goal >= 1.5x)\n", t / h
   }'
 fi
+for mode in traced shipped; do
+  if [[ -n "${cpu[bare]:-}" && -n "${cpu[$mode]:-}" ]]; then
+    awk -v b="$(echo "${cpu[bare]}" | median)" -v m="$(echo "${cpu[$mode]}" | median)" -v name="$mode" 'BEGIN {
+      printf "%s / bare by server CPU per request = %.3f   (bare %.2f µs, %s %.2f µs)\n", name, b / m, b, name, m
+    }'
+  fi
+done
 if [[ -n "${results[bare]:-}" && -n "${results[shipped]:-}" ]]; then
   awk -v b="$(echo "${results[bare]}" | median)" -v s="$(echo "${results[shipped]}" | median)" 'BEGIN {
     printf "shipped / bare   = %.3f   (goal >= 0.85)\n", s / b

@@ -45,6 +45,17 @@ func report(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// A handler at level info that drops every record: what a log call costs before a handler does anything.
+struct IgnoringLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { blackHole(event) }
+}
+
 struct DiscardingSink: LogSink {
     func write(_ line: [UInt8]) { blackHole(line) }
     func write(bytes line: UnsafeRawBufferPointer) { blackHole(line) }
@@ -104,8 +115,20 @@ let encodeOnly = trace.withBound {
 let twoFields = trace.withBound {
     measure("  2-field call (discarding)", iterations: 300_000) { logTwoFields(discardingLogger) }
 }
+// What the same calls cost before any handler runs: swift-log builds the message and the metadata
+// dictionary at the call site and hands them to a handler that does nothing with them.
+let ignoringLogger = Logger(label: "gateway") { _ in IgnoringLogHandler() }
+let callSite = trace.withBound {
+    measure("  call site only (ignoring handler)", iterations: 300_000) {
+        logRequestCompleted(ignoringLogger, status: 200, duration: 0.123)
+    }
+}
+let twoFieldsCallSite = trace.withBound {
+    measure("  2-field call site only (ignoring handler)", iterations: 300_000) { logTwoFields(ignoringLogger) }
+}
 let sinkDrops = FileDescriptorLogSink.standardOutput.droppedLineCount
 report(String(format: "JSON log line is %.1fx faster than StreamLogHandler (%.0f ns vs %.0f ns; discarding sink %.0f ns, 2 fields %.0f ns; sink drops %d)", stream / json, json, stream, encodeOnly, twoFields, sinkDrops))
+report(String(format: "  of which swift-log's call site (message, metadata dictionary): %.0f ns; our handler: %.0f ns to stdout, %.0f ns discarding; 2 fields: call site %.0f ns, handler %.0f ns", callSite, json - callSite, encodeOnly - callSite, twoFieldsCallSite, twoFields - twoFieldsCallSite))
 report(String(format: "goal: JSON line <= 1000 ns: %@", json <= 1000 ? "met" : "not met"))
 
 // Shipping: the cost a LogShipper adds to the logging call on the calling task. The shipper runs for real
