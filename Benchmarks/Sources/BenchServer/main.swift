@@ -4,6 +4,8 @@
 //   shipped   – traced, and every line also streamed by a LogShipper to TRACE_RECEIVER_URL
 //   builtin   – Hummingbird's LogRequestsMiddleware(.info) + TracingMiddleware + MetricsMiddleware,
 //               logging through swift-log's StreamLogHandler to stdout
+// Diagnostics, to split traced's cost: passthrough (an empty middleware), traced-quiet (no line logged),
+// traced-discard (the line encoded, then dropped instead of written).
 // Usage: BenchServer MODE PORT
 import Foundation
 import Hummingbird
@@ -16,7 +18,7 @@ import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let port = Int(arguments[2]) else {
-    print("usage: BenchServer bare|traced|shipped|builtin PORT")
+    print("usage: BenchServer bare|traced|shipped|builtin|passthrough|traced-quiet|traced-discard PORT")
     exit(2)
 }
 let mode = arguments[1]
@@ -48,6 +50,10 @@ case "traced-quiet":
     // Diagnostic: RequestTracingMiddleware with logging at warning, so no line is written per request.
     router.add(middleware: RequestTracingMiddleware())
     logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway", logLevel: .warning) }
+case "traced-discard":
+    // Diagnostic: RequestTracingMiddleware writing its line to a sink that drops it (encoding without I/O).
+    router.add(middleware: RequestTracingMiddleware())
+    logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway", sink: DiscardingSink()) }
 case "builtin":
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: TracingMiddleware())
@@ -76,4 +82,8 @@ struct PassThroughMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         try await next(request, context)
     }
+}
+
+struct DiscardingSink: LogSink {
+    func write(_ line: [UInt8]) {}
 }
