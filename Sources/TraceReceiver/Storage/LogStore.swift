@@ -1,9 +1,9 @@
 /// Where the receiver keeps records. Implementations: ``SQLiteLogStore`` (durable, the default) and
 /// ``MemoryLogStore`` (the bounded hot buffer, also usable alone).
 public protocol LogStore: Sendable {
-    /// Stores `records`, assigning each its ``LogRecord/id``, and returns once they are committed: a record
-    /// acknowledged to a sender after this returns survives a restart of the receiver (for durable
-    /// stores).
+    /// Stores `records` (each stored copy gets a store-assigned ``LogRecord/id``) and returns once they
+    /// are committed: a record acknowledged to a sender after this returns survives a restart of the
+    /// receiver (for durable stores).
     func append(_ records: [LogRecord]) async throws
 
     /// Records matching `query`, newest first, one page at a time.

@@ -122,8 +122,7 @@ public final class SQLiteLogStore: LogStore {
 
     public func search(_ query: LogQuery) async throws -> LogPage {
         var filter = Self.filter(for: query)
-        let match = Self.ftsMatch(for: query.words)
-        if match != nil { filter.append("id IN temp.text_hits", []) }
+        let match = filter.textMatch
         let countFilter = filter
         if let cursor = query.cursor {
             filter.append("(ts < ? OR (ts = ? AND id < ?))", [cursor.timestamp, cursor.timestamp, cursor.id])
@@ -271,6 +270,9 @@ public final class SQLiteLogStore: LogStore {
     private struct Filter: Sendable {
         var conditions: [String] = []
         var arguments: [DatabaseValue] = []
+        /// The FTS5 query whose matches `temp.text_hits` must hold before the conditions are used
+        /// (see ``collectTextHits(_:_:)``), when the query has text.
+        var textMatch: String?
 
         mutating func append(_ condition: String, _ values: [any DatabaseValueConvertible]) {
             conditions.append(condition)
@@ -293,6 +295,10 @@ public final class SQLiteLogStore: LogStore {
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= ?", [level.rank]) }
         if let since = query.since { filter.append("ts >= ?", [since]) }
         if let until = query.until { filter.append("ts <= ?", [until]) }
+        if let match = ftsMatch(for: query.words) {
+            filter.textMatch = match
+            filter.append("id IN temp.text_hits", [])
+        }
         return filter
     }
 
