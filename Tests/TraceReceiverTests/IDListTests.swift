@@ -25,4 +25,32 @@ struct IDListTests {
         list.remove(7)
         #expect(list.isEmpty)
     }
+
+    @Test func aLoneIDGrowsIntoAListAndEmptiesAgain() {
+        var list = IDList()
+        #expect(list.isEmpty)
+        list.append(9)
+        #expect(Array(list.ids) == [9])
+        #expect(!list.isEmpty)
+        list.remove(8)
+        #expect(Array(list.ids) == [9])
+        list.append(10)
+        list.append(11)
+        #expect(Array(list.ids) == [9, 10, 11])
+        list.remove(9)
+        list.remove(11)
+        #expect(Array(list.ids) == [10])
+        list.remove(10)
+        #expect(list.isEmpty)
+        list.append(12)
+        #expect(Array(list.ids) == [12])
+    }
+
+    @Test func aLoneIDRemovedLeavesTheListEmpty() {
+        var list = IDList()
+        list.append(3)
+        list.remove(3)
+        #expect(list.isEmpty)
+        #expect(list.ids.isEmpty)
+    }
 }

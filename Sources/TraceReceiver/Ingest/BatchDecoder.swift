@@ -24,10 +24,16 @@ struct BatchDecoder: Sendable {
         var element = 1
         while true {
             do throws(JSONSyntaxError) {
+                scanner.skipWhitespace()
                 let elementStart = scanner.index
-                let value: JSONScanner.Value
+                let decoded: Result<LogRecord, RecordRejection>
                 do throws(JSONSyntaxError) {
-                    value = try scanner.scanValue()
+                    if scanner.peek() == UInt8(ascii: "{") {
+                        decoded = try record.decodeObject(&scanner, now: now)
+                    } else {
+                        _ = try scanner.scanValue()
+                        decoded = .failure(RecordRejection("not a JSON object"))
+                    }
                 } catch where error.isNestingLimit {
                     scanner.index = elementStart
                     try scanner.skipUnchecked()
@@ -37,15 +43,12 @@ struct BatchDecoder: Sendable {
                     element += 1
                     continue
                 }
-                if value.kind == .object {
-                    let length = value.range.count
-                    if length > record.maximumRecordBytes {
-                        batch.reject(line: element, reason: "record is \(length) bytes; the limit is \(record.maximumRecordBytes)")
-                    } else {
-                        append(record.decodeObject(value, in: scanner, now: now), line: element, into: &batch)
-                    }
+                // Decoded before its size is known; the body limit bounds that work.
+                let length = scanner.index - elementStart
+                if length > record.maximumRecordBytes {
+                    batch.reject(line: element, reason: "record is \(length) bytes; the limit is \(record.maximumRecordBytes)")
                 } else {
-                    batch.reject(line: element, reason: "not a JSON object")
+                    append(decoded, line: element, into: &batch)
                 }
                 if scanner.consume(UInt8(ascii: "]")) { return trailing(&scanner, element: element + 1, into: &batch) }
                 try scanner.expect(UInt8(ascii: ","), "',' or ']'")

@@ -52,49 +52,52 @@ final class IngestPipeline: Sendable {
     }
 
     /// Ingests already decoded records (rate limit, dedup, store).
-    func ingest(_ batch: DecodedBatch, source: RecordSource) async throws -> IngestResult {
+    func ingest(_ batch: consuming DecodedBatch, source: RecordSource) async throws -> IngestResult {
         var result = IngestResult(rejected: batch.rejected, errors: batch.errors)
         metrics.count(batch.rejected, .rejected, source: source, service: "")
-        guard !batch.records.isEmpty else { return result }
+        // Taken out of the batch so this is the only reference: stamping dedup keys below then changes
+        // the records in place instead of copying the array.
+        var records = batch.records
+        batch.records = []
+        guard !records.isEmpty else { return result }
 
-        let perService = ServiceCounts(batch.records)
+        let perService = ServiceCounts(records)
         if case .limited(let retryAfter) = serviceLimiter.admit(perService.counts) {
             metrics.count(perService, .rateLimited)
             result.retryAfter = retryAfter
             return result
         }
 
-        let keys = batch.records.map(DedupKeys.init)
+        let keys = records.map(DedupKeys.init)
         let now = MonotonicClock.microseconds()
-        var fresh: [LogRecord] = []
-        fresh.reserveCapacity(batch.records.count)
-        var freshKeys: [DedupKeys] = []
-        freshKeys.reserveCapacity(batch.records.count)
+        var admitted = [Bool](repeating: false, count: records.count)
         var duplicates: [LogRecord] = []
         dedup.withLock { window in
-            for (record, key) in zip(batch.records, keys) {
-                if window.admit(key, now: now) {
-                    var stored = record
-                    stored.dedupKey = key.stored
-                    fresh.append(stored)
-                    freshKeys.append(key)
-                } else {
-                    duplicates.append(record)
-                }
+            for index in records.indices where window.admit(keys[index], now: now) {
+                admitted[index] = true
+                records[index].dedupKey = keys[index].stored
             }
         }
+        if admitted.contains(false) {
+            duplicates = zip(records, admitted).filter { !$0.1 }.map(\.0)
+            records = zip(records, admitted).filter(\.1).map(\.0)
+        }
+        let accepted = records.count
+        let acceptedCounts = duplicates.isEmpty ? perService : ServiceCounts(records)
         do {
-            try await store.append(fresh)
+            try await store.append(consume records)
         } catch {
             // Not stored: forget the keys so a retry is not mistaken for a duplicate.
-            dedup.withLock { window in for key in freshKeys { window.remove(key) } }
+            dedup.withLock { window in
+                for (key, isAdmitted) in zip(keys, admitted) where isAdmitted { window.remove(key) }
+            }
             throw error
         }
-        feed.publish(fresh.count)
-        result.accepted = fresh.count
+        feed.publish(accepted)
+        result.accepted = accepted
         result.duplicates = duplicates.count
         // Usually nothing is a duplicate, and the counts made for the rate limit are the accepted ones.
-        metrics.count(duplicates.isEmpty ? perService : ServiceCounts(fresh), .accepted)
+        metrics.count(acceptedCounts, .accepted)
         metrics.count(ServiceCounts(duplicates), .duplicate)
         return result
     }

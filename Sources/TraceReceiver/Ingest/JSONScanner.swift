@@ -82,10 +82,11 @@ struct JSONScanner {
             let hasEscapes = try scanString()
             return Value(kind: .string(hasEscapes: hasEscapes), range: start..<index)
         case UInt8(ascii: "{"):
-            try scanContainer(depth: depth + 1, close: UInt8(ascii: "}"), isObject: true)
+            var ignored = IgnoredMembers()
+            try scanObject(depth: depth + 1, into: &ignored)
             return Value(kind: .object, range: start..<index)
         case UInt8(ascii: "["):
-            try scanContainer(depth: depth + 1, close: UInt8(ascii: "]"), isObject: false)
+            try scanArray(depth: depth + 1)
             return Value(kind: .array, range: start..<index)
         case UInt8(ascii: "t"):
             try scanLiteral("true")
@@ -136,7 +137,13 @@ struct JSONScanner {
             // Skip 8 plain ASCII bytes at a time.
             while index + 8 <= count {
                 let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                if Self.isPlainASCII(word) { index += 8 } else { break }
+                let special = JSONWriter.specialBytes(in: UInt64(littleEndian: word))
+                guard special == 0 else {
+                    // The lowest flagged byte is always a real special one: go straight to it.
+                    index += special.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
             }
             guard index < count else { throw JSONSyntaxError("truncated JSON: unterminated string starting at byte \(open + 1)") }
             let byte = bytes[index]
@@ -202,26 +209,46 @@ struct JSONScanner {
         index += length
     }
 
-    private mutating func scanContainer(depth: Int, close: UInt8, isObject: Bool) throws(JSONSyntaxError) {
+    /// Scans the object whose `{` is next, at nesting `depth` (1 for a top-level object), handing each
+    /// member to `sink` as soon as its key and value are scanned: callers decode while validating, in
+    /// one pass. If the object turns out invalid later on, this throws after members were handed over,
+    /// so callers must discard what they built.
+    mutating func scanObject(depth: Int, into sink: inout some JSONMemberSink) throws(JSONSyntaxError) {
+        try enter(depth: depth)
+        if consume(UInt8(ascii: "}")) { return }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw JSONSyntaxError("truncated JSON: unterminated object") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: index) }
+            let keyStart = index
+            let keyHasEscapes = try scanString()
+            let key = Value(kind: .string(hasEscapes: keyHasEscapes), range: keyStart..<index)
+            try expect(UInt8(ascii: ":"), "':'")
+            let value = try scanValue(depth: depth)
+            sink.take(key, value, in: self)
+            if consume(UInt8(ascii: "}")) { return }
+            try expect(UInt8(ascii: ","), "',' or '}'")
+        }
+    }
+
+    private mutating func scanArray(depth: Int) throws(JSONSyntaxError) {
+        try enter(depth: depth)
+        if consume(UInt8(ascii: "]")) { return }
+        while true {
+            _ = try scanValue(depth: depth)
+            if consume(UInt8(ascii: "]")) { return }
+            try expect(UInt8(ascii: ","), "',' or ']'")
+        }
+    }
+
+    /// Steps into the container whose bracket is next, refusing it past ``maximumDepth``.
+    private mutating func enter(depth: Int) throws(JSONSyntaxError) {
         guard depth <= Self.maximumDepth else {
             var error = JSONSyntaxError("nesting deeper than \(Self.maximumDepth) levels", at: index)
             error.isNestingLimit = true
             throw error
         }
         index += 1
-        if consume(close) { return }
-        while true {
-            if isObject {
-                skipWhitespace()
-                guard index < bytes.count else { throw JSONSyntaxError("truncated JSON: unterminated object") }
-                guard bytes[index] == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: index) }
-                _ = try scanString()
-                try expect(UInt8(ascii: ":"), "':'")
-            }
-            _ = try scanValue(depth: depth)
-            if consume(close) { return }
-            try expect(UInt8(ascii: ","), isObject ? "',' or '}'" : "',' or ']'")
-        }
     }
 
     private mutating func scanLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
@@ -270,16 +297,20 @@ struct JSONScanner {
         }
     }
 
-    /// True when none of the eight bytes is a quote, a backslash, a control character or non-ASCII.
-    @inline(__always)
-    static func isPlainASCII(_ word: UInt64) -> Bool {
-        JSONWriter.specialBytes(in: UInt64(littleEndian: word)) == 0
-    }
-
     /// A byte shown in an error message: printable ASCII as itself, anything else as `\xNN`.
     static func printable(_ byte: UInt8) -> String {
         if byte >= 0x21, byte < 0x7F, byte != UInt8(ascii: "'") { return String(UnicodeScalar(byte)) }
         let digits = Array("0123456789ABCDEF".utf8)
         return "\\x" + String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
     }
+}
+
+/// Receives the members of an object as ``JSONScanner/scanObject(depth:into:)`` validates them.
+protocol JSONMemberSink {
+    mutating func take(_ key: JSONScanner.Value, _ value: JSONScanner.Value, in scanner: JSONScanner)
+}
+
+/// Validation only: the members are not looked at.
+private struct IgnoredMembers: JSONMemberSink {
+    func take(_ key: JSONScanner.Value, _ value: JSONScanner.Value, in scanner: JSONScanner) {}
 }

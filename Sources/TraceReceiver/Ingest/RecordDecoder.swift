@@ -25,111 +25,31 @@ struct RecordDecoder: Sendable {
                 if scanner.isAtEnd { return .failure(RecordRejection("empty record")) }
                 return .failure(RecordRejection("not a JSON object"))
             }
-            let object = try scanner.scanValue()
+            let record = try decodeObject(&scanner, now: now)
             scanner.skipWhitespace()
             guard scanner.isAtEnd else {
                 return .failure(RecordRejection("unexpected data after the JSON object at byte \(scanner.index + 1)"))
             }
-            return decodeObject(object, in: scanner, now: now)
+            return record
         } catch {
             return .failure(RecordRejection("invalid JSON: \(error.reason)"))
         }
     }
 
-    /// Decodes the members of an already validated object.
+    /// Decodes the object whose `{` is next in `scanner`, validating it in the same pass. A syntax error
+    /// anywhere in the object is thrown, and takes precedence over what the members say (such as an
+    /// unreadable timestamp), which is returned as a rejection.
+    func decodeObject(_ scanner: inout JSONScanner, now: Int64) throws(JSONSyntaxError) -> Result<LogRecord, RecordRejection> {
+        var builder = RecordBuilder(LogRecord(timestamp: now, service: defaultService, source: source, message: ""))
+        try scanner.scanObject(depth: 1, into: &builder)
+        return builder.finish()
+    }
+
+    /// Decodes an object value already scanned (and so validated) in `document`.
     func decodeObject(_ object: JSONScanner.Value, in document: JSONScanner, now: Int64) -> Result<LogRecord, RecordRejection> {
-        var record = LogRecord(timestamp: now, service: defaultService, source: source, message: "")
-        var hasMessage = false
-        var aliasMessage: String?
-        var timestampSeen = false
-        var aliasTimestamp: JSONScanner.Value?
-        var fields = FieldsBuilder()
-
-        // Re-walk the validated object: members are `"key": value` separated by commas.
         var scanner = document
-        scanner.index = object.range.lowerBound + 1
-        while true {
-            scanner.skipWhitespace()
-            if scanner.consume(UInt8(ascii: "}")) { break }
-            _ = scanner.consume(UInt8(ascii: ","))
-            scanner.skipWhitespace()
-            let keyStart = scanner.index
-            guard let keyValue = try? scanner.scanValue(), case .string(let keyHasEscapes) = keyValue.kind else { break }
-            _ = scanner.consume(UInt8(ascii: ":"))
-            guard let value = try? scanner.scanValue() else { break }
-            let key = keyHasEscapes ? RecordKey(name: scanner.string(keyValue)) : RecordKey(scanner, keyValue.contentRange)
-
-            switch key {
-            case .timestamp:
-                guard let micros = Self.timestamp(value, in: scanner) else {
-                    return .failure(RecordRejection("timestamp is neither RFC 3339 nor an epoch number"))
-                }
-                record.timestamp = micros
-                timestampSeen = true
-            case .timestampAlias:
-                aliasTimestamp = value
-            case .level:
-                if let level = Self.level(value, in: scanner) {
-                    record.level = level
-                } else if let text = scanner.text(value) {
-                    record.level = .info
-                    fields.append(key: "original_level", text: text)
-                }
-            case .service:
-                if let text = scanner.text(value), !text.isEmpty { record.service = text }
-            case .source:
-                if let text = scanner.text(value), let source = RecordSource(rawValue: text.lowercased()) {
-                    record.source = source
-                }
-            case .message:
-                guard value.kind != .object, value.kind != .array else {
-                    return .failure(RecordRejection("message must be a string"))
-                }
-                if let text = scanner.text(value) {
-                    record.message = text
-                    hasMessage = true
-                }
-            case .messageAlias:
-                aliasMessage = scanner.text(value)
-            case .event: record.event = scanner.text(value)
-            case .requestID: record.requestID = scanner.text(value)
-            case .traceID: record.traceID = scanner.text(value)
-            case .spanID: record.spanID = scanner.text(value)
-            case .parentSpanID: record.parentSpanID = scanner.text(value)
-            case .error: record.error = scanner.text(value)
-            case .errorType: record.errorType = scanner.text(value)
-            case .stack: record.stack = scanner.text(value)
-            case .durationMS:
-                if let duration = scanner.double(value), duration.isFinite {
-                    record.durationMS = duration
-                } else if value.kind != .null {
-                    fields.append(rawKey: keyStart..<keyValue.range.upperBound, value: value, in: scanner)
-                }
-            case .instance: record.instance = scanner.text(value)
-            case .sequence:
-                if let number = scanner.double(value), number >= 0, number < 1.8e19, number.rounded() == number {
-                    record.sequence = UInt64(number)
-                }
-            case .fields where value.kind == .object:
-                fields.appendMembers(of: value, in: scanner)
-            case .inferred:
-                break  // assigned by the receiver, never taken from input
-            case .fields, .other:
-                fields.append(rawKey: keyStart..<keyValue.range.upperBound, value: value, in: scanner)
-            }
-        }
-        if !hasMessage {
-            guard let aliasMessage else { return .failure(RecordRejection("record has no message")) }
-            record.message = aliasMessage
-        }
-        if !timestampSeen, let aliasTimestamp {
-            guard let micros = Self.timestamp(aliasTimestamp, in: scanner) else {
-                return .failure(RecordRejection("timestamp is neither RFC 3339 nor an epoch number"))
-            }
-            record.timestamp = micros
-        }
-        record.fields = fields.finish()
-        return .success(record)
+        scanner.index = object.range.lowerBound
+        return (try? decodeObject(&scanner, now: now)) ?? .failure(RecordRejection("invalid JSON"))
     }
 
     static func timestamp(_ value: JSONScanner.Value, in scanner: JSONScanner) -> Int64? {
@@ -147,9 +67,18 @@ struct RecordDecoder: Sendable {
 
     static func level(_ value: JSONScanner.Value, in scanner: JSONScanner) -> Logger.Level? {
         switch value.kind {
+        case .string(hasEscapes: false):
+            // The canonical names (what our own handler writes) without making a String.
+            canonicalLevels.first { scanner.bytes(value.contentRange, equal: $0.0) }?.1
+                ?? Logger.Level(alias: scanner.string(value))
         case .string: Logger.Level(alias: scanner.string(value))
         case .number: scanner.double(value).flatMap { $0.rounded() == $0 && abs($0) < 1000 ? Logger.Level(number: Int($0)) : nil }
         default: nil
         }
     }
 }
+
+private let canonicalLevels: [(StaticString, Logger.Level)] = [
+    ("info", .info), ("debug", .debug), ("warning", .warning), ("error", .error), ("notice", .notice),
+    ("trace", .trace), ("critical", .critical),
+]

@@ -4,11 +4,15 @@ enum RecordKey {
     case requestID, traceID, spanID, parentSpanID, durationMS, error, errorType, stack
     case fields, instance, sequence, inferred, other
 
-    /// Matches raw (escape-free) key bytes without allocating.
+    /// Matches raw (escape-free) key bytes without allocating: the bytes, packed into two words, are
+    /// compared with the names of the same length.
     init(_ scanner: JSONScanner, _ range: Range<Int>) {
-        for (name, key) in Self.table where scanner.bytes(range, equal: name) {
-            self = key
-            return
+        if range.count < Self.byLength.count {
+            let packed = PackedName(UnsafeBufferPointer(rebasing: scanner.bytes[range]))
+            for (name, key) in Self.byLength[range.count] where name == packed {
+                self = key
+                return
+            }
         }
         self = .other
     }
@@ -31,4 +35,25 @@ enum RecordKey {
         ("msg", .messageAlias), ("time", .timestampAlias), ("ts", .timestampAlias), ("@timestamp", .timestampAlias),
         ("severity", .level), ("severity_text", .level),
     ]
+
+    /// ``table`` grouped by name length (index = UTF-8 length), names packed.
+    private static let byLength: [[(PackedName, RecordKey)]] = {
+        var groups = [[(PackedName, RecordKey)]](repeating: [], count: 1 + table.map(\.0.utf8CodeUnitCount).max()!)
+        for (name, key) in table {
+            groups[name.utf8CodeUnitCount].append((name.withUTF8Buffer(PackedName.init), key))
+        }
+        return groups
+    }()
+}
+
+/// Up to 16 bytes of a name in two words (zero-padded), so comparing two names of the same length is
+/// two integer comparisons.
+private struct PackedName: Equatable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(bytes.count <= 16, "names longer than 16 bytes are never packed")
+        withUnsafeMutableBytes(of: &self) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+    }
 }

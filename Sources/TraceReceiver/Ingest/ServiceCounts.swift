@@ -7,12 +7,14 @@ struct ServiceCounts {
     private(set) var sources: [String: RecordSource] = [:]
 
     init(_ records: [LogRecord]) {
-        for record in records {
-            if let position = counts.index(forKey: record.service) {
+        // Indexed rather than `for record in records`, which copies (retains) every field of each record.
+        for index in records.indices {
+            let service = records[index].service
+            if let position = counts.index(forKey: service) {
                 counts.values[position] += 1
             } else {
-                counts[record.service] = 1
-                sources[record.service] = record.source
+                counts[service] = 1
+                sources[service] = records[index].source
             }
         }
     }

@@ -3,8 +3,9 @@
 public protocol LogStore: Sendable {
     /// Stores `records` (each stored copy gets a store-assigned ``LogRecord/id``) and returns once they
     /// are committed: a record acknowledged to a sender after this returns survives a restart of the
-    /// receiver (for durable stores).
-    func append(_ records: [LogRecord]) async throws
+    /// receiver (for durable stores). The array is consumed, so a store may move the records into
+    /// its own storage instead of copying them.
+    func append(_ records: consuming [LogRecord]) async throws
 
     /// Records matching `query`, newest first, one page at a time.
     func search(_ query: LogQuery) async throws -> LogPage

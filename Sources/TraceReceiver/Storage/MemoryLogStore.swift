@@ -18,23 +18,26 @@ public final class MemoryLogStore: LogStore {
         }
     }
 
-    /// What the buffer keeps beside each record, for eviction: when it arrived and its accounted size.
+    /// What the buffer keeps beside each record for eviction, so evicting never reads the record: when it
+    /// arrived, its accounted size, and its index keys.
     private struct Slot {
         let arrival: Int64
         let size: Int
+        let requestKey: UInt64?
+        let traceKey: UInt64?
     }
 
     private struct State {
         var records = CircularBuffer<LogRecord>()
         var slots = CircularBuffer<Slot>()
-        var byRequest: [String: IDList] = [:]
-        var byTrace: [String: IDList] = [:]
+        var byRequest = IDIndex()
+        var byTrace = IDIndex()
         var bytes = 0
         var nextID: Int64 = 1
         var evicted = 0
 
-        /// Id of the oldest record held.
-        var firstID: Int64 { records.first?.id ?? nextID }
+        /// Id of the oldest record held (ids are consecutive, and records leave only from the front).
+        var firstID: Int64 { nextID - Int64(records.count) }
 
         func record(id: Int64) -> LogRecord? {
             let offset = Int(id - firstID)
@@ -50,19 +53,25 @@ public final class MemoryLogStore: LogStore {
         self.limits = limits
     }
 
-    public func append(_ records: [LogRecord]) async throws {
+    public func append(_ records: consuming [LogRecord]) async throws {
+        var records = records
         let now = MonotonicClock.microseconds()
-        // Sized outside the lock; each record is copied once, into the buffer, with its id.
+        // Sized outside the lock.
         let sizes = records.map(\.approximateSize)
         state.withLock { state in
-            for (record, size) in zip(records, sizes) {
-                var stored = record
+            for (index, size) in zip(records.indices, sizes) {
+                // Moved, not copied, into the buffer: the array is ours, and an empty record (no string
+                // storage) takes each one's place.
+                var stored = LogRecord.vacated
+                swap(&stored, &records[index])
                 stored.id = state.nextID
                 state.nextID += 1
-                if let requestID = stored.requestID { state.byRequest[requestID, default: IDList()].append(stored.id) }
-                if let traceID = stored.traceID { state.byTrace[traceID, default: IDList()].append(stored.id) }
+                let requestKey = stored.requestID.map(IDIndex.key)
+                let traceKey = stored.traceID.map(IDIndex.key)
+                if let requestKey { state.byRequest.append(stored.id, key: requestKey) }
+                if let traceKey { state.byTrace.append(stored.id, key: traceKey) }
                 state.records.append(stored)
-                state.slots.append(Slot(arrival: now, size: size))
+                state.slots.append(Slot(arrival: now, size: size, requestKey: requestKey, traceKey: traceKey))
                 state.bytes += size
                 evict(&state, now: now)
             }
@@ -74,14 +83,17 @@ public final class MemoryLogStore: LogStore {
         return state.withLock { state in
             var page = PageCollector(limit: query.limit, cursor: query.cursor)
             if let id = query.requestID ?? query.traceID {
-                let ids = (query.requestID != nil ? state.byRequest[id] : state.byTrace[id])?.ids ?? []
+                // matches(_:words:) checks the record's own id, so records of a colliding id are skipped.
+                let ids = query.requestID != nil ? state.byRequest.ids(for: id) : state.byTrace.ids(for: id)
                 for id in ids.reversed() {
                     if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
                 }
             } else if let requestIDs = query.requestIDs {
                 for requestID in requestIDs {
-                    for id in state.byRequest[requestID]?.ids ?? [] {
-                        if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
+                    for id in state.byRequest.ids(for: requestID) {
+                        if let record = state.record(id: id), record.requestID == requestID, query.matches(record, words: words) {
+                            page.offer(record)
+                        }
                     }
                 }
             } else {
@@ -97,10 +109,13 @@ public final class MemoryLogStore: LogStore {
         state.withLock { state in
             var found: Set<Int64> = []
             for id in ids {
-                found.formUnion(state.byRequest[id]?.ids ?? [])
-                found.formUnion(state.byTrace[id]?.ids ?? [])
+                found.formUnion(state.byRequest.ids(for: id))
+                found.formUnion(state.byTrace.ids(for: id))
             }
-            let records = found.compactMap { state.record(id: $0) }
+            // The index is by hash: keep only records that really carry one of the ids.
+            let records = found.compactMap { state.record(id: $0) }.filter { record in
+                record.requestID.map(ids.contains) == true || record.traceID.map(ids.contains) == true
+            }
             return Array(records.sorted(by: LogRecord.chronological).prefix(limit))
         }
     }
@@ -139,24 +154,23 @@ public final class MemoryLogStore: LogStore {
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
         while let slot = state.slots.first, state.bytes > limits.maximumBytes || slot.arrival < oldestAllowed {
-            let first = state.records.removeFirst()
-            state.slots.removeFirst()
+            let id = state.firstID
+            // removeFirst(1), unlike removeFirst(), does not hand back (copy) the record it drops.
+            state.records.removeFirst(1)
+            state.slots.removeFirst(1)
             state.bytes -= slot.size
             state.evicted += 1
-            if let requestID = first.requestID { Self.removeOldest(first.id, for: requestID, from: &state.byRequest) }
-            if let traceID = first.traceID { Self.removeOldest(first.id, for: traceID, from: &state.byTrace) }
+            if let requestKey = slot.requestKey { state.byRequest.remove(id, key: requestKey) }
+            if let traceKey = slot.traceKey { state.byTrace.remove(id, key: traceKey) }
         }
-    }
-
-    /// Removes `id` from `key`'s list in place (one hash lookup), dropping the key when its list empties.
-    private static func removeOldest(_ id: Int64, for key: String, from index: inout [String: IDList]) {
-        guard let position = index.index(forKey: key) else { return }
-        index.values[position].remove(id)
-        if index.values[position].isEmpty { index.remove(at: position) }
     }
 }
 
 extension LogRecord {
+    /// What ``MemoryLogStore/append(_:)`` leaves in an array whose records it moved out: no string
+    /// storage, so it costs nothing to make or free.
+    fileprivate static let vacated = LogRecord(timestamp: 0, service: "", message: "")
+
     /// Oldest first; arrival order breaks ties.
     static func chronological(_ lhs: LogRecord, _ rhs: LogRecord) -> Bool {
         (lhs.timestamp, lhs.id) < (rhs.timestamp, rhs.id)

@@ -101,7 +101,8 @@ public final class SQLiteLogStore: LogStore {
         duration_ms, error, error_type, stack, fields, instance, seq, dedup_key
         """
 
-    public func append(_ records: [LogRecord]) async throws {
+    public func append(_ records: consuming [LogRecord]) async throws {
+        let records = records
         guard !records.isEmpty else { return }
         try await pool.write { db in
             let insert = try db.cachedStatement(sql: Self.insertSQL)

@@ -1,0 +1,101 @@
+import Logging
+
+/// Builds one ``LogRecord`` from the members of a JSON object, handed over one by one as
+/// ``JSONScanner/scanObject(depth:into:)`` validates them (see ``RecordDecoder``).
+struct RecordBuilder: JSONMemberSink {
+    private var record: LogRecord
+    private var hasMessage = false
+    private var aliasMessage: String?
+    private var timestampSeen = false
+    private var aliasTimestamp: (JSONScanner.Value, JSONScanner)?
+    private var fields = FieldsBuilder()
+    /// The first member that makes the record unacceptable; later members are not looked at.
+    private var rejection: RecordRejection?
+
+    /// Starts from `defaults`: the arrival time, default service and source.
+    init(_ defaults: LogRecord) {
+        record = defaults
+    }
+
+    mutating func take(_ keyValue: JSONScanner.Value, _ value: JSONScanner.Value, in scanner: JSONScanner) {
+        guard rejection == nil, case .string(let keyHasEscapes) = keyValue.kind else { return }
+        let key = keyHasEscapes ? RecordKey(name: scanner.string(keyValue)) : RecordKey(scanner, keyValue.contentRange)
+        switch key {
+        case .timestamp:
+            guard let micros = RecordDecoder.timestamp(value, in: scanner) else {
+                rejection = RecordRejection("timestamp is neither RFC 3339 nor an epoch number")
+                return
+            }
+            record.timestamp = micros
+            timestampSeen = true
+        case .timestampAlias:
+            aliasTimestamp = (value, scanner)
+        case .level:
+            if let level = RecordDecoder.level(value, in: scanner) {
+                record.level = level
+            } else if let text = scanner.text(value) {
+                record.level = .info
+                fields.append(key: "original_level", text: text)
+            }
+        case .service:
+            if let text = scanner.text(value), !text.isEmpty { record.service = text }
+        case .source:
+            if let text = scanner.text(value), let source = RecordSource(rawValue: text.lowercased()) {
+                record.source = source
+            }
+        case .message:
+            guard value.kind != .object, value.kind != .array else {
+                rejection = RecordRejection("message must be a string")
+                return
+            }
+            if let text = scanner.text(value) {
+                record.message = text
+                hasMessage = true
+            }
+        case .messageAlias:
+            aliasMessage = scanner.text(value)
+        case .event: record.event = scanner.text(value)
+        case .requestID: record.requestID = scanner.text(value)
+        case .traceID: record.traceID = scanner.text(value)
+        case .spanID: record.spanID = scanner.text(value)
+        case .parentSpanID: record.parentSpanID = scanner.text(value)
+        case .error: record.error = scanner.text(value)
+        case .errorType: record.errorType = scanner.text(value)
+        case .stack: record.stack = scanner.text(value)
+        case .durationMS:
+            if let duration = scanner.double(value), duration.isFinite {
+                record.durationMS = duration
+            } else if value.kind != .null {
+                fields.append(rawKey: keyValue.range, value: value, in: scanner)
+            }
+        case .instance: record.instance = scanner.text(value)
+        case .sequence:
+            if let number = scanner.double(value), number >= 0, number < 1.8e19, number.rounded() == number {
+                record.sequence = UInt64(number)
+            }
+        case .fields where value.kind == .object:
+            fields.appendMembers(of: value, in: scanner)
+        case .inferred:
+            break  // assigned by the receiver, never taken from input
+        case .fields, .other:
+            fields.append(rawKey: keyValue.range, value: value, in: scanner)
+        }
+    }
+
+    /// The record, or why it is refused.
+    consuming func finish() -> Result<LogRecord, RecordRejection> {
+        if let rejection { return .failure(rejection) }
+        if !hasMessage {
+            guard let aliasMessage else { return .failure(RecordRejection("record has no message")) }
+            record.message = aliasMessage
+        }
+        if !timestampSeen, let (value, scanner) = aliasTimestamp {
+            guard let micros = RecordDecoder.timestamp(value, in: scanner) else {
+                return .failure(RecordRejection("timestamp is neither RFC 3339 nor an epoch number"))
+            }
+            record.timestamp = micros
+        }
+        record.fields = fields.finish()
+        return .success(record)
+    }
+}
