@@ -77,11 +77,12 @@ public struct LogRecord: Sendable, Hashable {
         self.inferred = inferred
     }
 
-    /// Approximate bytes this record occupies in the hot buffer (struct, out-of-line string storage with
-    /// allocator rounding, and its entries in the request-id and trace-id indexes), used for the byte
-    /// cap. Calibrated against resident memory with `Benchmarks/receiver.sh` (BenchReceiver memory).
+    /// Approximate bytes this record takes beyond its place in the hot buffer's storage (which the buffer
+    /// counts itself): out-of-line string storage with allocator rounding, and its entries in the
+    /// request-id and trace-id indexes. Used for the byte cap; calibrated against resident memory with
+    /// `Benchmarks/receiver.sh` (BenchReceiver memory).
     var approximateSize: Int {
-        var size = MemoryLayout<LogRecord>.stride + 16
+        var size = 0
         if requestID != nil { size += Self.indexEntrySize }
         if traceID != nil { size += Self.indexEntrySize }
         size += Self.heapSize(service) + Self.heapSize(message) + Self.heapSize(event) + Self.heapSize(requestID)

@@ -10,11 +10,11 @@ struct IDIndex {
     /// Distinct hashes held (the ids indexed, barring collisions).
     var count: Int { lists.count }
 
-    /// The index key of an id's text.
+    /// The index key of an id's text; never 0 (which the hot buffer uses for "no id").
     static func key(_ id: String) -> UInt64 {
         var hasher = StableHasher()
         hasher.combine(id)
-        return hasher.finalize()
+        return max(1, hasher.finalize())
     }
 
     mutating func append(_ id: Int64, key: UInt64) {

@@ -23,18 +23,42 @@ public final class MemoryLogStore: LogStore {
     private struct Slot {
         let arrival: Int64
         let size: Int
-        let requestKey: UInt64?
-        let traceKey: UInt64?
+        /// ``IDIndex`` keys; 0 when the record has no such id.
+        let requestKey: UInt64
+        let traceKey: UInt64
+    }
+
+    /// A record in the buffer, boxed: the buffer then holds a pointer per place, so its unused capacity
+    /// (it grows by doubling and never shrinks) costs 8 bytes a place rather than a whole record's.
+    private final class Held: Sendable {
+        let record: LogRecord
+
+        init(_ record: consuming LogRecord) {
+            self.record = record
+        }
     }
 
     private struct State {
-        var records = CircularBuffer<LogRecord>()
+        var records = CircularBuffer<Held>()
         var slots = CircularBuffer<Slot>()
         var byRequest = IDIndex()
         var byTrace = IDIndex()
+        /// The records' bytes: each one's place in the buffers, its box, and its ``LogRecord/approximateSize``.
         var bytes = 0
         var nextID: Int64 = 1
         var evicted = 0
+
+        /// Bytes held: the records' own, plus the buffers' unused capacity (a buffer grows by doubling and
+        /// never shrinks, so that can be a third of the memory).
+        var heldBytes: Int {
+            bytes + (records.capacity - records.count) * Self.placeSize
+        }
+
+        /// What one place in the buffers takes, used or not.
+        static let placeSize = MemoryLayout<Held?>.stride + MemoryLayout<Slot?>.stride
+
+        /// A record's box: object header and the record, rounded up by the allocator.
+        static let boxSize = (16 + MemoryLayout<LogRecord>.stride + 15) & ~15
 
         /// Id of the oldest record held (ids are consecutive, and records leave only from the front).
         var firstID: Int64 { nextID - Int64(records.count) }
@@ -42,7 +66,7 @@ public final class MemoryLogStore: LogStore {
         func record(id: Int64) -> LogRecord? {
             let offset = Int(id - firstID)
             guard offset >= 0, offset < records.count else { return nil }
-            return records[records.index(records.startIndex, offsetBy: offset)]
+            return records[records.index(records.startIndex, offsetBy: offset)].record
         }
     }
 
@@ -57,7 +81,7 @@ public final class MemoryLogStore: LogStore {
         var records = records
         let now = MonotonicClock.microseconds()
         // Sized outside the lock.
-        let sizes = records.map(\.approximateSize)
+        let sizes = records.map { State.placeSize + State.boxSize + $0.approximateSize }
         state.withLock { state in
             for (index, size) in zip(records.indices, sizes) {
                 // Moved, not copied, into the buffer: the array is ours, and an empty record (no string
@@ -66,11 +90,11 @@ public final class MemoryLogStore: LogStore {
                 swap(&stored, &records[index])
                 stored.id = state.nextID
                 state.nextID += 1
-                let requestKey = stored.requestID.map(IDIndex.key)
-                let traceKey = stored.traceID.map(IDIndex.key)
-                if let requestKey { state.byRequest.append(stored.id, key: requestKey) }
-                if let traceKey { state.byTrace.append(stored.id, key: traceKey) }
-                state.records.append(stored)
+                let requestKey = stored.requestID.map(IDIndex.key) ?? 0
+                let traceKey = stored.traceID.map(IDIndex.key) ?? 0
+                if requestKey != 0 { state.byRequest.append(stored.id, key: requestKey) }
+                if traceKey != 0 { state.byTrace.append(stored.id, key: traceKey) }
+                state.records.append(Held(stored))
                 state.slots.append(Slot(arrival: now, size: size, requestKey: requestKey, traceKey: traceKey))
                 state.bytes += size
                 evict(&state, now: now)
@@ -97,8 +121,8 @@ public final class MemoryLogStore: LogStore {
                     }
                 }
             } else {
-                for record in state.records.reversed() where query.matches(record, words: words) {
-                    page.offer(record)
+                for held in state.records.reversed() where query.matches(held.record, words: words) {
+                    page.offer(held.record)
                 }
             }
             return page.finish()
@@ -122,15 +146,19 @@ public final class MemoryLogStore: LogStore {
 
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
-            let matches = state.records.filter {
-                $0.source == .frontend && $0.requestID == nil && $0.traceID == nil && range.contains($0.timestamp)
+            var matches: [LogRecord] = []
+            for held in state.records {
+                let record = held.record
+                if record.source == .frontend, record.requestID == nil, record.traceID == nil, range.contains(record.timestamp) {
+                    matches.append(record)
+                }
             }
             return Array(matches.sorted(by: LogRecord.chronological).prefix(limit))
         }
     }
 
     public func recentDedupKeys(limit: Int) async throws -> [UInt64] {
-        state.withLock { state in state.records.reversed().prefix(limit).map(\.dedupKey) }
+        state.withLock { state in state.records.reversed().prefix(limit).map(\.record.dedupKey) }
     }
 
     public func enforceRetention(now: Int64) async throws -> Int {
@@ -143,7 +171,7 @@ public final class MemoryLogStore: LogStore {
     }
 
     public func statistics() async throws -> StoreStatistics {
-        state.withLock { StoreStatistics(records: $0.records.count, bytes: $0.bytes, evicted: $0.evicted) }
+        state.withLock { StoreStatistics(records: $0.records.count, bytes: $0.heldBytes, evicted: $0.evicted) }
     }
 
     public func close() async throws {
@@ -153,15 +181,15 @@ public final class MemoryLogStore: LogStore {
     /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records.
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
-        while let slot = state.slots.first, state.bytes > limits.maximumBytes || slot.arrival < oldestAllowed {
+        while let slot = state.slots.first, state.heldBytes > limits.maximumBytes || slot.arrival < oldestAllowed {
             let id = state.firstID
             // removeFirst(1), unlike removeFirst(), does not hand back (copy) the record it drops.
             state.records.removeFirst(1)
             state.slots.removeFirst(1)
             state.bytes -= slot.size
             state.evicted += 1
-            if let requestKey = slot.requestKey { state.byRequest.remove(id, key: requestKey) }
-            if let traceKey = slot.traceKey { state.byTrace.remove(id, key: traceKey) }
+            if slot.requestKey != 0 { state.byRequest.remove(id, key: slot.requestKey) }
+            if slot.traceKey != 0 { state.byTrace.remove(id, key: slot.traceKey) }
         }
     }
 }
