@@ -49,7 +49,7 @@ public final class MemoryLogStore: LogStore {
         var evicted = 0
 
         /// Bytes held: the records' own, plus the buffers' unused capacity (a buffer grows by doubling and
-        /// never shrinks, so that can be a third of the memory).
+        /// never shrinks).
         var heldBytes: Int {
             bytes + (records.capacity - records.count) * Self.placeSize
         }
