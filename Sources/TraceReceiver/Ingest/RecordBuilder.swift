@@ -12,6 +12,8 @@ struct RecordBuilder: JSONMemberSink {
     /// The first member that makes the record unacceptable; later members are not looked at.
     private var rejection: RecordRejection?
 
+    private static let unreadableTimestamp = RecordRejection("timestamp is neither RFC 3339 nor an epoch number")
+
     /// Starts from `defaults`: the arrival time, default service and source.
     init(_ defaults: LogRecord) {
         record = defaults
@@ -23,7 +25,7 @@ struct RecordBuilder: JSONMemberSink {
         switch key {
         case .timestamp:
             guard let micros = RecordDecoder.timestamp(value, in: scanner) else {
-                rejection = RecordRejection("timestamp is neither RFC 3339 nor an epoch number")
+                rejection = Self.unreadableTimestamp
                 return
             }
             record.timestamp = micros
@@ -91,7 +93,7 @@ struct RecordBuilder: JSONMemberSink {
         }
         if !timestampSeen, let (value, scanner) = aliasTimestamp {
             guard let micros = RecordDecoder.timestamp(value, in: scanner) else {
-                return .failure(RecordRejection("timestamp is neither RFC 3339 nor an epoch number"))
+                return .failure(Self.unreadableTimestamp)
             }
             record.timestamp = micros
         }

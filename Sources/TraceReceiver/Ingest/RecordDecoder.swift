@@ -67,18 +67,10 @@ struct RecordDecoder: Sendable {
 
     static func level(_ value: JSONScanner.Value, in scanner: JSONScanner) -> Logger.Level? {
         switch value.kind {
-        case .string(hasEscapes: false):
-            // The canonical names (what our own handler writes) without making a String.
-            canonicalLevels.first { scanner.bytes(value.contentRange, equal: $0.0) }?.1
-                ?? Logger.Level(alias: scanner.string(value))
+        case .string(hasEscapes: false): Logger.Level(aliasUTF8: UnsafeBufferPointer(rebasing: scanner.bytes[value.contentRange]))
         case .string: Logger.Level(alias: scanner.string(value))
         case .number: scanner.double(value).flatMap { $0.rounded() == $0 && abs($0) < 1000 ? Logger.Level(number: Int($0)) : nil }
         default: nil
         }
     }
 }
-
-private let canonicalLevels: [(StaticString, Logger.Level)] = [
-    ("info", .info), ("debug", .debug), ("warning", .warning), ("error", .error), ("notice", .notice),
-    ("trace", .trace), ("critical", .critical),
-]

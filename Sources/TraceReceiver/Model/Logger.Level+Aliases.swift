@@ -1,6 +1,23 @@
 import Logging
 
 extension Logger.Level {
+    /// ``init(alias:)`` over UTF-8 bytes. The canonical lowercase names (what our own handler writes)
+    /// are matched without making a `String`.
+    init?(aliasUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        for (name, level) in Self.canonicalNames where name.utf8CodeUnitCount == bytes.count {
+            if name.withUTF8Buffer({ $0.elementsEqual(bytes) }) {
+                self = level
+                return
+            }
+        }
+        self.init(alias: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static let canonicalNames: [(StaticString, Logger.Level)] = [
+        ("info", .info), ("debug", .debug), ("warning", .warning), ("error", .error), ("notice", .notice),
+        ("trace", .trace), ("critical", .critical),
+    ]
+
     /// Parses a level name in any case, or one of the usual aliases: `warn`, `err`, `crit`,
     /// `fatal`/`panic`/`emergency`/`alert` → critical, `information` → info, `verbose` → debug.
     /// Numeric text is read with ``init(number:)``.

@@ -122,7 +122,7 @@ enum CaptureBytes {
     static func level(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
         guard (3...maximumLevelWordLength).contains(range.count) else { return nil }
         for index in range where !isAlpha(bytes[index]) { return nil }
-        return Logger.Level(alias: string(bytes, range))
+        return Logger.Level(aliasUTF8: UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     /// Parses an unsigned decimal integer spanning exactly `range`.
