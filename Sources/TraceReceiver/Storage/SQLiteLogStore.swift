@@ -33,8 +33,18 @@ public final class SQLiteLogStore: LogStore {
     /// whole table (tens of milliseconds at a million rows).
     private let storedRecords = Counter()
 
+    /// Above this many text hits, a search that also has other conditions joins in memory
+    /// (see ``searchByWalking(_:conditions:hits:_:)``) rather than through a temporary table.
+    let walkingThreshold: Int
+
     /// Opens (creating if needed) `directory/receiver.sqlite`.
-    public init(directory: String, retention: Retention = Retention()) throws {
+    public convenience init(directory: String, retention: Retention = Retention()) throws {
+        try self.init(directory: directory, retention: retention, walkingThreshold: 4096)
+    }
+
+    /// Opens the store with a chosen ``walkingThreshold`` (tests compare both ways of joining text hits).
+    init(directory: String, retention: Retention, walkingThreshold: Int) throws {
+        self.walkingThreshold = walkingThreshold
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = (directory as NSString).appendingPathComponent("receiver.sqlite")
         self.retention = retention
@@ -96,7 +106,7 @@ public final class SQLiteLogStore: LogStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     private static let insertFTSSQL = "INSERT INTO logs_fts (rowid, message, error) VALUES (?, ?, ?)"
-    private static let columns = """
+    static let columns = """
         id, ts, level, service, source, event, message, request_id, trace_id, span_id, parent_span_id,
         duration_ms, error, error_type, stack, fields, instance, seq, dedup_key
         """
@@ -123,7 +133,9 @@ public final class SQLiteLogStore: LogStore {
 
     public func search(_ query: LogQuery) async throws -> LogPage {
         var filter = Self.filter(for: query)
-        let match = filter.textMatch
+        let match = Self.ftsMatch(for: query.words)
+        let conditionsBesideText = filter
+        if match != nil { filter.append("id IN temp.text_hits", []) }
         let countFilter = filter
         if let cursor = query.cursor {
             filter.append("(ts < ? OR (ts = ? AND id < ?))", [cursor.timestamp, cursor.timestamp, cursor.id])
@@ -131,11 +143,21 @@ public final class SQLiteLogStore: LogStore {
         let limit = max(1, query.limit)
         let pageFilter = filter
         let unfilteredTotal = countFilter.conditions.isEmpty ? storedRecords.value : nil
+        let walkingThreshold = walkingThreshold
         return try await pool.read { db in
-            // The text match is evaluated once, into a table of its own on this reader's connection, and
-            // both the page and the count read it: `id IN (SELECT rowid … MATCH …)` would evaluate it
-            // (and build an index over its rowids) once per statement.
-            if let match { try Self.collectTextHits(match, db) }
+            // The text hits go to a table of their own on this reader's connection, which both the page
+            // and the count read (`id IN (SELECT rowid … MATCH …)` would evaluate the match, and build an
+            // index over its rowids, once per statement), unless there are many of them and other
+            // conditions: those are joined in memory (see searchByWalking).
+            if let match, conditionsBesideText.conditions.isEmpty {
+                try Self.storeTextHits(matching: match, db)
+            } else if let match {
+                let hits = try Self.textHits(match, db)
+                if hits.count > walkingThreshold {
+                    return try Self.searchByWalking(query, conditions: conditionsBesideText, hits: hits, db)
+                }
+                try Self.storeTextHits(hits, db)
+            }
             defer { if match != nil { try? Self.clearTextHits(db) } }
             var records = try Self.fetchRecords(
                 db,
@@ -246,7 +268,7 @@ public final class SQLiteLogStore: LogStore {
     // MARK: Helpers
 
     /// `?,?,…` for an `IN` list of `count` values.
-    private static func placeholders(_ count: Int) -> String {
+    static func placeholders(_ count: Int) -> String {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
@@ -268,12 +290,10 @@ public final class SQLiteLogStore: LogStore {
         return db.changesCount
     }
 
-    private struct Filter: Sendable {
+    /// The conditions of a search, as SQL with its arguments.
+    struct Filter: Sendable {
         var conditions: [String] = []
         var arguments: [DatabaseValue] = []
-        /// The FTS5 query whose matches `temp.text_hits` must hold before the conditions are used
-        /// (see ``collectTextHits(_:_:)``), when the query has text.
-        var textMatch: String?
 
         mutating func append(_ condition: String, _ values: [any DatabaseValueConvertible]) {
             conditions.append(condition)
@@ -283,6 +303,7 @@ public final class SQLiteLogStore: LogStore {
         var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
     }
 
+    /// The conditions of `query` other than its text.
     private static func filter(for query: LogQuery) -> Filter {
         var filter = Filter()
         if let requestID = query.requestID { filter.append("request_id = ?", [requestID]) }
@@ -296,10 +317,6 @@ public final class SQLiteLogStore: LogStore {
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= ?", [level.rank]) }
         if let since = query.since { filter.append("ts >= ?", [since]) }
         if let until = query.until { filter.append("ts <= ?", [until]) }
-        if let match = ftsMatch(for: query.words) {
-            filter.textMatch = match
-            filter.append("id IN temp.text_hits", [])
-        }
         return filter
     }
 
@@ -312,10 +329,25 @@ public final class SQLiteLogStore: LogStore {
 
     /// Fills `temp.text_hits` (a table in this connection's own temporary database, so concurrent
     /// readers never see each other's) with the ids of the records whose message or error matches.
-    private static func collectTextHits(_ match: String, _ db: Database) throws {
+    private static func storeTextHits(matching match: String, _ db: Database) throws {
+        try prepareTextHits(db)
+        try db.execute(sql: "INSERT INTO temp.text_hits SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?", arguments: [match])
+    }
+
+    /// Fills `temp.text_hits` with `hits`.
+    private static func storeTextHits(_ hits: [Int64], _ db: Database) throws {
+        try prepareTextHits(db)
+        let insert = try db.cachedStatement(sql: "INSERT INTO temp.text_hits (id) VALUES (?)").sqliteStatement
+        for id in hits {
+            sqlite3_reset(insert)
+            sqlite3_bind_int64(insert, 1, id)
+            try step(insert, db)
+        }
+    }
+
+    private static func prepareTextHits(_ db: Database) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS text_hits (id INTEGER PRIMARY KEY)")
         try clearTextHits(db)  // left over only if a previous search failed before clearing it
-        try db.execute(sql: "INSERT INTO temp.text_hits SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?", arguments: [match])
     }
 
     private static func clearTextHits(_ db: Database) throws {
@@ -324,7 +356,7 @@ public final class SQLiteLogStore: LogStore {
 
     /// Fetches records through a cursor: its rows read the statement directly, so ``text(_:_:)`` sees
     /// every byte of a column.
-    private static func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [LogRecord] {
+    static func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [LogRecord] {
         try Array(Row.fetchCursor(db, sql: sql, arguments: arguments).map(Self.record(from:)))
     }
 
@@ -403,7 +435,7 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    private static func step(_ statement: SQLiteStatement, _ db: Database) throws {
+    static func step(_ statement: SQLiteStatement, _ db: Database) throws {
         let code = sqlite3_step(statement)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
