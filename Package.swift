@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "RequestTracing",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,7 +153,10 @@ let package = Package(
             name: "BenchMicro",
             dependencies: [
                 "RequestTracing",
+                "RequestTracingHummingbird",
                 "RequestTracingShipper",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources/BenchMicro",

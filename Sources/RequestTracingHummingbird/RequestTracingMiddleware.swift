@@ -1,6 +1,7 @@
+import HTTPTypes
 public import Hummingbird
 public import Logging
-public import RequestTracing
+import RequestTracing
 
 /// Hummingbird middleware that gives every request an id and a place in a W3C trace, binds them to the
 /// task, echoes `X-Request-ID` on every response, and logs each request's outcome.
@@ -76,7 +77,13 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
                     response = Self.internalErrorResponse(requestID: trace.requestID)
                     logOutcome(logger, request: request, path: path, status: .internalServerError, error: error, since: start)
                 }
-                response.headers[.xRequestID] = trace.requestID
+                // Appended unless the handler set one (the subscript setter would search the fields to
+                // replace every existing value first).
+                if response.headers.contains(.xRequestID) {
+                    response.headers[.xRequestID] = trace.requestID
+                } else {
+                    response.headers.append(HTTPField(name: .xRequestID, value: trace.requestID))
+                }
                 return response
             }
         }
@@ -90,8 +97,8 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
         error: (any Error)?,
         since start: ContinuousClock.Instant
     ) {
-        let duration = (ContinuousClock.now - start).milliseconds
         if status.code >= 500, let error {
+            let duration = (ContinuousClock.now - start).milliseconds
             logger.error(
                 "\(error)",
                 error: error,
@@ -103,6 +110,7 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
         } else {
             let level = configuration.completedLevel
             guard logger.logLevel <= level else { return }
+            let duration = (ContinuousClock.now - start).milliseconds
             // Our handler writes this record directly, without a metadata dictionary or message string.
             if let handler = logger.handler as? StructuredLogHandler,
                 handler.logRequestCompleted(

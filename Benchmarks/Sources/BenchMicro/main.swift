@@ -2,8 +2,12 @@
 //   UUIDv7.generate().description   vs  Foundation's UUID().uuidString
 //   StructuredLogHandler JSON line  vs  swift-log's StreamLogHandler, both to stdout (run with >/dev/null)
 //   shipping: StructuredLogHandler → MultiplexLogSink(stdout-like sink, LogShipper) vs the same without the shipper
+//   /api/hello through a Hummingbird responder in process, with RequestTracingMiddleware vs bare
 // Prints ns per operation (median and best of several rounds) and ratios built from the medians.
 import Foundation
+import Hummingbird
+import NIOEmbedded
+import RequestTracingHummingbird
 import Logging
 import RequestTracing
 import RequestTracingShipper
@@ -176,3 +180,61 @@ try? FileManager.default.removeItem(atPath: spoolDirectory)
 report(String(format: "shipping adds %.0f ns per logging call (median of 9 paired rounds; %.0f ns with vs %.0f ns without); shipper alone %.0f ns per call", addedByShipping, withShipper, withoutShipper, shipperAlone))
 report("  shipper background: \(shipped.spooledRecords) records spooled, \(shipped.droppedFromQueue) dropped from the queue, \(shipped.droppedFromSpool) from the spool")
 report(String(format: "goal: shipping adds <= 1000 ns: %@", verdict(addedByShipping, goal: 1000)))
+
+// The middleware in process: `/api/hello` through a Hummingbird router's responder, bare and with
+// RequestTracingMiddleware, without sockets or HTTP parsing, so the middleware's own cost per request shows
+// without the noise of a loaded loopback. Each request gets its logger and context the way Hummingbird's
+// server makes them. Bare and traced alternate round by round; the added cost is the median of the per-round
+// differences.
+func helloResponder(middleware: Bool) -> some HTTPResponder<BasicRequestContext> {
+    let router = Router()
+    if middleware { router.add(middleware: RequestTracingMiddleware()) }
+    router.get("/api/hello") { _, _ in "Hello from the gateway!\n" }
+    return router.buildResponder()
+}
+
+func measureRequests(
+    _ name: String,
+    responder: some HTTPResponder<BasicRequestContext>,
+    logger: Logger,
+    iterations: Int
+) async -> Double {
+    if let only, !name.contains(only) { return .nan }
+    let iterations = max(1, Int(Double(iterations) * scale))
+    let channel = NIOAsyncTestingChannel()
+    let request = Request(
+        head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/api/hello", headerFields: [.accept: "*/*"]),
+        body: RequestBody(buffer: ByteBuffer())
+    )
+    let clock = ContinuousClock()
+    let start = clock.now
+    for _ in 0..<iterations {
+        var requestLogger = logger
+        requestLogger[metadataKey: "hb.request.id"] = .stringConvertible(Hummingbird.RequestID())
+        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: requestLogger))
+        blackHole(try? await responder.respond(to: request, context: context))
+    }
+    let elapsed = clock.now - start
+    return (Double(elapsed.components.attoseconds) / 1e9 + Double(elapsed.components.seconds) * 1e9) / Double(iterations)
+}
+
+let bareResponder = helloResponder(middleware: false)
+let tracedResponder = helloResponder(middleware: true)
+let quietLogger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+let unloggedLogger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway", sink: DiscardingSink(), logLevel: .warning) }
+var bareRounds: [Double] = [], unloggedRounds: [Double] = [], tracedRounds: [Double] = [], tracedStdoutRounds: [Double] = []
+for _ in 0..<9 {
+    bareRounds.append(await measureRequests("/api/hello bare", responder: bareResponder, logger: quietLogger, iterations: 100_000))
+    unloggedRounds.append(await measureRequests("/api/hello unlogged", responder: tracedResponder, logger: unloggedLogger, iterations: 100_000))
+    tracedRounds.append(await measureRequests("/api/hello traced", responder: tracedResponder, logger: discardingLogger, iterations: 100_000))
+    tracedStdoutRounds.append(await measureRequests("/api/hello traced", responder: tracedResponder, logger: jsonLogger, iterations: 100_000))
+}
+FileDescriptorLogSink.standardOutput.flush()
+if !bareRounds.contains(where: \.isNaN) {
+    report(String(
+        format: "\n/api/hello in process: bare %.0f ns; traced %.0f ns (no line logged), %.0f ns (line to a discarding sink), %.0f ns (line to stdout)\n  the middleware adds %.0f ns per request: %.0f ns without its line, %.0f ns with it discarded",
+        medianOf(bareRounds), medianOf(unloggedRounds), medianOf(tracedRounds), medianOf(tracedStdoutRounds),
+        medianOf(zip(tracedStdoutRounds, bareRounds).map { $0 - $1 }), medianOf(zip(unloggedRounds, bareRounds).map { $0 - $1 }),
+        medianOf(zip(tracedRounds, bareRounds).map { $0 - $1 })
+    ))
+}

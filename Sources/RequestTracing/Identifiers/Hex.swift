@@ -1,18 +1,10 @@
 /// Lowercase hexadecimal encoding and strict decoding for identifiers.
 enum Hex {
-    @usableFromInline
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Writes `value` as `count` lowercase hex digits (most significant first) starting at `offset`.
     @inline(__always)
     static func write(_ value: UInt64, digits count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
-        var value = value
-        var index = offset + count - 1
-        while index >= offset {
-            buffer[index] = digits[Int(value & 0xF)]
-            value >>= 4
-            index -= 1
-        }
+        precondition(count >= 1 && count <= 16 && offset >= 0 && offset + count <= buffer.count)
+        write(value, digits: count, to: buffer.baseAddress! + offset)
     }
 
     /// The lowercase hex digit for `nibble` (0...15).
@@ -22,21 +14,24 @@ enum Hex {
         return value < 10 ? value &+ UInt8(ascii: "0") : value &+ (UInt8(ascii: "a") &- 10)
     }
 
-    /// Writes `value` as `count` (at most 16) lowercase hex digits, most significant first, to `out`.
+    /// Writes `value` as `count` (1 to 16) lowercase hex digits, most significant first, to `out`.
     @inline(__always)
     static func write(_ value: UInt64, digits count: Int, to out: UnsafeMutablePointer<UInt8>) {
-        if count == 16 {
-            UnsafeMutableRawPointer(out).storeBytes(of: eightDigits(UInt32(truncatingIfNeeded: value >> 32)).bigEndian, as: UInt64.self)
-            UnsafeMutableRawPointer(out + 8).storeBytes(of: eightDigits(UInt32(truncatingIfNeeded: value)).bigEndian, as: UInt64.self)
-            return
+        // All 16 digits, of which the last `count` are the ones asked for.
+        var digits = sixteenDigits(value)
+        withUnsafeBytes(of: &digits) { digits in
+            UnsafeMutableRawPointer(out).copyMemory(from: digits.baseAddress! + (16 &- count), byteCount: count)
         }
-        var value = value
-        var index = count &- 1
-        while index >= 0 {
-            out[index] = digit(value & 0xF)
-            value &>>= 4
-            index &-= 1
-        }
+    }
+
+    /// The 16 hex digits of `value` as ASCII bytes, in two words that hold the digits in memory order
+    /// (most significant digit at the lowest address).
+    @inline(__always)
+    static func sixteenDigits(_ value: UInt64) -> (UInt64, UInt64) {
+        (
+            eightDigits(UInt32(truncatingIfNeeded: value >> 32)).bigEndian,
+            eightDigits(UInt32(truncatingIfNeeded: value)).bigEndian
+        )
     }
 
     /// The 8 hex digits of `value` as ASCII bytes, most significant digit in the most significant byte

@@ -55,15 +55,21 @@ public struct UUIDv7: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The lowercase canonical form, e.g. `019ab8f1-53c2-7a4e-9c1d-2f0e5b7c8d9a`.
     public var description: String {
         String(unsafeUninitializedCapacity: 36) { buffer in
-            Hex.write(high >> 32, digits: 8, into: buffer, at: 0)
-            buffer[8] = UInt8(ascii: "-")
-            Hex.write((high >> 16) & 0xFFFF, digits: 4, into: buffer, at: 9)
-            buffer[13] = UInt8(ascii: "-")
-            Hex.write(high & 0xFFFF, digits: 4, into: buffer, at: 14)
-            buffer[18] = UInt8(ascii: "-")
-            Hex.write(low >> 48, digits: 4, into: buffer, at: 19)
-            buffer[23] = UInt8(ascii: "-")
-            Hex.write(low & 0xFFFF_FFFF_FFFF, digits: 12, into: buffer, at: 24)
+            // The 32 digits, then copied in fixed-size pieces around the four dashes.
+            var digits = (Hex.sixteenDigits(high), Hex.sixteenDigits(low))
+            withUnsafeBytes(of: &digits) { digits in
+                let from = digits.baseAddress!
+                let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+                out.copyMemory(from: from, byteCount: 8)
+                out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 8, as: UInt8.self)
+                (out + 9).copyMemory(from: from + 8, byteCount: 4)
+                out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 13, as: UInt8.self)
+                (out + 14).copyMemory(from: from + 12, byteCount: 4)
+                out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 18, as: UInt8.self)
+                (out + 19).copyMemory(from: from + 16, byteCount: 4)
+                out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 23, as: UInt8.self)
+                (out + 24).copyMemory(from: from + 20, byteCount: 12)
+            }
             return 36
         }
     }

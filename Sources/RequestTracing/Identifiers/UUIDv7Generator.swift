@@ -33,10 +33,12 @@ final class UUIDv7Generator: Sendable {
 
     func next() -> UUIDv7 {
         let now = clock()
-        let random = IdentifierRandom.next()
         let (milliseconds, randA, randB) = state.withLock { state -> (UInt64, UInt64, UInt64) in
             if now > state.milliseconds {
                 state.milliseconds = now
+                // Drawn only for a new millisecond (a second lock, taken while this one is held; the
+                // random source never takes this one).
+                let random = IdentifierRandom.next()
                 // Top bit of the 74-bit counter cleared: headroom for 2^73 increments.
                 state.randA = (random >> 52) & 0x7FF
                 state.randB = random & 0x3FFF_FFFF_FFFF_FFFF

@@ -23,12 +23,12 @@ extension StructuredLogHandler {
         statusCode: Int,
         durationMS: Double
     ) -> Bool {
-        guard format == .json, !contributesMetadata else { return false }
+        guard settings.format == .json, !contributesMetadata else { return false }
         if let metadataProvider, !metadataProvider.get().isEmpty { return false }
         let trace = RequestTraceContext.current
         let timestamp = UTCTimestamp.now()
         JSONWriter.withTemporaryWriter { writer in
-            serviceAndSourceJSON.withUnsafeBufferPointer {
+            settings.serviceAndSourceJSON.withUnsafeBufferPointer {
                 JSONLineEncoder.writeHead(timestamp: timestamp, level: level, serviceAndSource: $0, into: &writer)
             }
             writer.raw(",\"event\":\"request_completed\",\"message\":\"")
@@ -56,7 +56,7 @@ extension StructuredLogHandler {
             writer.raw(",\"status_code\":")
             writer.integer(statusCode)
             writer.raw("}}\n")
-            writer.withBytes { sink.write(bytes: $0) }
+            writer.withBytes { settings.sink.write(bytes: $0) }
         }
         return true
     }

@@ -19,16 +19,36 @@ public struct StructuredLogHandler: LogHandler {
     /// Metadata keys that are never written (Hummingbird's `hb.request.id` repeats `request_id`).
     public static let defaultSuppressedMetadataKeys: Set<String> = ["hb.request.id"]
 
+    /// What a handler never changes after it is made, shared by its copies: swift-log copies the handler
+    /// whenever a `Logger` is copied and changed (a metadata key set per request, for instance), and a
+    /// copy then costs one reference instead of one per field.
+    final class Settings: Sendable {
+        let service: String
+        let source: String
+        let format: LogFormat
+        let sink: any LogSink
+        let suppressedMetadataKeys: [String]
+        /// `,"service":"…","source":"…"`, encoded once.
+        let serviceAndSourceJSON: [UInt8]
+
+        init(service: String, source: String, format: LogFormat, sink: any LogSink, suppressedMetadataKeys: [String]) {
+            self.service = service
+            self.source = source
+            self.format = format
+            self.sink = sink
+            self.suppressedMetadataKeys = suppressedMetadataKeys
+            self.serviceAndSourceJSON = JSONLineEncoder.serviceAndSource(service: service, source: source)
+        }
+    }
+
+    let settings: Settings
+
     /// The `service` of every record.
-    public let service: String
+    public var service: String { settings.service }
     /// The `source` of every record (`backend` for services using this library).
-    public let source: String
+    public var source: String { settings.source }
     /// The output format.
-    public let format: LogFormat
-    let sink: any LogSink
-    private let suppressedMetadataKeys: [String]
-    /// `,"service":"…","source":"…"`, encoded once.
-    let serviceAndSourceJSON: [UInt8]
+    public var format: LogFormat { settings.format }
 
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -53,14 +73,15 @@ public struct StructuredLogHandler: LogHandler {
         metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider,
         suppressedMetadataKeys: Set<String> = StructuredLogHandler.defaultSuppressedMetadataKeys
     ) {
-        self.service = service ?? label
-        self.source = "backend"
-        self.format = format
-        self.sink = sink
+        self.settings = Settings(
+            service: service ?? label,
+            source: "backend",
+            format: format,
+            sink: sink,
+            suppressedMetadataKeys: Array(suppressedMetadataKeys)
+        )
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
-        self.suppressedMetadataKeys = Array(suppressedMetadataKeys)
-        self.serviceAndSourceJSON = JSONLineEncoder.serviceAndSource(service: self.service, source: self.source)
     }
 
     public func log(event: LogEvent) {
@@ -68,18 +89,18 @@ public struct StructuredLogHandler: LogHandler {
             event: event,
             handlerMetadata: metadata,
             provider: metadataProvider,
-            suppressedKeys: suppressedMetadataKeys
+            suppressedKeys: settings.suppressedMetadataKeys
         )
-        switch format {
+        switch settings.format {
         case .json:
             JSONWriter.withTemporaryWriter { writer in
-                serviceAndSourceJSON.withUnsafeBufferPointer {
+                settings.serviceAndSourceJSON.withUnsafeBufferPointer {
                     JSONLineEncoder.encode(entry, serviceAndSource: $0, into: &writer)
                 }
-                writer.withBytes { sink.write(bytes: $0) }
+                writer.withBytes { settings.sink.write(bytes: $0) }
             }
         case .console(let colour):
-            sink.write(ConsoleLineEncoder.encode(entry, service: service, colour: colour))
+            settings.sink.write(ConsoleLineEncoder.encode(entry, service: settings.service, colour: colour))
         }
     }
 
@@ -87,7 +108,7 @@ public struct StructuredLogHandler: LogHandler {
     /// suppressed, or a promoted one.
     var contributesMetadata: Bool {
         metadata.contains {
-            LogEntry.PromotedKey.of($0.key) != nil || !LogEntry.isSuppressed($0.key, in: suppressedMetadataKeys)
+            LogEntry.PromotedKey.of($0.key) != nil || !LogEntry.isSuppressed($0.key, in: settings.suppressedMetadataKeys)
         }
     }
 

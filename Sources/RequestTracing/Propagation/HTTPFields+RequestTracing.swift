@@ -31,10 +31,30 @@ extension HTTPFields {
     /// The server-side context for a request carrying these fields (see
     /// ``RequestTraceContext/init(incomingRequestID:traceparent:tracestate:)``).
     public func extractRequestTracing() -> RequestTraceContext {
-        let tracestates = self[values: .tracestate]
+        // One pass over the fields (each name lookup would be a pass of its own). A repeated
+        // X-Request-ID or traceparent is ambiguous and so ignored; tracestate values are joined.
+        var requestID: String?
+        var requestIDs = 0
+        var traceparent: String?
+        var traceparents = 0
+        var tracestates: [String] = []
+        for field in self {
+            switch field.name {
+            case .xRequestID:
+                requestID = field.value
+                requestIDs += 1
+            case .traceparent:
+                traceparent = field.value
+                traceparents += 1
+            case .tracestate:
+                tracestates.append(field.value)
+            default:
+                continue
+            }
+        }
         return RequestTraceContext(
-            incomingRequestID: self[values: .xRequestID].count == 1 ? self[.xRequestID] : nil,
-            traceparent: self[values: .traceparent].count == 1 ? self[.traceparent] : nil,
+            incomingRequestID: requestIDs == 1 ? requestID : nil,
+            traceparent: traceparents == 1 ? traceparent : nil,
             tracestate: tracestates.isEmpty ? nil : tracestates.joined(separator: ",")
         )
     }
