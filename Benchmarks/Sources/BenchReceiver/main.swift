@@ -124,7 +124,7 @@ case "ingest":
         }
         return (accepted, refused)
     }
-    try await client.shutdown()
+    try await client.shutdown().get()
     print(String(format: "ingest: %.0f records/s accepted (%d records in %.0f s, %d connection(s), ~%d B/record, %d refused)",
                  Double(totals.0) / seconds, totals.0, seconds, connections, template.bytes.count / 1000, totals.1))
 
@@ -208,7 +208,7 @@ case "query":
     try await measure("request list, service + q text", { "/api/requests?service=service-\(ids[$0] % 50)&q=timeout&limit=50" }) {
         (($0 as? [String: Any])?["requests"] as? [Any]) != nil
     }
-    try await client.shutdown()
+    try await client.shutdown().get()
 
 case "memory":
     let total = Int(arguments[2]) ?? 2_000_000

@@ -88,8 +88,8 @@ struct BatchDecoder: Sendable {
         }
     }
 
-    private func append(_ result: Result<LogRecord, RecordRejection>, line: Int, into batch: inout DecodedBatch) {
-        switch result {
+    private func append(_ result: consuming Result<LogRecord, RecordRejection>, line: Int, into batch: inout DecodedBatch) {
+        switch consume result {  // moves the record into the batch rather than copying it
         case .success(let record): batch.records.append(record)
         case .failure(let rejection): batch.reject(line: line, reason: rejection.reason)
         }

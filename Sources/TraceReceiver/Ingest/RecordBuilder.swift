@@ -98,6 +98,9 @@ struct RecordBuilder: JSONMemberSink {
             record.timestamp = micros
         }
         record.fields = fields.finish()
-        return .success(record)
+        // Moved out (a stored property of a copyable type cannot be consumed, so returning it would copy).
+        var finished = LogRecord.vacated
+        swap(&finished, &record)
+        return .success(consume finished)
     }
 }

@@ -77,6 +77,11 @@ public struct LogRecord: Sendable, Hashable {
         self.inferred = inferred
     }
 
+    /// What is left where a record was moved out (``MemoryLogStore/append(_:)`` moving records into
+    /// its buffer, ``RecordBuilder`` handing its record over): no string storage, so it costs nothing
+    /// to make or free.
+    static let vacated = LogRecord(timestamp: 0, service: "", message: "")
+
     /// Approximate bytes this record takes beyond its place in the hot buffer's storage (which the buffer
     /// counts itself): out-of-line string storage with allocator rounding, and its entries in the
     /// request-id and trace-id indexes. Used for the byte cap; calibrated against resident memory with

@@ -94,7 +94,7 @@ public final class MemoryLogStore: LogStore {
                 let traceKey = stored.traceID.map(IDIndex.key) ?? 0
                 if requestKey != 0 { state.byRequest.append(stored.id, key: requestKey) }
                 if traceKey != 0 { state.byTrace.append(stored.id, key: traceKey) }
-                state.records.append(Held(stored))
+                state.records.append(Held(consume stored))
                 state.slots.append(Slot(arrival: now, size: size, requestKey: requestKey, traceKey: traceKey))
                 state.bytes += size
                 evict(&state, now: now)
@@ -195,10 +195,6 @@ public final class MemoryLogStore: LogStore {
 }
 
 extension LogRecord {
-    /// What ``MemoryLogStore/append(_:)`` leaves in an array whose records it moved out: no string
-    /// storage, so it costs nothing to make or free.
-    fileprivate static let vacated = LogRecord(timestamp: 0, service: "", message: "")
-
     /// Oldest first; arrival order breaks ties.
     static func chronological(_ lhs: LogRecord, _ rhs: LogRecord) -> Bool {
         (lhs.timestamp, lhs.id) < (rhs.timestamp, rhs.id)
