@@ -74,7 +74,12 @@ public struct LogCursor: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `record` comes after this position in newest-first order.
     func precedes(_ record: LogRecord) -> Bool {
-        record.timestamp < timestamp || (record.timestamp == timestamp && record.id < id)
+        precedes(timestamp: record.timestamp, id: record.id)
+    }
+
+    /// Whether the record with `timestamp` and `id` comes after this position in newest-first order.
+    func precedes(timestamp recordTimestamp: Int64, id recordID: Int64) -> Bool {
+        recordTimestamp < timestamp || (recordTimestamp == timestamp && recordID < id)
     }
 }
 

@@ -37,20 +37,14 @@ extension SQLiteLogStore {
             matches += 1
             oldest = timestamp
             if pageIDs.count <= limit {
-                if let cursor = query.cursor, !(timestamp < cursor.timestamp || (timestamp == cursor.timestamp && id < cursor.id)) {
-                    return true
-                }
+                if let cursor = query.cursor, !cursor.precedes(timestamp: timestamp, id: id) { return true }
                 pageIDs.append(id)
                 return true
             }
             return query.countsAllMatches
         }
         var records = try records(withIDs: pageIDs, db)
-        var next: LogCursor?
-        if records.count > limit {
-            records.removeLast()
-            next = records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
-        }
+        let next = trimToPage(&records, limit: limit)
         guard query.countsAllMatches else {
             return LogPage(records: records, totalCount: records.count, oldestTimestamp: nil, nextCursor: next)
         }

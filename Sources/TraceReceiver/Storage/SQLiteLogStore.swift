@@ -164,11 +164,7 @@ public final class SQLiteLogStore: LogStore {
                 sql: "SELECT \(Self.columns) FROM logs \(pageFilter.whereClause) ORDER BY ts DESC, id DESC LIMIT ?",
                 arguments: StatementArguments(pageFilter.arguments + [(limit + 1).databaseValue])
             )
-            var next: LogCursor?
-            if records.count > limit {
-                records.removeLast()
-                next = records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
-            }
+            let next = Self.trimToPage(&records, limit: limit)
             guard query.countsAllMatches else {
                 return LogPage(records: records, totalCount: records.count, oldestTimestamp: nil, nextCursor: next)
             }
@@ -266,6 +262,14 @@ public final class SQLiteLogStore: LogStore {
     }
 
     // MARK: Helpers
+
+    /// Drops the extra record fetched past a page of `limit` (which shows that more follow) and returns
+    /// where the next page starts, if one does.
+    static func trimToPage(_ records: inout [LogRecord], limit: Int) -> LogCursor? {
+        guard records.count > limit else { return nil }
+        records.removeLast(records.count - limit)
+        return records.last.map { LogCursor(timestamp: $0.timestamp, id: $0.id) }
+    }
 
     /// `?,?,…` for an `IN` list of `count` values.
     static func placeholders(_ count: Int) -> String {
