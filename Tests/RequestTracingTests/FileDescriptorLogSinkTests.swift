@@ -97,6 +97,20 @@ struct FileDescriptorLogSinkTests {
         #expect(pipe.finish().count == 3)
     }
 
+    @Test func aBurstOfLinesIsWrittenBeforeALongIntervalEnds() {
+        let pipe = DrainedPipe()
+        let sink = FileDescriptorLogSink(fileDescriptor: pipe.writeEnd, flushInterval: .seconds(30))
+        sink.write(Array("early\n".utf8))
+        usleep(50_000)
+        #expect(pipe.lines.isEmpty, "one line waits for the interval")
+        // 100 KiB of lines: more than a batch's worth, so the writer does not wait out the interval.
+        let line = Array((String(repeating: "z", count: 99) + "\n").utf8)
+        for _ in 0..<1_024 { sink.write(line) }
+        #expect(pipe.waitForLines(600, seconds: 10).count >= 600)
+        sink.flush()
+        #expect(pipe.finish().count == 1_025)
+    }
+
     @Test func aFullBufferDropsNewLinesCountsThemAndReportsTheCountsOnceWritingResumes() throws {
         // Nobody reads at first: 2,000 lines of 96 bytes overflow the pipe (64 KiB) and the 4 KiB buffer.
         let pipe = DrainedPipe(reading: false)

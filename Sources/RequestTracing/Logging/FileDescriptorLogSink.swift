@@ -47,15 +47,24 @@ public final class FileDescriptorLogSink: LogSink {
         var spare: [UInt8] = []
         var droppedSinceReport = 0
         var droppedTotal = 0
-        /// Whether a writer thread exists.
-        var writerRunning = false
-        /// Whether that thread waits on `wakeup` for lines (and must be signalled).
-        var writerWaiting = false
+        var writer = Writer.notRunning
+    }
+
+    /// What the writer thread is doing, which decides whether a new line must wake it.
+    private enum Writer {
+        /// No thread: the next line starts one.
+        case notRunning
+        /// Gathering lines for up to one interval; a line that fills ``earlyWriteBytes`` cuts it short.
+        case batching
+        /// Writing; lines wait for the next round.
+        case writing
+        /// Waiting for a line, and ending after a second without one.
+        case idle
     }
 
     private let fileDescriptor: Int32
     private let maximumBufferedBytes: Int
-    private let flushDelay: timespec
+    private let flushDelay: DispatchTimeInterval
     private let idleLifetime: DispatchTimeInterval
     private let state = Mutex(State())
     /// Held while a chunk is taken and written, so chunks reach the descriptor in order whether the
@@ -84,7 +93,7 @@ public final class FileDescriptorLogSink: LogSink {
         self.fileDescriptor = fileDescriptor
         self.maximumBufferedBytes = maximumBufferedBytes
         let (seconds, attoseconds) = flushInterval.components
-        self.flushDelay = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        self.flushDelay = .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         let (idleSeconds, idleAttoseconds) = idleLifetime.components
         self.idleLifetime = .nanoseconds(Int(idleSeconds) * 1_000_000_000 + Int(idleAttoseconds / 1_000_000_000))
         self.isTerminal = isatty(fileDescriptor) == 1
@@ -109,15 +118,19 @@ public final class FileDescriptorLogSink: LogSink {
                 return .none
             }
             state.pending.append(contentsOf: line)
-            if !state.writerRunning {
-                state.writerRunning = true
+            switch state.writer {
+            case .notRunning:
+                state.writer = .batching
                 return .start
-            }
-            if state.writerWaiting {
-                state.writerWaiting = false
+            case .idle:
+                state.writer = .batching
                 return .signal
+            case .batching where state.pending.count >= Self.earlyWriteBytes:
+                state.writer = .writing
+                return .signal
+            case .batching, .writing:
+                return .none
             }
-            return .none
         }
         switch wake {
         case .none: break
@@ -126,38 +139,46 @@ public final class FileDescriptorLogSink: LogSink {
         }
     }
 
+    /// Buffered bytes that end a batching interval early: a busy sink writes in pieces that stay in
+    /// the CPU's caches instead of letting one interval's lines pile up.
+    private static let earlyWriteBytes = 64 * 1024
+
     /// Blocks until every line accepted so far has been written.
     public func flush() {
         while writeOnce() {}
     }
 
-    /// The writer thread: gathers lines for one interval, writes them, and repeats while lines keep
-    /// coming; waits while there are none, and ends after ``idleLifetime`` of that.
+    /// The writer thread: gathers lines for one interval (or until ``earlyWriteBytes``), writes them, and
+    /// repeats while lines keep coming; waits while there are none, and ends after ``idleLifetime`` of
+    /// that. A wake-up that finds nothing to act on (a signal sent just as a wait timed out) only costs
+    /// an early write or another wait.
     private func runWriter() {
         while true {
-            var delay = flushDelay
-            var remaining = timespec()
-            while nanosleep(&delay, &remaining) == -1 && errno == EINTR { delay = remaining }
+            _ = wakeup.wait(timeout: .now() + flushDelay)
+            state.withLock { $0.writer = .writing }
             while writeOnce() {}
             let idle = state.withLock { state -> Bool in
-                guard state.pending.isEmpty && state.droppedSinceReport == 0 else { return false }
-                state.writerWaiting = true
-                return true
+                if state.pending.isEmpty && state.droppedSinceReport == 0 {
+                    state.writer = .idle
+                    return true
+                }
+                state.writer = .batching
+                return false
             }
             guard idle else { continue }
-            if wakeup.wait(timeout: .now() + idleLifetime) == .success { continue }
-            // Timed out. A line that came meanwhile either found us still waiting (and signalled, so
-            // the signal is consumed here) or will start a new thread once this one is marked gone.
-            let signalled = state.withLock { state -> Bool in
-                if state.writerWaiting {
-                    state.writerWaiting = false
-                    state.writerRunning = false
-                    return false
+            while true {
+                if wakeup.wait(timeout: .now() + idleLifetime) == .success {
+                    // A line moved us to batching, or this is a stale signal and we are still idle.
+                    if state.withLock({ $0.writer == .idle }) { continue }
+                    break
                 }
-                return true
+                let ended = state.withLock { state -> Bool in
+                    guard state.writer == .idle else { return false }  // a line came; its signal is pending
+                    state.writer = .notRunning
+                    return true
+                }
+                if ended { return }
             }
-            guard signalled else { return }
-            wakeup.wait()
         }
     }
 
