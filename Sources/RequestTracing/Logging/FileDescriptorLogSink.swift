@@ -21,7 +21,7 @@ import Synchronization
 ///
 /// Wake-ups are what a busy service pays for, which sets the default interval of 10 ms. On this
 /// project's 2-core VM, the benchmark server logging 20,000 lines a second spent about 5 µs more CPU per
-/// request with a 1 ms interval than with a sink that discards lines (about a sixth of its CPU); with
+/// request with a 1 ms interval than with a sink that discards lines (about an eighth of its CPU); with
 /// 10 ms the difference is within noise. The cost of a longer interval: a line waits up to that long to
 /// appear, and a crash (which skips the `atexit` flush) loses up to that much.
 ///
