@@ -265,11 +265,3 @@ final class DiagnosticReporter: Sendable {
         if isNew { onEvent?(.diagnostic(message)) }
     }
 }
-
-extension Duration {
-    /// The duration as a dispatch interval (nanosecond precision).
-    var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-    }
-}
