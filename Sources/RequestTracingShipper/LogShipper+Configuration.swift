@@ -108,5 +108,5 @@ extension LogShipper {
 
 /// Writes `text` to standard error unbuffered, without touching C's shared `stderr`.
 func writeToStandardError(_ text: String) {
-    _ = Array(text.utf8).withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: STDERR_FILENO) }
+    FileDescriptorWriter.writeAll(Array(text.utf8), to: STDERR_FILENO)
 }

@@ -208,7 +208,7 @@ final class ShipperSpool: Sendable {
         let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw ShipperError.spool("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        if let failure = bytes.withUnsafeBytes({ FileDescriptorWriter.writeAll($0, to: descriptor) }) {
+        if let failure = FileDescriptorWriter.writeAll(bytes, to: descriptor) {
             throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(failure)))")
         }
     }

@@ -80,7 +80,7 @@ struct ChildProcess: Sendable {
     /// Writes all of `bytes` to `descriptor` (our own stdout or stderr). If our terminal or pipe is gone,
     /// the bytes are dropped and capturing goes on.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: descriptor) }
+        FileDescriptorWriter.writeAll(bytes, to: descriptor)
     }
 }
 

@@ -92,10 +92,8 @@ public final class FileDescriptorLogSink: LogSink {
     init(fileDescriptor: Int32, maximumBufferedBytes: Int, flushInterval: Duration, idleLifetime: Duration) {
         self.fileDescriptor = fileDescriptor
         self.maximumBufferedBytes = maximumBufferedBytes
-        let (seconds, attoseconds) = flushInterval.components
-        self.flushDelay = .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        let (idleSeconds, idleAttoseconds) = idleLifetime.components
-        self.idleLifetime = .nanoseconds(Int(idleSeconds) * 1_000_000_000 + Int(idleAttoseconds / 1_000_000_000))
+        self.flushDelay = flushInterval.dispatchInterval
+        self.idleLifetime = idleLifetime.dispatchInterval
         self.isTerminal = isatty(fileDescriptor) == 1
         FileDescriptorLogSink.registerForExitFlush(self)
     }
@@ -220,7 +218,7 @@ public final class FileDescriptorLogSink: LogSink {
 
     private func writeFully(_ bytes: [UInt8]) {
         // On failure (EPIPE, EBADF, ...) there is nowhere to write; the bytes are lost with the descriptor.
-        _ = bytes.withUnsafeBytes { FileDescriptorWriter.writeAll($0, to: fileDescriptor) }
+        FileDescriptorWriter.writeAll(bytes, to: fileDescriptor)
     }
 
     // MARK: Exit flush

@@ -37,4 +37,10 @@ package enum FileDescriptorWriter {
         }
         return nil
     }
+
+    /// Writes all of `bytes` to `fileDescriptor`, as the buffer-pointer form does.
+    @discardableResult
+    package static func writeAll(_ bytes: [UInt8], to fileDescriptor: Int32) -> Int32? {
+        bytes.withUnsafeBytes { writeAll($0, to: fileDescriptor) }
+    }
 }
