@@ -131,6 +131,44 @@ struct UUIDv7Tests {
         #expect(seen.count == 10_001)
     }
 
+    @Test func moreThan65536IdsInOneMillisecondBorrowTheNextMillisecond() {
+        let fixed: UInt64 = 1_700_000_000_123
+        let generator = UUIDv7Generator(clock: { fixed })
+        var previous = generator.next()
+        var borrowedAt: Int?
+        for index in 1..<70_000 {
+            let id = generator.next()
+            #expect(previous < id)
+            if id.unixMilliseconds != fixed, borrowedAt == nil { borrowedAt = index }
+            previous = id
+        }
+        // 65,536 ids fit in the clock's millisecond; the rest carry into the next one.
+        #expect(borrowedAt == 65_536)
+        #expect(previous.unixMilliseconds == fixed + 1)
+    }
+
+    @Test func idsMadeOnManyThreadsAreUniqueAndIncreasingOnEachThread() async {
+        let perTask = 50_000
+        let batches = await withTaskGroup(of: (Bool, [UUIDv7]).self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var ids: [UUIDv7] = []
+                    ids.reserveCapacity(perTask)
+                    var increasing = true
+                    for _ in 0..<perTask {
+                        let id = UUIDv7.generate()
+                        if let last = ids.last, !(last < id) { increasing = false }
+                        ids.append(id)
+                    }
+                    return (increasing, ids)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(batches.allSatisfy { $0.0 })
+        #expect(Set(batches.flatMap { $0.1 }).count == 4 * perTask)
+    }
+
     @Test func idsStayIncreasingWhenTheClockGoesBackwards() {
         let clock = ManualClock(1_700_000_000_500)
         let generator = UUIDv7Generator(clock: { clock.read() })

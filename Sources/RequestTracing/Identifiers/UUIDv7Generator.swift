@@ -9,21 +9,22 @@ import Synchronization
 
 /// Makes UUIDv7 values that are strictly increasing within the process.
 ///
-/// The 74 bits after the timestamp are a counter seeded randomly at each new millisecond, with its top
-/// bit cleared so that at least 2^73 ids fit in one millisecond before the counter carries into the
-/// timestamp. When the clock steps backwards the generator keeps the last timestamp and counts on, so
+/// The 74 bits after the timestamp are a counter (RFC 9562 §6.2, method 2): at each new millisecond it
+/// starts from a pseudo-random value with its top bit cleared, and each further id in that millisecond
+/// adds one. The generator's whole state is one atomic word, the last millisecond used and the number of
+/// ids issued in it, so concurrent callers take no lock; the millisecond's starting value is not stored
+/// but derived from the millisecond by a keyed mix (``IdentifierRandom/mix(_:)``), which gives every
+/// process its own sequence. The top bit cleared leaves room for 2^73 increments, far more than the
+/// 2^16 ids a millisecond can number before the count carries into the timestamp (65 million ids a
+/// second). When the clock steps backwards the generator keeps the last millisecond and counts on, so
 /// ordering survives clock adjustments.
 final class UUIDv7Generator: Sendable {
-    struct State {
-        var milliseconds: UInt64 = 0
-        /// The 12 bits of `rand_a` (high) and 62 bits of `rand_b` (low) as one 74-bit counter.
-        var randA: UInt64 = 0
-        var randB: UInt64 = 0
-    }
-
     static let shared = UUIDv7Generator()
 
-    private let state = Mutex(State())
+    /// The last id issued, as `milliseconds << 16 | ids issued before it in that millisecond`.
+    private let last = Atomic<UInt64>(0)
+    /// Makes this generator's counter starting points differ from every other process's.
+    private let key = UInt64.random(in: .min ... .max)
     private let clock: @Sendable () -> UInt64
 
     /// - Parameter clock: Milliseconds since the Unix epoch; tests inject a fixed clock.
@@ -32,31 +33,26 @@ final class UUIDv7Generator: Sendable {
     }
 
     func next() -> UUIDv7 {
-        let now = clock()
-        let (milliseconds, randA, randB) = state.withLock { state -> (UInt64, UInt64, UInt64) in
-            if now > state.milliseconds {
-                state.milliseconds = now
-                // Drawn only for a new millisecond (a second lock, taken while this one is held; the
-                // random source never takes this one).
-                let random = IdentifierRandom.next()
-                // Top bit of the 74-bit counter cleared: headroom for 2^73 increments.
-                state.randA = (random >> 52) & 0x7FF
-                state.randB = random & 0x3FFF_FFFF_FFFF_FFFF
-            } else {
-                state.randB += 1
-                if state.randB > 0x3FFF_FFFF_FFFF_FFFF {
-                    state.randB = 0
-                    state.randA += 1
-                    if state.randA > 0xFFF {
-                        state.randA = 0
-                        state.milliseconds += 1
-                    }
-                }
-            }
-            return (state.milliseconds, state.randA, state.randB)
+        let now = clock() << 16
+        var last = self.last.load(ordering: .relaxed)
+        var issued: UInt64
+        while true {
+            issued = max(now, last &+ 1)
+            let (exchanged, current) = self.last.compareExchange(expected: last, desired: issued, ordering: .relaxed)
+            if exchanged { break }
+            last = current
         }
-        return UUIDv7(high: milliseconds << 16 | 0x7000 | randA, low: 0b10 << 62 | randB)
+        let milliseconds = issued >> 16
+        // The millisecond's 74-bit starting value (top bit clear) plus the id's number within it.
+        let startB = IdentifierRandom.mix(milliseconds &* IdentifierRandom.increment ^ key) & Self.randBMask
+        let startA = IdentifierRandom.mix(startB ^ key) & 0x7FF
+        let randB = startB + (issued & 0xFFFF)
+        let randA = startA + (randB >> 62)
+        return UUIDv7(high: milliseconds << 16 | 0x7000 | randA, low: 0b10 << 62 | randB & Self.randBMask)
     }
+
+    /// The 62 bits of `rand_b`.
+    private static let randBMask: UInt64 = 0x3FFF_FFFF_FFFF_FFFF
 
     @Sendable
     static func systemMilliseconds() -> UInt64 {
