@@ -1,48 +1,30 @@
-/// The ids of the records sharing one request id or trace id, oldest first. Eviction removes from the
-/// front, so that is O(1) (a moving head, compacted when half the storage is dead); a single busy
-/// trace id can hold hundreds of thousands of ids, where `Array.removeFirst` would make eviction
-/// quadratic. Most request ids name only a record or two, so a lone id is kept inline, without an
-/// array allocation.
+/// The ids of the records sharing one request id or trace id within one ``IDIndex`` segment, oldest
+/// first. Most request ids name only a record or two, so a lone id is kept inline, without an array
+/// allocation. Lists only grow: records leave the index a whole segment at a time.
 struct IDList {
-    /// The only id, while ``storage`` is empty.
-    private var single: Int64?
+    /// The only id, while ``storage`` is empty; 0 when there is none (record ids start at 1).
+    private var single: Int64 = 0
     private var storage: [Int64] = []
-    private var head = 0
 
-    var isEmpty: Bool { storage.isEmpty ? single == nil : head == storage.count }
+    var isEmpty: Bool { storage.isEmpty && single == 0 }
 
     /// Oldest first.
     var ids: ArraySlice<Int64> {
-        guard storage.isEmpty else { return storage[head...] }
-        return single.map { [$0][...] } ?? []
+        guard storage.isEmpty else { return storage[...] }
+        return single == 0 ? [] : [single][...]
     }
 
+    /// Appends `id`, which must be positive and greater than every id already held.
     mutating func append(_ id: Int64) {
         if storage.isEmpty {
-            guard let first = single else {
+            if single == 0 {
                 single = id
                 return
             }
-            single = nil
-            storage = [first, id]
-            head = 0
+            storage = [single, id]
+            single = 0
         } else {
             storage.append(id)
-        }
-    }
-
-    /// Removes `id`: in O(1) when it is the oldest (the eviction case), by search otherwise.
-    mutating func remove(_ id: Int64) {
-        if storage.isEmpty {
-            if single == id { single = nil }
-        } else if head < storage.count, storage[head] == id {
-            head += 1
-            if head >= 64, head * 2 >= storage.count {
-                storage.removeFirst(head)
-                head = 0
-            }
-        } else if let index = storage[head...].firstIndex(of: id) {
-            storage.remove(at: index)
         }
     }
 }

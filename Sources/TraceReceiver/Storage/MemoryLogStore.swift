@@ -19,13 +19,10 @@ public final class MemoryLogStore: LogStore {
     }
 
     /// What the buffer keeps beside each record for eviction, so evicting never reads the record: when it
-    /// arrived, its accounted size, and its index keys.
+    /// arrived and its accounted size.
     private struct Slot {
         let arrival: Int64
         let size: Int
-        /// ``IDIndex`` keys; 0 when the record has no such id.
-        let requestKey: UInt64
-        let traceKey: UInt64
     }
 
     /// A record in the buffer, boxed: the buffer then holds a pointer per place, so its unused capacity
@@ -80,22 +77,26 @@ public final class MemoryLogStore: LogStore {
     public func append(_ records: consuming [LogRecord]) async throws {
         var records = records
         let now = MonotonicClock.microseconds()
-        // Sized outside the lock.
-        let sizes = records.map { State.placeSize + State.boxSize + $0.approximateSize }
+        // Sized and keyed outside the lock (a key of 0: no such id).
+        let prepared = records.map { record in
+            (
+                size: State.placeSize + State.boxSize + record.approximateSize,
+                requestKey: record.requestID.map(IDIndex.key) ?? 0,
+                traceKey: record.traceID.map(IDIndex.key) ?? 0
+            )
+        }
         state.withLock { state in
-            for (index, size) in zip(records.indices, sizes) {
+            for (index, (size, requestKey, traceKey)) in zip(records.indices, prepared) {
                 // Moved, not copied, into the buffer: the array is ours, and an empty record (no string
                 // storage) takes each one's place.
                 var stored = LogRecord.vacated
                 swap(&stored, &records[index])
                 stored.id = state.nextID
                 state.nextID += 1
-                let requestKey = stored.requestID.map(IDIndex.key) ?? 0
-                let traceKey = stored.traceID.map(IDIndex.key) ?? 0
                 if requestKey != 0 { state.byRequest.append(stored.id, key: requestKey) }
                 if traceKey != 0 { state.byTrace.append(stored.id, key: traceKey) }
                 state.records.append(Held(consume stored))
-                state.slots.append(Slot(arrival: now, size: size, requestKey: requestKey, traceKey: traceKey))
+                state.slots.append(Slot(arrival: now, size: size))
                 state.bytes += size
                 evict(&state, now: now)
             }
@@ -108,13 +109,14 @@ public final class MemoryLogStore: LogStore {
             var page = PageCollector(limit: query.limit, cursor: query.cursor)
             if let id = query.requestID ?? query.traceID {
                 // matches(_:words:) checks the record's own id, so records of a colliding id are skipped.
-                let ids = query.requestID != nil ? state.byRequest.ids(for: id) : state.byTrace.ids(for: id)
+                let index = query.requestID != nil ? state.byRequest : state.byTrace
+                let ids = index.ids(for: id, from: state.firstID)
                 for id in ids.reversed() {
                     if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
                 }
             } else if let requestIDs = query.requestIDs {
                 for requestID in requestIDs {
-                    for id in state.byRequest.ids(for: requestID) {
+                    for id in state.byRequest.ids(for: requestID, from: state.firstID) {
                         if let record = state.record(id: id), record.requestID == requestID, query.matches(record, words: words) {
                             page.offer(record)
                         }
@@ -133,8 +135,8 @@ public final class MemoryLogStore: LogStore {
         state.withLock { state in
             var found: Set<Int64> = []
             for id in ids {
-                found.formUnion(state.byRequest.ids(for: id))
-                found.formUnion(state.byTrace.ids(for: id))
+                found.formUnion(state.byRequest.ids(for: id, from: state.firstID))
+                found.formUnion(state.byTrace.ids(for: id, from: state.firstID))
             }
             // The index is by hash: keep only records that really carry one of the ids.
             let records = found.compactMap { state.record(id: $0) }.filter { record in
@@ -181,15 +183,18 @@ public final class MemoryLogStore: LogStore {
     /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records.
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
+        var evicted = false
         while let slot = state.slots.first, state.heldBytes > limits.maximumBytes || slot.arrival < oldestAllowed {
-            let id = state.firstID
             // removeFirst(1), unlike removeFirst(), does not hand back (copy) the record it drops.
             state.records.removeFirst(1)
             state.slots.removeFirst(1)
             state.bytes -= slot.size
             state.evicted += 1
-            if slot.requestKey != 0 { state.byRequest.remove(id, key: slot.requestKey) }
-            if slot.traceKey != 0 { state.byTrace.remove(id, key: slot.traceKey) }
+            evicted = true
+        }
+        if evicted {
+            state.byRequest.forget(before: state.firstID)
+            state.byTrace.forget(before: state.firstID)
         }
     }
 }
