@@ -90,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorArenas.limit()
         let configuration = try makeConfiguration()
         let sink = FileDescriptorLogSink.standardError
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info

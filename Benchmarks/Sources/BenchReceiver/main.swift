@@ -211,6 +211,7 @@ case "query":
     try await client.shutdown().get()
 
 case "memory":
+    AllocatorArenas.limit()  // as `trace-receiver serve` does
     let total = Int(arguments[2]) ?? 2_000_000
     let cap = Int(arguments[3]) ?? 256 * 1024 * 1024
     let store = MemoryLogStore(limits: .init(maximumAge: .seconds(3600), maximumBytes: cap))
