@@ -35,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Hot-buffer byte cap; the oldest records are evicted first.")
     var memoryMaxSize = environment("MEMORY_MAX_SIZE") ?? "256MiB"
 
+    @Option(help: "How long an accepted record is remembered, so the same record sent again is stored once.")
+    var dedupWindow = environment("DEDUP_WINDOW") ?? "10m"
+
+    @Option(help: "Most records remembered for deduplication (about 50 bytes of memory each).")
+    var dedupCapacity = environment("DEDUP_CAPACITY").flatMap(Int.init) ?? 1_000_000
+
     @Option(help: "Records per second accepted from one service (burst: twice this).")
     var serviceRate = environment("SERVICE_RATE").flatMap(Double.init) ?? 10_000
 
@@ -76,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.retentionBytes = try OptionParsing.size(retentionSize, option: "--retention-size")
         configuration.memoryMaximumAge = try OptionParsing.duration(memoryMaxAge, option: "--memory-max-age")
         configuration.memoryMaximumBytes = try OptionParsing.size(memoryMaxSize, option: "--memory-max-size")
+        configuration.dedupWindow = try OptionParsing.duration(dedupWindow, option: "--dedup-window")
+        guard dedupCapacity > 0 else { throw ValidationError("--dedup-capacity must be positive") }
+        configuration.dedupCapacity = dedupCapacity
         guard serviceRate > 0 else { throw ValidationError("--service-rate must be positive") }
         configuration.serviceRecordsPerSecond = serviceRate
         configuration.maximumBodyBytes = try OptionParsing.size(maxBodySize, option: "--max-body-size")

@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// Options of the real `trace-receiver serve` executable that only a running daemon shows.
+@Suite("trace-receiver serve: options")
+struct ServeOptionsTests {
+    @Test func dedupCapacityBoundsHowManyRecordsAreRemembered() async throws {
+        let port = try unusedLoopbackPort()
+        try await withTemporaryDirectory { directory in
+            let receiver = try await ReceiverProcess.start(port: port, store: directory + "/store", extraArguments: ["--dedup-capacity", "2"])
+            defer { receiver.kill() }
+            let record = { (name: String) in #"{"timestamp":"2026-11-29T10:00:00Z","service":"dedup","message":"\#(name)"}"# }
+            #expect(try await Self.post(record("a"), port: port) == Counts(accepted: 1))
+            #expect(try await Self.post(record("a"), port: port) == Counts(accepted: 0, duplicates: 1))
+            #expect(try await Self.post([record("b"), record("c")].joined(separator: "\n"), port: port) == Counts(accepted: 2))
+            // Only the last two (b, c) are remembered now, so a is stored again and c is not.
+            #expect(try await Self.post([record("a"), record("c")].joined(separator: "\n"), port: port) == Counts(accepted: 1, duplicates: 1))
+            #expect(try await receiver.messages("service=dedup").sorted() == ["a", "a", "b", "c"])
+        }
+    }
+
+    @Test(arguments: [["--dedup-window", "10x"], ["--dedup-capacity", "0"]])
+    func aBadDedupOptionStopsTheDaemonWithAnErrorNamingIt(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = try builtExecutable("trace-receiver")
+        process.arguments = ["serve", "--port", "0", "--store", "memory"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains(arguments[0]), "stderr: \(message)")
+    }
+
+    private static func post(_ body: String, port: Int) async throws -> Counts {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let answer = try await response.body.collect(upTo: 1 << 20)
+        #expect(response.status == .ok, "\(String(buffer: answer))")
+        return Counts(try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any]))
+    }
+}
