@@ -330,6 +330,33 @@ struct StructuredLogHandlerTests {
         #expect(Set(fields.keys) == ["kept"])
     }
 
+    @Test func hummingbirdRequestIDReadsBackThroughTheSubscriptAndTheMetadataProperty() throws {
+        var handler = StructuredLogHandler(label: "test", service: "svc", sink: InMemoryLogSink())
+        handler[metadataKey: "hb.request.id"] = "req-1"
+        handler[metadataKey: "tenant"] = "acme"
+        #expect(handler[metadataKey: "hb.request.id"] == "req-1")
+        #expect(handler.metadata == ["hb.request.id": "req-1", "tenant": "acme"])
+        handler.metadata = ["hb.request.id": "req-2"]
+        #expect(handler[metadataKey: "hb.request.id"] == "req-2")
+        #expect(handler[metadataKey: "tenant"] == nil)
+        // Only the suppressed key is set, so the handler's metadata adds nothing to a record.
+        #expect(!handler.contributesMetadata)
+        handler[metadataKey: "hb.request.id"] = nil
+        #expect(handler.metadata.isEmpty)
+    }
+
+    @Test func hummingbirdRequestIDSetOnTheLoggerIsWrittenWhenNotSuppressed() throws {
+        let sink = InMemoryLogSink()
+        var logger = Logger(label: "test") {
+            StructuredLogHandler(label: $0, service: "svc", sink: sink, suppressedMetadataKeys: [])
+        }
+        logger[metadataKey: "hb.request.id"] = "req-9"
+        logger.info("x")
+        let fields = try #require(try onlyRecord(sink)["fields"] as? [String: Any])
+        #expect(fields["hb.request.id"] as? String == "req-9")
+        #expect(logger[metadataKey: "hb.request.id"] == "req-9")
+    }
+
     @Test func suppressesCustomKeys() throws {
         let sink = InMemoryLogSink()
         let logger = Logger(label: "test") {
