@@ -42,6 +42,12 @@ public struct StructuredLogHandler: LogHandler {
             self.setsHummingbirdIDAside = suppressedMetadataKeys.contains(StructuredLogHandler.hummingbirdRequestIDKey)
             self.serviceAndSourceJSON = JSONLineEncoder.serviceAndSource(service: service, source: source)
         }
+
+        /// Whether `key` is Hummingbird's request id key and is kept beside the metadata.
+        @inline(__always)
+        func keepsAside(_ key: String) -> Bool {
+            setsHummingbirdIDAside && key == StructuredLogHandler.hummingbirdRequestIDKey
+        }
     }
 
     let settings: Settings
@@ -142,10 +148,10 @@ public struct StructuredLogHandler: LogHandler {
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get {
-            settings.setsHummingbirdIDAside && key == Self.hummingbirdRequestIDKey ? hummingbirdRequestID : storedMetadata[key]
+            settings.keepsAside(key) ? hummingbirdRequestID : storedMetadata[key]
         }
         set {
-            if settings.setsHummingbirdIDAside && key == Self.hummingbirdRequestIDKey {
+            if settings.keepsAside(key) {
                 hummingbirdRequestID = newValue
             } else {
                 storedMetadata[key] = newValue
