@@ -183,19 +183,16 @@ public final class MemoryLogStore: LogStore {
     /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records.
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
-        var evicted = false
         while let slot = state.slots.first, state.heldBytes > limits.maximumBytes || slot.arrival < oldestAllowed {
             // removeFirst(1), unlike removeFirst(), does not hand back (copy) the record it drops.
             state.records.removeFirst(1)
             state.slots.removeFirst(1)
             state.bytes -= slot.size
             state.evicted += 1
-            evicted = true
         }
-        if evicted {
-            state.byRequest.forget(before: state.firstID)
-            state.byTrace.forget(before: state.firstID)
-        }
+        // A comparison when no segment has emptied.
+        state.byRequest.forget(before: state.firstID)
+        state.byTrace.forget(before: state.firstID)
     }
 }
 
