@@ -42,7 +42,9 @@ struct RecordDecoder: Sendable {
     func decodeObject(_ scanner: inout JSONScanner, now: Int64) throws(JSONSyntaxError) -> Result<LogRecord, RecordRejection> {
         var builder = RecordBuilder(LogRecord(timestamp: now, service: defaultService, source: source, message: ""))
         try scanner.scanObject(depth: 1, into: &builder)
-        return builder.finish()
+        // Consumed, not copied: a consuming call on a variable still in scope would copy the builder
+        // (every string of its record retained, then released with the original).
+        return (consume builder).finish()
     }
 
     /// Decodes an object value already scanned (and so validated) in `document`.

@@ -10,8 +10,11 @@ struct StableHasher {
 
     mutating func combine(_ text: String?) {
         guard let text else { return combine(0x5EED) }
-        var copy = text
-        copy.withUTF8 { combine(bytes: $0) }
+        // Native strings are contiguous UTF-8, read in place; only others (bridged, say) are copied.
+        if text.utf8.withContiguousStorageIfAvailable({ combine(bytes: $0) }) == nil {
+            var copy = text
+            copy.withUTF8 { combine(bytes: $0) }
+        }
     }
 
     mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {

@@ -32,8 +32,9 @@ struct IDIndex {
     /// Segments held.
     var segmentCount: Int { segments.count - head }
 
-    /// The index key of an id's text; never 0 (which the hot buffer uses for "no id").
-    static func key(_ id: String) -> UInt64 {
+    /// The index key of an id's text; never 0, which stands for "no id" (and is the key of `nil`).
+    static func key(_ id: String?) -> UInt64 {
+        guard let id else { return 0 }
         var hasher = StableHasher()
         hasher.combine(id)
         return max(1, hasher.finalize())

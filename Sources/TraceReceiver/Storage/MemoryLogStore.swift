@@ -75,15 +75,18 @@ public final class MemoryLogStore: LogStore {
     }
 
     public func append(_ records: consuming [LogRecord]) async throws {
-        var records = records
+        // A consuming parameter is the callee's own and mutable: records are moved out of it below.
         let now = MonotonicClock.microseconds()
-        // Sized and keyed outside the lock (a key of 0: no such id).
-        let prepared = records.map { record in
-            (
-                size: State.placeSize + State.boxSize + record.approximateSize,
-                requestKey: record.requestID.map(IDIndex.key) ?? 0,
-                traceKey: record.traceID.map(IDIndex.key) ?? 0
-            )
+        // Sized and keyed outside the lock (a key of 0: no such id). Indexed rather than `records.map`,
+        // which copies (retains, then releases) every field of each record.
+        var prepared: [(size: Int, requestKey: UInt64, traceKey: UInt64)] = []
+        prepared.reserveCapacity(records.count)
+        for index in records.indices {
+            prepared.append((
+                size: State.placeSize + State.boxSize + records[index].approximateSize,
+                requestKey: IDIndex.key(records[index].requestID),
+                traceKey: IDIndex.key(records[index].traceID)
+            ))
         }
         state.withLock { state in
             for (index, (size, requestKey, traceKey)) in zip(records.indices, prepared) {
