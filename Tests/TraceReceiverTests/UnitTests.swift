@@ -208,6 +208,36 @@ struct JSONScannerTests {
         #expect(error.reason.contains("UTF-8"))
     }
 
+    @Test func readsPlainDecimalsToTheSameDoubleAsStrtodAndLeavesOtherNumbersToIt() {
+        func plain(_ text: String) -> Double? {
+            Array(text.utf8).withUnsafeBufferPointer { JSONScanner.plainDecimal($0) }
+        }
+        var numbers = [
+            "0", "-0", "1", "1.25", "0.1", "0.2", "0.3", "-12.5", "123456789012345", "0.000000000000001",
+            "9007199254740.99", "999999999999999", "99999999999999.9", "3.14159265358979", "0.30000000000000",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let digits = String(UInt64.random(in: 0..<1_000_000_000_000_000, using: &generator))
+            let cut = Int.random(in: 0...digits.count - 1, using: &generator)
+            let integer = String(digits.prefix(cut)).drop { $0 == "0" }
+            let fraction = digits.dropFirst(cut)
+            numbers.append((Bool.random() ? "-" : "") + (integer.isEmpty ? "0" : String(integer)) + "." + fraction)
+        }
+        for number in numbers {
+            let expected = try! #require(Double(number))
+            let fast = plain(number)
+            if number.filter(\.isNumber).count <= 15 {
+                #expect(fast?.bitPattern == expected.bitPattern, "\(number): \(String(describing: fast)) vs strtod \(expected)")
+            } else {
+                #expect(fast == nil, "\(number) has more than 15 digits")
+            }
+        }
+        for number in ["1e10", "1.5E-3", "-2E+2", "1234567890123456", "0.1234567890123456"] {
+            #expect(plain(number) == nil, "\(number)")
+        }
+    }
+
     @Test func limitsNestingTo64Levels() {
         #expect(Self.accepts(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)))
         #expect(!Self.accepts(String(repeating: "[", count: 65) + String(repeating: "]", count: 65)))

@@ -25,10 +25,50 @@ extension JSONScanner {
     /// A number value as a `Double` (also accepts a string holding a number).
     func double(_ value: Value) -> Double? {
         switch value.kind {
-        case .number: Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[value.range]), as: UTF8.self))
+        case .number:
+            Self.plainDecimal(UnsafeBufferPointer(rebasing: bytes[value.range]))
+                ?? Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[value.range]), as: UTF8.self))
         case .string: Double(string(value))
         default: nil
         }
+    }
+
+    /// The value of a JSON number without an exponent and with at most 15 digits (such as a duration,
+    /// `1.25`), read without making a string; `nil` for any other number.
+    ///
+    /// Clinger's fast path: the digits as an integer (below 10^15) and the power of ten that scales them
+    /// (at most 10^15) are both exact doubles, so the one IEEE division, rounded correctly, gives the
+    /// same double as `strtod`. `number` must be a number the scanner accepted.
+    static func plainDecimal(_ number: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let negative = number.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var digits: UInt64 = 0
+        var digitCount = 0
+        var fractionDigits = 0
+        var inFraction = false
+        while index < number.count {
+            let byte = number[index]
+            if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                digitCount += 1
+                guard digitCount <= 15 else { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if inFraction { fractionDigits += 1 }
+            } else {
+                return nil  // an exponent
+            }
+            index += 1
+        }
+        guard digitCount > 0 else { return nil }
+        let magnitude = Double(digits) / Self.powersOfTen[fractionDigits]
+        return negative ? -magnitude : magnitude
+    }
+
+    /// 10^0 through 10^15, each exact as a `Double`.
+    private static let powersOfTen: [Double] = (0...15).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
     }
 
     /// Whether the raw bytes of `range` equal `literal`.
