@@ -49,16 +49,16 @@ struct DedupWindow {
         let exact = keys.exact
         let content = keys.content
         let origin: Origins = keys.isCapture ? .capture : .direct
-        let seen = contentKeys[content] ?? []
-        if let exact {
-            if exactKeys.contains(exact) { return false }
-            let otherSide: Origins = origin == .capture ? .direct : .capture
-            if seen.contains(otherSide) { return false }
-            exactKeys.insert(exact)
-        } else if !seen.isEmpty {
-            return false
+        if let exact, exactKeys.contains(exact) { return false }
+        // One probe of the table finds the fingerprint's entry or adds an empty one, which is always
+        // admitted (so no empty entry stays behind).
+        func admit(_ seen: inout Origins) -> Bool {
+            let duplicate = exact == nil ? !seen.isEmpty : seen.contains(origin == .capture ? .direct : .capture)
+            if !duplicate { seen.formUnion(origin) }
+            return !duplicate
         }
-        contentKeys[content] = seen.union(origin)
+        guard admit(&contentKeys[content, default: []]) else { return false }
+        if let exact { exactKeys.insert(exact) }
         order.append(Entry(exact: exact, content: content, at: now))
         if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
         return true
