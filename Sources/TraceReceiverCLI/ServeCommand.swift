@@ -63,8 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Proxy address whose X-Forwarded-For is trusted (repeatable).")
     var trustedProxy: [String] = environment("TRUSTED_PROXIES").map { $0.split(separator: ",").map(String.init) } ?? []
 
-    @Option(help: "Require 'Authorization: Bearer <token>' on ingest (mandatory off loopback).")
-    var ingestToken = environment("INGEST_TOKEN")
+    @Option(help: "Require 'Authorization: Bearer <token>' on ingest (mandatory off loopback; default: TRACE_RECEIVER_INGEST_TOKEN).")
+    var ingestToken: String?
 
     @Option(help: "Log level of the receiver's own messages.")
     var logLevel = environment("LOG_LEVEL") ?? "info"
@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.frontendReportsPerMinute = frontendRate
         configuration.allowedOrigins = allowedOrigin
         configuration.trustedProxies = trustedProxy
-        configuration.ingestToken = ingestToken
+        configuration.ingestToken = ingestToken ?? environment("INGEST_TOKEN")
         return configuration
     }
 

@@ -36,6 +36,35 @@ struct ServeOptionsTests {
         #expect(message.contains(arguments[0]), "stderr: \(message)")
     }
 
+    @Test func theIngestTokenComesFromTheEnvironmentUnlessTheOptionGivesOne() async throws {
+        let environment = ["TRACE_RECEIVER_INGEST_TOKEN": "from-environment"]
+        try await withTemporaryDirectory { directory in
+            let port = try unusedLoopbackPort()
+            let receiver = try await ReceiverProcess.start(port: port, store: directory + "/env", environment: environment)
+            defer { receiver.kill() }
+            #expect(try await Self.status(ofPostingWith: nil, port: port) == 401)
+            #expect(try await Self.status(ofPostingWith: "from-environment", port: port) == 200)
+        }
+        try await withTemporaryDirectory { directory in
+            let port = try unusedLoopbackPort()
+            let receiver = try await ReceiverProcess.start(
+                port: port, store: directory + "/option", extraArguments: ["--ingest-token", "from-option"], environment: environment
+            )
+            defer { receiver.kill() }
+            #expect(try await Self.status(ofPostingWith: "from-environment", port: port) == 401)
+            #expect(try await Self.status(ofPostingWith: "from-option", port: port) == 200)
+        }
+    }
+
+    /// The status of posting one record with `token` as the bearer token (none when nil).
+    private static func status(ofPostingWith token: String?, port: Int) async throws -> UInt {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
+        request.method = .POST
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(string: #"{"service":"token","message":"m"}"#))
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code
+    }
+
     private static func post(_ body: String, port: Int) async throws -> Counts {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
         request.method = .POST

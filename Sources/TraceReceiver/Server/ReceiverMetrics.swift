@@ -27,24 +27,36 @@ final class ReceiverMetrics: Sendable {
     private let liveViewersRefused: Prometheus.Counter
 
     init() {
-        storeRecords = registry.makeGauge(name: "trace_receiver_store_records", help: "Records currently stored.")
-        storeBytes = registry.makeGauge(name: "trace_receiver_store_bytes", help: "Bytes used by the store.")
-        bufferBytes = registry.makeGauge(name: "trace_receiver_buffer_bytes", help: "Approximate bytes held by the in-memory hot buffer.")
-        evicted = registry.makeGauge(name: "trace_receiver_evicted_records", help: "Records removed by expiry, caps or retention since start.")
-        streamConnections = registry.makeGauge(name: "trace_receiver_stream_connections", help: "Open /api/stream WebSockets.")
-        liveViewers = registry.makeGauge(name: "trace_receiver_live_viewers", help: "Open /api/live event streams (web page viewers).")
+        storeRecords = registry.makeGauge(descriptor: Self.name("store", "records", help: "Records currently stored."))
+        storeBytes = registry.makeGauge(descriptor: Self.name("store", "bytes", help: "Bytes used by the store."))
+        bufferBytes = registry.makeGauge(descriptor: Self.name("buffer", "bytes", help: "Approximate bytes held by the in-memory hot buffer."))
+        evicted = registry.makeGauge(descriptor: Self.name("evicted", "records", help: "Records removed by expiry, caps or retention since start."))
+        streamConnections = registry.makeGauge(descriptor: Self.name("stream", "connections", help: "Open /api/stream WebSockets."))
+        liveViewers = registry.makeGauge(descriptor: Self.name("live", "viewers", help: "Open /api/live event streams (web page viewers)."))
         liveViewersRefused = registry.makeCounter(
-            name: "trace_receiver_live_viewers_refused_total", help: "/api/live streams refused because the viewer cap was reached."
+            descriptor: Self.name("live_viewers_refused", "total", help: "/api/live streams refused because the viewer cap was reached.")
         )
+    }
+
+    /// `trace_receiver_<metric>_<unit>`.
+    private static func name(_ metric: String, _ unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "trace_receiver", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    // Computed: a MetricNameDescriptor is not Sendable, so it cannot be a stored static.
+    private static var recordsTotal: MetricNameDescriptor {
+        name("records", "total", help: "Records received, by outcome, source and service.")
+    }
+    private static var requestDuration: MetricNameDescriptor {
+        name("http_request_duration", "seconds", help: "Time to answer HTTP requests, by route.")
     }
 
     /// Counts `count` records of `service` from `source` with `outcome`.
     func count(_ count: Int, _ outcome: Outcome, source: RecordSource, service: String) {
         guard count > 0 else { return }
         registry.makeCounter(
-            name: "trace_receiver_records_total",
-            labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", label(for: service))],
-            help: "Records received, by outcome, source and service."
+            descriptor: Self.recordsTotal,
+            labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", label(for: service))]
         ).increment(by: Int64(count))
     }
 
@@ -56,11 +68,10 @@ final class ReceiverMetrics: Sendable {
     /// Times one HTTP request.
     func recordLatency(route: String, _ duration: Duration) {
         registry.makeDurationHistogram(
-            name: "trace_receiver_http_request_duration_seconds",
+            descriptor: Self.requestDuration,
             labels: [("route", route)],
             buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)],
-            help: "Time to answer HTTP requests, by route."
+                      .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
         ).record(duration)
     }
 

@@ -29,12 +29,18 @@ final class ReceiverProcess: Sendable {
 
     struct DidNotBecomeHealthy: Error {}
 
-    /// Starts `trace-receiver serve` on 127.0.0.1:`port` with an SQLite store in `store`, and waits until
-    /// its `/health` answers.
-    static func start(port: Int, store: String, extraArguments: [String] = []) async throws -> ReceiverProcess {
+    /// Starts `trace-receiver serve` on 127.0.0.1:`port` with an SQLite store in `store` (and `environment`
+    /// added to this process's), and waits until its `/health` answers.
+    static func start(
+        port: Int,
+        store: String,
+        extraArguments: [String] = [],
+        environment: [String: String] = [:]
+    ) async throws -> ReceiverProcess {
         let process = Process()
         process.executableURL = try builtExecutable("trace-receiver")
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--store", store, "--log-level", "error"] + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

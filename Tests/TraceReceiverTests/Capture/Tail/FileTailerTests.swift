@@ -241,7 +241,8 @@ struct FileTailerCheckpointTests {
             try append((11...15).map { "line \($0)\n" }.joined(), to: path)
             // Restarted, with `.end` as the start position: the checkpoint wins.
             let restarted = FileTailer(path: path, configuration: configuration)
-            #expect(try await restarted.savedCheckpoint() == (try #require(try await tailer.savedCheckpoint())))
+            let saved = try #require(try await tailer.savedCheckpoint())
+            #expect(try await restarted.savedCheckpoint() == saved)
             try await withCollector(restarted.lines()) { collector in
                 try await collector.waitFor(count: 5)
                 try append("line 16\n", to: path)
