@@ -5,7 +5,7 @@ import NIOCore
 ///
 /// Two kinds of sameness are recognised:
 /// - **Exact**: the same sender `instance` and `seq` — a batch replayed after a reconnect or restart.
-/// - **Content**: the same ``LogRecord/contentFingerprint()``. A record without `instance`/`seq` is a
+/// - **Content**: the same ``DedupKeys/content``. A record without `instance`/`seq` is a
 ///   duplicate of any earlier record with the same content. A record *with* them is compared by content
 ///   only across the capture boundary: a captured line (`source: capture`) duplicates a record the program
 ///   streamed directly, and the other way round, but two streamed records that happen to say the same

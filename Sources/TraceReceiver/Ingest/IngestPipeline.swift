@@ -68,7 +68,7 @@ final class IngestPipeline: Sendable {
             return result
         }
 
-        let keys = records.map(DedupKeys.init)
+        let keys = DedupKeys.of(records)
         let now = MonotonicClock.microseconds()
         var admitted = [Bool](repeating: false, count: records.count)
         var duplicates: [LogRecord] = []
