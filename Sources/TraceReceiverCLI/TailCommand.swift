@@ -73,7 +73,7 @@ struct TailCommand: AsyncParsableCommand {
         }
 
         let latest = LatestCheckpoint()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try? await shipper.run() }
             group.addTask { await forwarder.flushIdleEventsUntilCancelled() }
             if let fileTailer {

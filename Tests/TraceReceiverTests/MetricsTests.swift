@@ -30,6 +30,25 @@ struct MetricsTests {
         }
     }
 
+    @Test func servicesPastTheLabelCapAreCountedAsOther() async throws {
+        try await withReceiver { (receiver) async throws in
+            let cap = ReceiverMetrics.maximumServiceLabels
+            func body(_ services: Range<Int>) -> String {
+                services.map { #"{"service":"svc-\#($0)","message":"m"}"# }.joined(separator: "\n")
+            }
+            // The first batch's services take every label; the next batch's new services share `_other`.
+            #expect(try await receiver.postLogs(body(0..<cap)).counts() == Counts(accepted: cap))
+            #expect(try await receiver.postLogs(body(cap..<cap + 5)).counts() == Counts(accepted: 5))
+            #expect(try await receiver.postLogs(#"{"service":"svc-0","message":"again"}"#).counts() == Counts(accepted: 1))
+            let metrics = try await receiver.metrics()
+            let name = "trace_receiver_records_total"
+            #expect(metricValue(metrics, name, ["outcome": "accepted", "service": "svc-0"]) == 2)
+            #expect(metricValue(metrics, name, ["outcome": "accepted", "service": "svc-\(cap - 1)"]) == 1)
+            #expect(metricValue(metrics, name, ["outcome": "accepted", "service": "svc-\(cap)"]) == nil)
+            #expect(metricValue(metrics, name, ["outcome": "accepted", "service": "_other"]) == 5)
+        }
+    }
+
     @Test func healthReportsTheStoreAndItsRecords() async throws {
         try await withReceiver { (receiver) async throws in
             _ = try await receiver.postLogs(batch("svc", 3))

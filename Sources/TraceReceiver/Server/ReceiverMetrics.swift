@@ -17,7 +17,9 @@ final class ReceiverMetrics: Sendable {
     static let maximumServiceLabels = 200
 
     let registry = PrometheusCollectorRegistry()
-    private let serviceLabels = Mutex<Set<String>>([])
+    /// The `trace_receiver_records_total` counter of each label set, made once: asking the registry for it
+    /// per batch and service builds its name and label list and looks both up each time.
+    private let recordCounters = Mutex(RecordCounters())
     private let storeRecords: Gauge
     private let storeBytes: Gauge
     private let bufferBytes: Gauge
@@ -54,10 +56,17 @@ final class ReceiverMetrics: Sendable {
     /// Counts `count` records of `service` from `source` with `outcome`.
     func count(_ count: Int, _ outcome: Outcome, source: RecordSource, service: String) {
         guard count > 0 else { return }
-        registry.makeCounter(
-            descriptor: Self.recordsTotal,
-            labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", label(for: service))]
-        ).increment(by: Int64(count))
+        let counter = recordCounters.withLock { counters in
+            let labels = RecordCounters.Labels(outcome: outcome, source: source, service: counters.label(for: service))
+            if let counter = counters.byLabels[labels] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.recordsTotal,
+                labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", labels.service)]
+            )
+            counters.byLabels[labels] = counter
+            return counter
+        }
+        counter.increment(by: Int64(count))
     }
 
     /// Counts records per service.
@@ -92,12 +101,25 @@ final class ReceiverMetrics: Sendable {
         return registry.emitToBuffer()
     }
 
-    private func label(for service: String) -> String {
-        serviceLabels.withLock { labels in
-            if labels.contains(service) { return service }
-            guard labels.count < Self.maximumServiceLabels else { return "_other" }
-            labels.insert(service)
-            return service
-        }
+}
+
+/// The records counters made so far, by label set, and the service labels given out (at most
+/// ``ReceiverMetrics/maximumServiceLabels``, so both stay bounded).
+private struct RecordCounters {
+    struct Labels: Hashable {
+        let outcome: ReceiverMetrics.Outcome
+        let source: RecordSource
+        let service: String
+    }
+
+    var byLabels: [Labels: Prometheus.Counter] = [:]
+    private var serviceLabels: Set<String> = []
+
+    /// `service`, or `_other` once the cap of distinct services is reached.
+    mutating func label(for service: String) -> String {
+        if serviceLabels.contains(service) { return service }
+        guard serviceLabels.count < ReceiverMetrics.maximumServiceLabels else { return "_other" }
+        serviceLabels.insert(service)
+        return service
     }
 }
