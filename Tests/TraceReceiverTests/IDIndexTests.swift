@@ -51,13 +51,11 @@ struct IDIndexTests {
 
     @Test func aLoneIDGrowsIntoAList() {
         var list = IDList()
-        #expect(list.isEmpty)
         #expect(list.ids.isEmpty)
         list.append(9)
         #expect(Array(list.ids) == [9])
         list.append(10)
         list.append(11)
         #expect(Array(list.ids) == [9, 10, 11])
-        #expect(!list.isEmpty)
     }
 }

@@ -6,8 +6,6 @@ struct IDList {
     private var single: Int64 = 0
     private var storage: [Int64] = []
 
-    var isEmpty: Bool { storage.isEmpty && single == 0 }
-
     /// Oldest first.
     var ids: ArraySlice<Int64> {
         guard storage.isEmpty else { return storage[...] }
