@@ -10,15 +10,12 @@ SCALE=${1:-0.1}
 SCRATCH=(${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
 swift build -c release "${SCRATCH[@]}" --product BenchMicro >/dev/null
 BIN=$(swift build -c release "${SCRATCH[@]}" --show-bin-path)/BenchMicro
-LIBC=$(ldd "$BIN" | awk '$1 ~ /^libc\.so/ {print $3}')
-CONCURRENCY=$(ldd "$BIN" | awk '/libswift_Concurrency/ {print $3}')
-MALLOC=probe_libc:malloc
-SWITCH=probe_libswift_Concurrency:swift_task_switch
-perf probe -q -d "$MALLOC" 2>/dev/null || true
-perf probe -q -d "$SWITCH" 2>/dev/null || true
-perf probe -q -x "$LIBC" malloc
-perf probe -q -x "$CONCURRENCY" swift_task_switch
-trap 'perf probe -q -d "$MALLOC" 2>/dev/null; perf probe -q -d "$SWITCH" 2>/dev/null' EXIT
+source Benchmarks/uprobes.sh
+trap remove_uprobes EXIT
+add_uprobe "$BIN" libc.so malloc
+add_uprobe "$BIN" libswift_Concurrency.so swift_task_switch
+MALLOC=${UPROBES[0]}
+SWITCH=${UPROBES[1]}
 
 # BenchMicro runs each /api/hello loop 9 times, 100,000 × scale requests each; "traced" names two loops
 # (the line discarded, the line to stdout).

@@ -13,22 +13,18 @@ swift build -c release "${SCRATCH[@]}" --product BenchReceiver >/dev/null
 BIN_DIR=$(swift build -c release "${SCRATCH[@]}" --show-bin-path)
 RECEIVER=${1:-$BIN_DIR/trace-receiver}
 PORT=17995
-CORE=$(ldd "$RECEIVER" | awk '/libswiftCore\.so/ {print $3}')
-LIBC=$(ldd "$RECEIVER" | awk '$1 ~ /^libc\.so/ {print $3}')
-PROBES=(probe_libswiftCore:swift_retain probe_libswiftCore:swift_release probe_libc:malloc)
-remove_probes() { for probe in "${PROBES[@]}"; do perf probe -q -d "$probe" 2>/dev/null || true; done; }
-remove_probes
-perf probe -q -x "$CORE" swift_retain
-perf probe -q -x "$CORE" swift_release
-perf probe -q -x "$LIBC" malloc
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; remove_probes; rm -rf "$WORK"' EXIT
+source Benchmarks/uprobes.sh
+trap 'kill $(jobs -p) 2>/dev/null || true; remove_uprobes; rm -rf "$WORK"' EXIT
+add_uprobe "$RECEIVER" libswiftCore.so swift_retain
+add_uprobe "$RECEIVER" libswiftCore.so swift_release
+add_uprobe "$RECEIVER" libc.so malloc
 
 "$RECEIVER" serve --port "$PORT" --store memory --log-level warning >"$WORK/receiver.log" 2>&1 &
 receiver=$!
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.05; done
 "$BIN_DIR/BenchReceiver" ingest "http://127.0.0.1:$PORT" 1 >/dev/null  # warm-up
-perf stat -x, -e "${PROBES[0]}" -e "${PROBES[1]}" -e "${PROBES[2]}" -p "$receiver" -o "$WORK/stat" &
+perf stat -x, "${UPROBES[@]/#/--event=}" -p "$receiver" -o "$WORK/stat" &
 stat=$!
 sleep 0.5
 out=$("$BIN_DIR/BenchReceiver" ingest "http://127.0.0.1:$PORT" 3)
