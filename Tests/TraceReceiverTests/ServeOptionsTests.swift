@@ -58,20 +58,22 @@ struct ServeOptionsTests {
 
     /// The status of posting one record with `token` as the bearer token (none when nil).
     private static func status(ofPostingWith token: String?, port: Int) async throws -> UInt {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
-        request.method = .POST
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(string: #"{"service":"token","message":"m"}"#))
-        return try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code
+        try await postLogs(#"{"service":"token","message":"m"}"#, port: port, token: token).status.code
     }
 
     private static func post(_ body: String, port: Int) async throws -> Counts {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
-        request.method = .POST
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await postLogs(body, port: port)
         let answer = try await response.body.collect(upTo: 1 << 20)
         #expect(response.status == .ok, "\(String(buffer: answer))")
         return Counts(try #require(try JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any]))
+    }
+
+    /// `POST /api/logs` to the daemon on `port`, with `token` as the bearer token (none when nil).
+    private static func postLogs(_ body: String, port: Int, token: String? = nil) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/logs")
+        request.method = .POST
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(string: body))
+        return try await HTTPClient.shared.execute(request, timeout: .seconds(30))
     }
 }
