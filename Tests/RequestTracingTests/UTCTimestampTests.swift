@@ -51,6 +51,28 @@ struct UTCTimestampTests {
         #expect(UTCTimestamp(seconds: -86_401, microseconds: 0).description == "1969-12-30T23:59:59.000000Z")
     }
 
+    @Test func formatsLikeFoundationForManyInstants() throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = try #require(TimeZone(identifier: "UTC"))
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        // Every field takes many values: seconds step by a prime across 1900-2100, microseconds by another.
+        var micros: Int32 = 0
+        for seconds in stride(from: Int64(-2_208_988_800), through: 4_102_444_800, by: 9_999_991) {
+            micros = (micros + 123_457) % 1_000_000
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+                + "." + String(repeating: "0", count: 6 - String(micros).count) + String(micros) + "Z"
+            #expect(UTCTimestamp(seconds: seconds, microseconds: micros).description == expected, "\(seconds)")
+        }
+    }
+
+    @Test func yearsOutsideRFC3339KeepTheFixedLength() {
+        // Year 10000 and year -1 have no four-digit form; the line keeps its shape and nothing traps.
+        #expect(UTCTimestamp(seconds: 253_402_300_800, microseconds: 0).description.utf8.count == 27)
+        #expect(UTCTimestamp(seconds: -62_198_755_200, microseconds: 0).description.utf8.count == 27)
+        #expect(UTCTimestamp(seconds: 0, microseconds: -5).description.utf8.count == 27)
+    }
+
     @Test func formattedLengthIsFixed() {
         #expect(UTCTimestamp.length == 27)
         #expect(UTCTimestamp.now().description.utf8.count == 27)

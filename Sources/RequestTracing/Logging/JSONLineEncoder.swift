@@ -27,17 +27,25 @@ enum JSONLineEncoder {
 
     /// Appends the line for `entry` to `writer`; `serviceAndSource` is ``serviceAndSource(service:source:)``.
     ///
-    /// Promoted values are encoded first, into a side buffer on the stack, in the order the metadata
-    /// yields them; the line then copies each into its place in the record's key order.
+    /// One pass over the metadata encodes promoted values and fields into two side buffers on the stack;
+    /// the line then copies each promoted value into its place in the record's key order, and the
+    /// fields after them.
     static func encode(_ entry: LogEntry, serviceAndSource: UnsafeBufferPointer<UInt8>, into writer: inout JSONWriter) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: promotedScratchCapacity) { scratch in
-            var promoted = JSONWriter(borrowing: scratch)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: promotedScratchCapacity + fieldsScratchCapacity) { scratch in
+            var promoted = JSONWriter(borrowing: UnsafeMutableBufferPointer(rebasing: scratch[..<promotedScratchCapacity]))
+            var fields = JSONWriter(borrowing: UnsafeMutableBufferPointer(rebasing: scratch[promotedScratchCapacity...]))
             var spans = PromotedSpans()
-            entry.forEachPromoted { key, value in
-                let start = promoted.count
-                promoted.metadataValue(value)
-                spans[key] = (start, promoted.count)
-            }
+            entry.forEachValue(
+                promoted: { key, value in
+                    let start = promoted.count
+                    promoted.metadataValue(value)
+                    spans[key] = (start, promoted.count)
+                },
+                field: { key, value in
+                    fields.key(key, first: fields.count == 0)
+                    fields.metadataValue(value)
+                }
+            )
             promoted.withBytes { encoded in
                 let encoded = encoded.assumingMemoryBound(to: UInt8.self)
                 @inline(__always)
@@ -71,24 +79,19 @@ enum JSONLineEncoder {
                 _ = copy(.errorType)
                 _ = copy(.stack)
             }
-        }
-        var openedFields = false
-        entry.forEachField { key, value in
-            if !openedFields {
+            if fields.count > 0 {
                 writer.raw(",\"fields\":{")
-                writer.key(key, first: true)
-                openedFields = true
-            } else {
-                writer.key(key)
+                fields.withBytes { writer.append($0) }
+                writer.byte(UInt8(ascii: "}"))
             }
-            writer.metadataValue(value)
         }
-        if openedFields { writer.byte(UInt8(ascii: "}")) }
         writer.raw("}\n")
     }
 
     /// Stack space for the encoded promoted values of one line (more moves them to the heap).
     private static let promotedScratchCapacity = 256
+    /// Stack space for the encoded fields of one line (more moves them to the heap).
+    private static let fieldsScratchCapacity = 768
 
     /// `,"trace_id":"<32 hex digits>"`.
     @inline(__always)

@@ -125,7 +125,10 @@ package struct JSONWriter: ~Copyable {
     }
 
     /// Appends the UTF-8 of `text` as it is, without quotes or escaping.
-    package mutating func raw(_ text: String) {
+    ///
+    /// Labelled so that a string literal passed to `raw` is a `StaticString` (a literal would otherwise
+    /// prefer `String`, and be retained and released at every call).
+    package mutating func raw(contentsOf text: String) {
         var text = text
         text.withUTF8 { append($0) }
     }
@@ -169,44 +172,35 @@ package struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "\""))
     }
 
-    /// Copies `utf8` escaped: runs of bytes that need no escaping are found eight at a time and copied
-    /// in one piece; only the bytes that need it are rewritten.
+    /// Copies `utf8` escaped, eight bytes at a time: each word is tested for bytes that may need escaping
+    /// (SWAR, ``bytesToEscape(in:)``) and stored whole; the write position then advances past the bytes
+    /// before the first flagged one, and only that byte is looked at on its own.
     private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
         guard let base = utf8.baseAddress else { return }
         let count = utf8.count
-        var runStart = 0
         var index = 0
         while index < count {
-            if count &- index >= 8 {
-                // Little-endian order on every platform, so the string's first byte is the lowest.
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                let mask = Self.specialBytes(in: word)
-                if mask == 0 {
-                    index &+= 8
-                    continue
-                }
-                // The lowest flagged byte is exactly the first special one.
-                index &+= mask.trailingZeroBitCount &>> 3
-            }
+            let remaining = count &- index
+            let word = remaining >= 8 ? Self.word(at: base + index) : Self.paddedWord(at: base + index, count: remaining)
+            let mask = Self.bytesToEscape(in: word)
+            // The lowest flagged byte is exactly the first one to look at; bytes after it that are stored
+            // here are overwritten by what follows.
+            let clean = mask == 0 ? min(remaining, 8) : mask.trailingZeroBitCount &>> 3
+            reserve(8)
+            UnsafeMutableRawPointer(start + self.count).storeBytes(of: word.littleEndian, as: UInt64.self)
+            self.count &+= clean
+            index &+= clean
+            guard mask != 0 else { continue }
             let byte = base[index]
-            if byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                index &+= 1  // only reached in the last seven bytes
-                continue
-            }
-            if byte >= 0x80 {
-                // Non-ASCII: only U+2028 (E2 80 A8) and U+2029 (E2 80 A9) are escaped.
-                guard byte == 0xE2, index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 else {
-                    index &+= 1
+            switch byte {
+            case 0xE2:
+                // U+2028 (E2 80 A8) and U+2029 (E2 80 A9) are escaped; any other character starting E2 is not.
+                if index &+ 2 < count, base[index &+ 1] == 0x80, base[index &+ 2] & 0xFE == 0xA8 {
+                    raw(base[index &+ 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                    index &+= 3
                     continue
                 }
-                append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
-                raw(base[index &+ 2] == 0xA8 ? "\\u2028" : "\\u2029")
-                index &+= 3
-                runStart = index
-                continue
-            }
-            append(UnsafeBufferPointer(start: base + runStart, count: index &- runStart))
-            switch byte {
+                self.byte(byte)
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
             case UInt8(ascii: "\n"): raw("\\n")
@@ -221,9 +215,51 @@ package struct JSONWriter: ~Copyable {
                 store(Hex.digit(UInt64(byte & 0xF)))
             }
             index &+= 1
-            runStart = index
         }
-        append(UnsafeBufferPointer(start: base + runStart, count: count &- runStart))
+    }
+
+    /// The eight bytes at `pointer`, the first one lowest.
+    @inline(__always)
+    private static func word(at pointer: UnsafePointer<UInt8>) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+    }
+
+    /// The `count` (1...7) bytes at `pointer`, the first one lowest, padded above with `A`s (which need no
+    /// escaping); read in pieces of four, two and one bytes, never past the end.
+    @inline(__always)
+    private static func paddedWord(at pointer: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(pointer)
+        var word: UInt64 = 0
+        var offset = 0
+        if count & 4 != 0 {
+            word = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            offset = 4
+        }
+        if count & 2 != 0 {
+            word |= UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))) << (offset &* 8)
+            offset &+= 2
+        }
+        if count & 1 != 0 {
+            word |= UInt64(raw.load(fromByteOffset: offset, as: UInt8.self)) << (offset &* 8)
+        }
+        return word | (0x4141_4141_4141_4141 << (count &* 8))
+    }
+
+    /// The high bit of each byte of `word` that a JSON string must escape (below 0x20, `"`, `\\`) or that
+    /// may start U+2028/U+2029 (0xE2). As in ``specialBytes(in:)``, bits above a flagged byte may be false
+    /// positives, but the lowest flagged byte is always a real one.
+    @inline(__always)
+    static func bytesToEscape(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let e2 = word ^ (ones &* 0xE2)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasE2 = (e2 &- ones) & ~e2 & highs
+        return below0x20 | hasQuote | hasBackslash | hasE2
     }
 
     /// The high bit of each byte of `word` that is below 0x20, `"`, `\\` or not ASCII (SWAR test, after
@@ -278,7 +314,7 @@ package struct JSONWriter: ~Copyable {
             return
         }
         guard abs(value) < 1e15 else {
-            raw(value.description)
+            raw(contentsOf: value.description)
             return
         }
         let scaled = (value * 1000).rounded()

@@ -69,7 +69,7 @@ struct LogEntry {
     private let suppressedKeys: [String]
 
     init(
-        event: LogEvent,
+        event: borrowing LogEvent,
         handlerMetadata: Logger.Metadata,
         provider: Logger.MetadataProvider?,
         suppressedKeys: [String],
@@ -101,57 +101,56 @@ struct LogEntry {
         return callMetadata?[name] ?? providedMetadata?[name] ?? handlerMetadata?[name]
     }
 
-    /// Calls `body` once for each promoted key that has a value, with the value that wins (precedence
-    /// applied), in no particular order.
-    func forEachPromoted(_ body: (PromotedKey, Logger.MetadataValue) -> Void) {
+    /// Calls `promoted` once for each promoted key that has a value and `field` once per field key, each
+    /// with the value that wins (precedence applied), reading every metadata source once. Promoted keys
+    /// come in no particular order; fields come in source order (call site, provider, handler, error),
+    /// suppressed keys skipped.
+    func forEachValue(
+        promoted: (PromotedKey, Logger.MetadataValue) -> Void,
+        field: (String, Logger.MetadataValue) -> Void
+    ) {
         var seen: UInt16 = 0
         if let errorDescription {
-            body(.error, .string(errorDescription))
+            promoted(.error, .string(errorDescription))
             seen |= PromotedKey.error.bit
         }
         if let errorTypeName {
-            body(.errorType, .string(errorTypeName))
+            promoted(.errorType, .string(errorTypeName))
             seen |= PromotedKey.errorType.bit
         }
-        // Highest precedence first; a key already seen is skipped.
-        func visit(_ metadata: Logger.Metadata?) {
-            guard let metadata else { return }
+        // Highest precedence first: a promoted key already seen is skipped, and a field is skipped when a
+        // source of higher precedence has the key.
+        func visit(_ metadata: Logger.Metadata, shadowed: (String) -> Bool) {
             for (key, value) in metadata {
-                guard let promoted = PromotedKey.of(key), seen & promoted.bit == 0 else { continue }
-                seen |= promoted.bit
-                body(promoted, value)
+                if let key = PromotedKey.of(key) {
+                    guard seen & key.bit == 0 else { continue }
+                    seen |= key.bit
+                    promoted(key, value)
+                } else if !Self.isSuppressed(key, in: suppressedKeys), !shadowed(key) {
+                    field(key, value)
+                }
             }
         }
-        visit(callMetadata)
-        visit(providedMetadata)
-        visit(handlerMetadata)
-    }
-
-    /// Calls `body` once per field key (precedence applied), skipping promoted and suppressed keys.
-    func forEachField(_ body: (String, Logger.MetadataValue) -> Void) {
         if let callMetadata {
-            for (key, value) in callMetadata where isField(key) { body(key, value) }
+            visit(callMetadata) { _ in false }
         }
         if let providedMetadata {
-            for (key, value) in providedMetadata where isField(key) && callMetadata?[key] == nil { body(key, value) }
+            visit(providedMetadata) { callMetadata?[$0] != nil }
         }
         if let handlerMetadata {
-            for (key, value) in handlerMetadata
-            where isField(key) && callMetadata?[key] == nil && providedMetadata?[key] == nil {
-                body(key, value)
-            }
+            visit(handlerMetadata) { callMetadata?[$0] != nil || providedMetadata?[$0] != nil }
         }
         if let errorFields {
             for (key, value) in errorFields
             where callMetadata?[key] == nil && providedMetadata?[key] == nil && handlerMetadata?[key] == nil {
-                body(key, value)
+                field(key, value)
             }
         }
     }
 
-    @inline(__always)
-    private func isField(_ key: String) -> Bool {
-        PromotedKey.of(key) == nil && !Self.isSuppressed(key, in: suppressedKeys)
+    /// Calls `body` once per field key (precedence applied), skipping promoted and suppressed keys.
+    func forEachField(_ body: (String, Logger.MetadataValue) -> Void) {
+        forEachValue(promoted: { _, _ in }, field: body)
     }
 
     /// Whether `key` is one of `suppressedKeys`; lengths are compared before strings.

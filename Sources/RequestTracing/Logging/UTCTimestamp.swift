@@ -51,19 +51,32 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        Self.digits(year, 4, out, 0)
+        if (0...9999).contains(year) {
+            Self.pair(year / 100, out, 0)
+            Self.pair(year % 100, out, 2)
+        } else {
+            Self.digits(year, 4, out, 0)  // garbled, as a year outside 0...9999 has no RFC 3339 form
+        }
         out[4] = UInt8(ascii: "-")
-        Self.digits(month, 2, out, 5)
+        Self.pair(month, out, 5)
         out[7] = UInt8(ascii: "-")
-        Self.digits(day, 2, out, 8)
+        Self.pair(day, out, 8)
         out[10] = UInt8(ascii: "T")
-        Self.digits(secondOfDay / 3600, 2, out, 11)
+        Self.pair(secondOfDay / 3600, out, 11)
         out[13] = UInt8(ascii: ":")
-        Self.digits(secondOfDay / 60 % 60, 2, out, 14)
+        Self.pair(secondOfDay / 60 % 60, out, 14)
         out[16] = UInt8(ascii: ":")
-        Self.digits(secondOfDay % 60, 2, out, 17)
+        Self.pair(secondOfDay % 60, out, 17)
         out[19] = UInt8(ascii: ".")
-        Self.digits(Int(microseconds), 6, out, 20)
+        // 0...999_999 for every value `now()` and `init(microsecondsSinceEpoch:)` make.
+        let micros = Int(microseconds)
+        if (0...999_999).contains(micros) {
+            Self.pair(micros / 10_000, out, 20)
+            Self.pair(micros / 100 % 100, out, 22)
+            Self.pair(micros % 100, out, 24)
+        } else {
+            Self.digits(micros, 6, out, 20)
+        }
         out[26] = UInt8(ascii: "Z")
     }
 
@@ -77,6 +90,17 @@ package struct UTCTimestamp: Sendable, Hashable, Comparable {
 
     package static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
         (lhs.seconds, lhs.microseconds) < (rhs.seconds, rhs.microseconds)
+    }
+
+    /// `00` to `99`, two bytes per number.
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Writes `value` (0...99) as two digits at `out + offset`.
+    @inline(__always)
+    private static func pair(_ value: Int, _ out: UnsafeMutablePointer<UInt8>, _ offset: Int) {
+        let digits = digitPairs.utf8Start + value &* 2
+        out[offset] = digits[0]
+        out[offset &+ 1] = digits[1]
     }
 
     @inline(__always)

@@ -7,11 +7,11 @@ extension LogRecord {
         writer.raw("{\"timestamp\":\"")
         RecordTime.write(timestamp, to: &writer)
         writer.raw("\",\"level\":\"")
-        writer.raw(level.rawValue)
+        writer.raw(contentsOf: level.rawValue)
         writer.raw("\",\"service\":")
         writer.string(service)
         writer.raw(",\"source\":\"")
-        writer.raw(source.rawValue)
+        writer.raw(contentsOf: source.rawValue)
         writer.byte(UInt8(ascii: "\""))
         if let event { writer.key("event"); writer.string(event) }
         writer.key("message")
@@ -26,7 +26,7 @@ extension LogRecord {
         if let stack { writer.key("stack"); writer.string(stack) }
         if let fields {
             writer.raw(",\"fields\":")
-            writer.raw(fields)
+            writer.raw(contentsOf: fields)
         }
         if inferred { writer.raw(",\"inferred\":true") }
         writer.byte(UInt8(ascii: "}"))
