@@ -38,6 +38,34 @@ struct TimedTests {
         #expect(SpanID(hex: span) != nil)
     }
 
+    /// An actor that counts its work inside `withBound` and `timed`: both closures run on the caller's
+    /// executor (`nonisolated(nonsending)`), so they touch the actor's state without `await` (this would
+    /// not compile if either closure left the actor).
+    private actor Counter {
+        var steps = 0
+        var seenRequestIDs: [String] = []
+
+        func work(_ request: RequestTraceContext, logger: Logger) async throws {
+            try await request.withBound {
+                steps += 1
+                try await timed("count", logger: logger) {
+                    steps += 1
+                    try await Task.sleep(for: .milliseconds(1))
+                    seenRequestIDs.append(RequestTraceContext.current?.requestID ?? "none")
+                }
+            }
+        }
+    }
+
+    @Test func asyncTimedAndWithBoundKeepTheCallersActorIsolation() async throws {
+        let sink = InMemoryLogSink()
+        let counter = Counter()
+        try await counter.work(requestContext(), logger: makeTestLogger(sink: sink))
+        #expect(await counter.steps == 2)
+        #expect(await counter.seenRequestIDs == ["req-timed"])
+        #expect(try onlyRecord(sink)["event"] as? String == "count_completed")
+    }
+
     @Test func asyncTimedLogsCompletedWithDurationInAChildSpan() async throws {
         let sink = InMemoryLogSink()
         let logger = makeTestLogger(sink: sink)

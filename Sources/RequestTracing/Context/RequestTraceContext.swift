@@ -100,11 +100,13 @@ public struct RequestTraceContext: Sendable, Hashable {
     }
 
     /// Runs `operation` with this context bound to the task (and to its child tasks).
-    public func withBound<Result>(
-        isolation: isolated (any Actor)? = #isolation,
-        _ operation: () async throws -> Result
+    ///
+    /// Runs on the caller's executor, as does `operation` (`nonisolated(nonsending)`), so binding a context
+    /// costs no executor switch.
+    public nonisolated(nonsending) func withBound<Result>(
+        _ operation: nonisolated(nonsending) () async throws -> Result
     ) async rethrows -> Result {
-        try await InstrumentationContext.withValue(self.instrumentationContext(), isolation: isolation, operation: operation)
+        try await InstrumentationContext.$current.withValue(self.instrumentationContext()) { try await operation() }
     }
 
     /// The task's current instrumentation context with this request context added to it.

@@ -50,7 +50,7 @@ public func timed<Result>(
 /// See ``timed(_:logger:level:metadata:file:function:line:_:)-(_,_,_,_,_,_,_,()->Result)`` for the records
 /// it writes.
 @discardableResult
-public func timed<Result>(
+public nonisolated(nonsending) func timed<Result>(
     _ name: String,
     logger: Logger = Logger.current,
     level: Logger.Level = .info,
@@ -58,11 +58,10 @@ public func timed<Result>(
     file: String = #fileID,
     function: String = #function,
     line: UInt = #line,
-    isolation: isolated (any Actor)? = #isolation,
-    _ operation: () async throws -> Result
+    _ operation: nonisolated(nonsending) () async throws -> Result
 ) async rethrows -> Result {
     let span = TimedSpan(name: name, logger: logger, level: level, metadata: metadata, file: file, function: function, line: line)
-    return try await span.trace.withBound(isolation: isolation) {
+    return try await span.trace.withBound {
         let start = ContinuousClock.now
         do {
             let result = try await operation()
