@@ -152,7 +152,9 @@ report(String(format: "goal: JSON line <= 1000 ns: %@", verdict(json, goal: 1000
 // Shipping: the cost a LogShipper adds to the logging call on the calling task. The shipper runs for real
 // (background batching and spooling to a temporary folder); no receiver listens, so every batch stays in
 // the spool (bounded; oldest dropped), which is the most work the background can have.
-func measureShipping() async throws {
+/// On the main actor, as top-level code is: the measuring loops must not occupy the cooperative pool,
+/// whose only thread under `taskset -c 0` (as `run.sh` runs this) the shipper's background task needs.
+@MainActor func measureShipping() async throws {
     let spoolDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-spool-\(getpid())").path
     var shipperConfiguration = LogShipper.Configuration(receiverURL: "http://127.0.0.1:9", service: "bench", spoolDirectory: spoolDirectory)
     shipperConfiguration.diagnostics = { _ in }
