@@ -69,13 +69,13 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
                 var response: Response
                 do {
                     response = try await next(request, context)
-                    logOutcome(logger, request: request, path: path, status: response.status, error: nil, since: start)
+                    logOutcome(logger, request: request, path: path, status: response.status, error: nil, since: start, trace: trace)
                 } catch let error as any HTTPResponseError {
                     response = try error.response(from: request, context: context)
-                    logOutcome(logger, request: request, path: path, status: response.status, error: error, since: start)
+                    logOutcome(logger, request: request, path: path, status: response.status, error: error, since: start, trace: trace)
                 } catch {
                     response = Self.internalErrorResponse(requestID: trace.requestID)
-                    logOutcome(logger, request: request, path: path, status: .internalServerError, error: error, since: start)
+                    logOutcome(logger, request: request, path: path, status: .internalServerError, error: error, since: start, trace: trace)
                 }
                 // Appended unless the handler set one (the subscript setter would search the fields to
                 // replace every existing value first).
@@ -95,7 +95,8 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
         path: String,
         status: HTTPResponse.Status,
         error: (any Error)?,
-        since start: ContinuousClock.Instant
+        since start: ContinuousClock.Instant,
+        trace: RequestTraceContext
     ) {
         if status.code >= 500, let error {
             let duration = (ContinuousClock.now - start).milliseconds
@@ -118,7 +119,8 @@ public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddlewar
                     method: request.method.rawValue,
                     path: path,
                     statusCode: status.code,
-                    durationMS: duration
+                    durationMS: duration,
+                    trace: trace
                 )
             {
                 return

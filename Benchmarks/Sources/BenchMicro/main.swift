@@ -145,18 +145,19 @@ let twoFieldsCallSite = trace.withBound {
     measure("  2-field call site only (ignoring handler)", iterations: 300_000) { logTwoFields(ignoringLogger) }
 }
 // The middleware's own line: RequestTracingMiddleware writes `request_completed` through the handler's
-// typed path (no message string, no metadata dictionary); the same bytes as `logRequestCompleted` above.
+// typed path (no message string, no metadata dictionary), passing the context it bound; the same bytes as
+// `logRequestCompleted` above.
 let stdoutHandler = StructuredLogHandler(label: "gateway", service: "gateway")
 let discardingHandler = StructuredLogHandler(label: "gateway", service: "gateway", sink: DiscardingSink())
 let middlewareLine = trace.withBound {
     measure("middleware request_completed line (stdout)", iterations: 1_000_000) {
-        blackHole(stdoutHandler.logRequestCompleted(level: .info, method: method, path: path, statusCode: 200, durationMS: 0.123))
+        blackHole(stdoutHandler.logRequestCompleted(level: .info, method: method, path: path, statusCode: 200, durationMS: 0.123, trace: trace))
     }
 }
 FileDescriptorLogSink.standardOutput.flush()
 let middlewareLineDiscarding = trace.withBound {
     measure("middleware request_completed line (discarding)", iterations: 1_000_000) {
-        blackHole(discardingHandler.logRequestCompleted(level: .info, method: method, path: path, statusCode: 200, durationMS: 0.123))
+        blackHole(discardingHandler.logRequestCompleted(level: .info, method: method, path: path, statusCode: 200, durationMS: 0.123, trace: trace))
     }
 }
 let sinkDrops = FileDescriptorLogSink.standardOutput.droppedLineCount

@@ -15,17 +15,19 @@ extension StructuredLogHandler {
     /// when the record would draw on other metadata (the handler's own metadata beyond suppressed keys,
     /// or metadata from the provider) or the format is not JSON; the caller then logs through the
     /// `Logger`.
-    /// The caller checks the level.
+    /// The caller checks the level. `trace` is the request's context: the middleware passes the one it
+    /// bound, which saves looking it up in the task's instrumentation context (a dictionary lookup and a
+    /// dynamic cast, about a fifth of this call's instructions).
     package func logRequestCompleted(
         level: Logger.Level,
         method: String,
         path: String,
         statusCode: Int,
-        durationMS: Double
+        durationMS: Double,
+        trace: RequestTraceContext? = .current
     ) -> Bool {
         guard settings.format == .json, !contributesMetadata else { return false }
         if let metadataProvider, !metadataProvider.get().isEmpty { return false }
-        let trace = RequestTraceContext.current
         let timestamp = UTCTimestamp.now()
         JSONWriter.withTemporaryWriter { writer in
             settings.serviceAndSourceJSON.withUnsafeBufferPointer {
