@@ -101,8 +101,8 @@ public struct RequestTraceContext: Sendable, Hashable {
 
     /// Runs `operation` with this context bound to the task (and to its child tasks).
     ///
-    /// Runs on the caller's executor, as does `operation` (`nonisolated(nonsending)`), so binding a context
-    /// costs no executor switch.
+    /// Runs on the caller's executor, as does `operation` (`nonisolated(nonsending)`): binding a context
+    /// does not hop to another executor, and code in `operation` keeps the caller's actor isolation.
     public nonisolated(nonsending) func withBound<Result>(
         _ operation: nonisolated(nonsending) () async throws -> Result
     ) async rethrows -> Result {
