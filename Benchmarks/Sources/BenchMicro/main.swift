@@ -269,7 +269,3 @@ if !bareRounds.isEmpty, !bareRounds.contains(where: \.isNaN) {
         medianOf(zip(tracedRounds, bareRounds).map { $0 - $1 })
     ))
 }
-
-// Exit here rather than return to the dispatch main loop the async entry point leaves behind (valgrind
-// cannot follow the thread that loop starts, so profiles under it would never be written).
-exit(0)
