@@ -129,8 +129,7 @@ package struct JSONWriter: ~Copyable {
     /// Labelled so that a string literal passed to `raw` is a `StaticString` (a literal would otherwise
     /// prefer `String`, and be retained and released at every call).
     package mutating func raw(contentsOf text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        text.withContiguousUTF8 { append($0) }
     }
 
     /// Appends `count` bytes written by `body` into reserved space; `body` must fill all of them.
@@ -159,10 +158,7 @@ package struct JSONWriter: ~Copyable {
 
     /// Writes `value` escaped, without quotes (for strings assembled from several parts).
     mutating func escaped(_ value: String) {
-        if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
-            var copy = value
-            copy.withUTF8 { escape($0) }
-        }
+        value.withContiguousUTF8 { escape($0) }
     }
 
     /// Writes a quoted, escaped string from its UTF-8 bytes (which must be valid UTF-8).

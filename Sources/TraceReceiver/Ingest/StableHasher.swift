@@ -1,3 +1,5 @@
+import RequestTracing
+
 /// A fast 64-bit hash whose values are the same in every process (unlike `Hasher`, which is seeded
 /// per process), so dedup keys written to the store stay meaningful after a restart. Not
 /// cryptographic: a sender able to craft collisions could only make its own records look duplicated.
@@ -10,11 +12,7 @@ struct StableHasher {
 
     mutating func combine(_ text: String?) {
         guard let text else { return combine(0x5EED) }
-        // Native strings are contiguous UTF-8, read in place; only others (bridged, say) are copied.
-        if text.utf8.withContiguousStorageIfAvailable({ combine(bytes: $0) }) == nil {
-            var copy = text
-            copy.withUTF8 { combine(bytes: $0) }
-        }
+        text.withContiguousUTF8 { combine(bytes: $0) }
     }
 
     mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {
