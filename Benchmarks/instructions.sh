@@ -24,8 +24,10 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # valgrind cannot read the DWARF this toolchain writes; symbols are enough.
 cp "$SOURCE" "$WORK/BenchMicro" && strip -g "$WORK/BenchMicro"
+# Swift seeds Hasher per process, so a dictionary's probes (a log call's metadata literal, say) differ from
+# run to run by a few hundred instructions; a fixed seed makes the count the same every time.
 total() {  # scale -> instructions of the whole run
-  BENCH_ONLY="$NAME" BENCH_ITERATIONS_SCALE=$1 valgrind --tool=callgrind --callgrind-out-file="$WORK/out.$1" \
+  SWIFT_DETERMINISTIC_HASHING=1 BENCH_ONLY="$NAME" BENCH_ITERATIONS_SCALE=$1 valgrind --tool=callgrind --callgrind-out-file="$WORK/out.$1" \
     "$WORK/BenchMicro" >/dev/null 2>&1
   awk '/^totals:/ {print $2}' "$WORK/out.$1"
 }
