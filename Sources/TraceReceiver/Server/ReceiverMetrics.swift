@@ -20,6 +20,9 @@ final class ReceiverMetrics: Sendable {
     /// The `trace_receiver_records_total` counter of each label set, made once: asking the registry for it
     /// per batch and service builds its name and label list and looks both up each time.
     private let recordCounters = Mutex(RecordCounters())
+    /// The request-duration histogram of each route, made once for the same reason. Routes are the
+    /// router's paths and `unmatched`, a fixed set.
+    private let latencyHistograms = Mutex<[String: DurationHistogram]>([:])
     private let storeRecords: Gauge
     private let storeBytes: Gauge
     private let bufferBytes: Gauge
@@ -76,12 +79,18 @@ final class ReceiverMetrics: Sendable {
 
     /// Times one HTTP request.
     func recordLatency(route: String, _ duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.requestDuration,
-            labels: [("route", route)],
-            buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
-                      .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
-        ).record(duration)
+        let histogram = latencyHistograms.withLock { histograms in
+            if let histogram = histograms[route] { return histogram }
+            let histogram = registry.makeDurationHistogram(
+                descriptor: Self.requestDuration,
+                labels: [("route", route)],
+                buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
+                          .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
+            )
+            histograms[route] = histogram
+            return histogram
+        }
+        histogram.record(duration)
     }
 
     func streamOpened() { streamConnections.increment() }
@@ -100,7 +109,6 @@ final class ReceiverMetrics: Sendable {
         bufferBytes.set(Int64(buffer))
         return registry.emitToBuffer()
     }
-
 }
 
 /// The records counters made so far, by label set, and the service labels given out (at most
