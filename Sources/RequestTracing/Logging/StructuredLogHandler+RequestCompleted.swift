@@ -16,8 +16,8 @@ extension StructuredLogHandler {
     /// or metadata from the provider) or the format is not JSON; the caller then logs through the
     /// `Logger`.
     /// The caller checks the level. `trace` is the request's context: the middleware passes the one it
-    /// bound, which saves looking it up in the task's instrumentation context (a dictionary lookup and a
-    /// dynamic cast, about a fifth of this call's instructions).
+    /// bound, which saves looking it up in the task's instrumentation context (a dictionary lookup, a
+    /// dynamic cast and a copy: 1,136 of this call's 3,769 instructions when it looked the context up).
     package func logRequestCompleted(
         level: Logger.Level,
         method: String,
