@@ -46,10 +46,12 @@ final class FileFollower {
             if fd < 0 {
                 guard try openFile(isFirstFile: isFirstFile) else {
                     // Not there yet: whatever appears later is new, so it is read from its beginning.
+                    if isFirstFile { configuration.onFirstLook?(nil) }
                     isFirstFile = false
                     guard channel.sleep(for: configuration.pollInterval) else { return }
                     continue
                 }
+                if isFirstFile { configuration.onFirstLook?(offset) }
                 isFirstFile = false
             }
             let status = try SystemFile.status(of: fd, path: path)

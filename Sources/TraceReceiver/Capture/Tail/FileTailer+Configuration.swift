@@ -30,6 +30,10 @@ extension FileTailer {
         /// Directory for checkpoints (see ``TailCheckpointStore``); `nil` (the default) keeps none,
         /// so every start uses ``startPosition``.
         public var stateDirectory: String?
+        /// Told where the follower stands after its first look at the path: the offset it starts at in
+        /// the file it opened, or `nil` when nothing was there (a file appearing later is read from its
+        /// beginning). Tests wait for it rather than sleeping and hoping the thread has looked.
+        var onFirstLook: (@Sendable (_ startOffset: UInt64?) -> Void)?
 
         /// Creates the default configuration.
         public init() {}

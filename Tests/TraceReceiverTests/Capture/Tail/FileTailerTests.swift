@@ -41,9 +41,12 @@ struct FileTailerFollowingTests {
         try await withTemporaryDirectory { dir in
             let path = dir + "/app.log"
             try append("old 1\nold 2\n", to: path)
-            let tailer = FileTailer(path: path, configuration: testConfiguration(.end))
+            let firstLook = FirstLook()
+            var configuration = testConfiguration(.end)
+            configuration.onFirstLook = firstLook.hook
+            let tailer = FileTailer(path: path, configuration: configuration)
             try await withCollector(tailer.lines()) { collector in
-                try await Task.sleep(for: quietPeriod)  // let the tailer open the file at its current end
+                #expect(try await firstLook.wait() == 12, "opened at the end of the two old lines")
                 try append("new 1\nnew 2\n", to: path)
                 try await collector.waitFor(count: 2)
                 try await Task.sleep(for: quietPeriod)
@@ -101,8 +104,11 @@ struct FileTailerFollowingTests {
         try await withTemporaryDirectory { dir in
             let path = dir + "/later.log"
             // The default start position is the end, but a file that appears later is new: all of it counts.
-            try await withCollector(FileTailer(path: path, configuration: testConfiguration(.end)).lines()) { collector in
-                try await Task.sleep(for: quietPeriod)
+            let firstLook = FirstLook()
+            var configuration = testConfiguration(.end)
+            configuration.onFirstLook = firstLook.hook
+            try await withCollector(FileTailer(path: path, configuration: configuration).lines()) { collector in
+                #expect(try await firstLook.wait() == nil, "nothing at the path yet")
                 #expect(collector.lines.isEmpty && collector.failure == nil)
                 try append("hello\nworld\n", to: path)
                 try await collector.waitFor(count: 2)

@@ -17,6 +17,27 @@ func append(_ text: String, to path: String) throws {
     try handle.write(contentsOf: Data(text.utf8))
 }
 
+/// Records a ``FileFollower``'s first look at its path (``FileTailer/Configuration/onFirstLook``), so a
+/// test appends only once the follower has chosen where it starts.
+final class FirstLook: Sendable {
+    private let seen = Mutex<UInt64??>(nil)
+
+    /// A hook to set as the configuration's `onFirstLook`.
+    var hook: @Sendable (UInt64?) -> Void {
+        { [self] offset in seen.withLock { $0 = .some(offset) } }
+    }
+
+    /// Waits for the first look and returns the offset the follower started at (`nil`: no file yet).
+    func wait(timeout: Duration = .seconds(20)) async throws -> UInt64? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let offset = seen.withLock({ $0 }) { return offset }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw TailTestTimeout(description: "the follower did not look at its path within \(timeout)")
+    }
+}
+
 /// A test timed out waiting for lines.
 struct TailTestTimeout: Error, CustomStringConvertible {
     var description: String
