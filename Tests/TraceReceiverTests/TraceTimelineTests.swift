@@ -54,7 +54,8 @@ struct TraceTimelineTests {
             let trace = try reply.object()
             #expect(trace["request_id"] as? String == "checkout-1")
             #expect(trace["trace_id"] as? String == Self.traceID)
-            #expect(Set(trace["services"] as? [String] ?? []) == ["gateway", "inventory", "frontend"])
+            // In the order their work began: the gateway's span starts first, though its records come last.
+            #expect(trace["services"] as? [String] == ["gateway", "inventory", "frontend"])
             #expect(trace["error_count"] as? Int == 2)
             let durationMS = try #require(trace["duration_ms"] as? Double)
             #expect(abs(durationMS - 1000) < 2, "from the gateway's start to the last report: \(durationMS)")
@@ -85,6 +86,24 @@ struct TraceTimelineTests {
             #expect(inventory["name"] as? String == "GET /api/reserve")
             #expect(inventory["status"] as? String == "error")
             #expect(spans.first?["span_id"] as? String == Self.gatewaySpan, "spans in order of start")
+        }
+    }
+
+    @Test func servicesAreListedInTheOrderTheirWorkBeganNotByFirstRecord() async throws {
+        // As the middleware logs at info level: one record per span, written when the span ends, so the
+        // callee (inventory) logs before the caller (gateway) that started first.
+        try await withReceiver { receiver in
+            let start = Date().addingTimeInterval(-60)
+            func at(_ ms: Double) -> String { timestamp(secondsAgo: -ms / 1000, from: start) }
+            let lines = [
+                recordLine(["timestamp": at(200), "service": "inventory", "trace_id": Self.traceID, "request_id": "order-9", "event": "request_completed", "message": "GET /api/reserve 200", "span_id": Self.inventorySpan, "parent_span_id": Self.gatewaySpan, "duration_ms": 140]),
+                recordLine(["timestamp": at(300), "service": "gateway", "trace_id": Self.traceID, "request_id": "order-9", "event": "request_completed", "message": "GET /api/checkout 200", "span_id": Self.gatewaySpan, "duration_ms": 300]),
+            ]
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 2))
+            let trace = try await receiver.get("/api/debug/trace/order-9").object()
+            #expect(trace["services"] as? [String] == ["gateway", "inventory"])
+            let hops = try #require(trace["hops"] as? [[String: Any]])
+            #expect(hops.compactMap { $0["service"] as? String } == ["gateway", "inventory"])
         }
     }
 

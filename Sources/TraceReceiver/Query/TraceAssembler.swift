@@ -63,9 +63,8 @@ struct TraceAssembler: Sendable {
     static func summarise(_ records: [LogRecord], id: String) -> TraceTimeline {
         let start = records.map { $0.timestamp - Int64(($0.durationMS ?? 0) * 1000) }.min() ?? records[0].timestamp
         let end = records.map(\.timestamp).max() ?? start
-        var services: [String] = []
-        for record in records where !services.contains(record.service) { services.append(record.service) }
         let spans = Self.spans(records)
+        let services = Self.servicesInOrderOfStart(records, spans: spans)
         let hops = services.map { service in
             let durations = spans.filter { $0.service == service && $0.parentSpanIsRemote(in: spans) }.compactMap(\.durationMS)
             return TraceTimeline.Hop(service: service, durationMS: durations.isEmpty ? nil : durations.reduce(0, +))
@@ -81,6 +80,25 @@ struct TraceAssembler: Sendable {
             timeline: records,
             spans: spans
         )
+    }
+
+    /// The services of `records` in the order their work began: a service's earliest span start, or its
+    /// first record when it has no span. A span's records are written when it ends, so a caller's first
+    /// record comes after its callee's, and first-record order would list the checkout's `inventory`
+    /// before the `gateway` that called it. Ties keep first-record order.
+    static func servicesInOrderOfStart(_ records: [LogRecord], spans: [TraceTimeline.Span]) -> [String] {
+        var services: [String] = []
+        var began: [String: Int64] = [:]
+        for record in records where began[record.service] == nil {
+            services.append(record.service)
+            began[record.service] = record.timestamp
+        }
+        for span in spans {
+            began[span.service] = min(began[span.service] ?? span.start, span.start)
+        }
+        return services.enumerated()
+            .sorted { (began[$0.element]!, $0.offset) < (began[$1.element]!, $1.offset) }
+            .map(\.element)
     }
 
     /// One span per span id, in order of start. A span's name and duration come from its closing record
