@@ -15,14 +15,17 @@ struct RecordPrinter {
         let time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
         let level = (record["level"] as? String) ?? "info"
         var parts = [dim(time), paint(level.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), level: level)]
+        // Every string from a record is sanitised: any sender can put escape sequences in any of them.
         let service = (record["service"] as? String) ?? "?"
         let source = (record["source"] as? String).map { $0 == "backend" ? "" : "[\($0)]" } ?? ""
-        parts.append(bold((service + source).padding(toLength: 14, withPad: " ", startingAt: 0)))
-        if let event = record["event"] as? String { parts.append(event) }
+        let label = sanitise(service + source)
+        // Padded to a column, never cut: a longer label pushes the rest of its line along.
+        parts.append(bold(label.count < 14 ? label.padding(toLength: 14, withPad: " ", startingAt: 0) : label))
+        if let event = record["event"] as? String { parts.append(sanitise(event)) }
         parts.append(sanitise((record["message"] as? String) ?? ""))
         if let duration = record["duration_ms"] as? Double { parts.append(dim(String(format: "%.1fms", duration))) }
         if let error = record["error"] as? String { parts.append(paint("error=" + sanitise(error), level: "error")) }
-        if showRequestID, let id = record["request_id"] as? String { parts.append(dim("req=" + id)) }
+        if showRequestID, let id = record["request_id"] as? String { parts.append(dim("req=" + sanitise(id))) }
         if let fields = record["fields"] as? [String: Any], !fields.isEmpty {
             let text = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.compact($0.value))" }.joined(separator: " ")
             parts.append(dim(sanitise(text)))

@@ -32,11 +32,13 @@ struct TraceCommand: AsyncParsableCommand {
 
     static func render(_ trace: [String: Any], printer: RecordPrinter) -> String {
         var lines: [String] = []
-        let services = (trace["services"] as? [String]) ?? []
+        // Ids, services and span names come from senders: sanitised like the records' own strings.
+        func text(_ value: Any?, _ absent: String) -> String { (value as? String).map(printer.sanitise) ?? absent }
+        let services = ((trace["services"] as? [String]) ?? []).map(printer.sanitise)
         let errors = trace["error_count"] as? Int ?? 0
-        lines.append(printer.bold("request \(trace["request_id"] as? String ?? "-")  trace \(trace["trace_id"] as? String ?? "-")"))
+        lines.append(printer.bold("request \(text(trace["request_id"], "-"))  trace \(text(trace["trace_id"], "-"))"))
         lines.append(
-            "started \(trace["started_at"] as? String ?? "?")  took \(String(format: "%.1f", trace["duration_ms"] as? Double ?? 0)) ms  "
+            "started \(text(trace["started_at"], "?"))  took \(String(format: "%.1f", trace["duration_ms"] as? Double ?? 0)) ms  "
                 + "services \(services.joined(separator: " → "))  "
                 + (errors > 0 ? printer.paint("\(errors) error(s)", level: "error") : "no errors")
         )
@@ -54,7 +56,7 @@ struct TraceCommand: AsyncParsableCommand {
             func walk(_ span: [String: Any], depth: Int) {
                 let status = span["status"] as? String ?? "ok"
                 let duration = (span["duration_ms"] as? Double).map { String(format: "%.1f ms", $0) } ?? "?"
-                let label = "\(String(repeating: "  ", count: depth))\(span["service"] as? String ?? "?")  \(span["name"] as? String ?? "")  \(duration)"
+                let label = "\(String(repeating: "  ", count: depth))\(text(span["service"], "?"))  \(text(span["name"], ""))  \(duration)"
                 lines.append("  " + (status == "error" ? printer.paint(label + "  ✗", level: "error") : label))
                 for child in children(of: span["span_id"] as? String) { walk(child, depth: depth + 1) }
             }

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+@Suite("trace-receiver logs and trace: readable lines that senders cannot use to drive the terminal")
+struct ReadableOutputTests {
+    static let traceID = "5bf92f3577b34da6a3ce929d0e0e4736"
+
+    /// A request whose every sender-chosen string carries terminal control sequences: escape (clear
+    /// screen, colour, set window title), bell, carriage return and a C1 control.
+    static func seedHostileRequest(_ receiver: RunningReceiver) async throws {
+        let now = Date()
+        let records: [[String: Any]] = [
+            [
+                "timestamp": timestamp(secondsAgo: 0.2, from: now), "service": "evil\u{1B}[2Jsvc", "event": "ev\u{1B}[31mred",
+                "message": "first\rOVERWRITTEN", "request_id": "cli-hostile-1", "trace_id": traceID, "span_id": "1111111111111111",
+                "error": "boom\u{07}", "fields": ["k\u{1B}]0;title\u{07}": "v\u{9B}2J"],
+            ],
+            [
+                "timestamp": timestamp(secondsAgo: 0.1, from: now), "service": "a-service-name-longer-than-its-column",
+                "event": "sneaky\u{1B}[H_completed", "message": "done", "request_id": "cli-hostile-1", "trace_id": traceID,
+                "span_id": "2222222222222222", "parent_span_id": "1111111111111111", "duration_ms": 5,
+            ],
+            // Joins the trace through its trace id, carrying a hostile request id of its own.
+            [
+                "timestamp": timestamp(secondsAgo: 0.05, from: now), "service": "worker", "message": "joined",
+                "request_id": "other\u{1B}[2J", "trace_id": traceID,
+            ],
+        ]
+        let reply = try await receiver.postLogs(records.map(recordLine).joined(separator: "\n"))
+        #expect(try reply.counts() == Counts(accepted: 3))
+    }
+
+    /// Runs the CLI against `receiver` and returns its standard output.
+    static func run(_ arguments: [String], _ receiver: RunningReceiver) async throws -> String {
+        let process = try WrapperProcess(arguments + ["--receiver", receiver.baseURL])
+        let (status, stdout, stderr) = await process.finish()
+        #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
+        return String(decoding: stdout, as: UTF8.self)
+    }
+
+    /// Control characters other than the newlines between lines.
+    static func controls(in output: String) -> [Unicode.Scalar] {
+        output.unicodeScalars.filter { scalar in
+            scalar != "\n" && (scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value))
+        }
+    }
+
+    @Test func logsPrintsEverySendersStringEscaped() async throws {
+        try await withReceiver { receiver in
+            try await Self.seedHostileRequest(receiver)
+            let output = try await Self.run(["logs", "--trace-id", Self.traceID], receiver)
+            #expect(Self.controls(in: output).isEmpty, "\(output.debugDescription)")
+            #expect(output.contains("evil\\u001B[2Jsvc"))
+            #expect(output.contains("ev\\u001B[31mred"))
+            #expect(output.contains("first\\u000DOVERWRITTEN"))
+            #expect(output.contains("req=other\\u001B[2J"))
+            #expect(output.contains("error=boom\\u0007"))
+            #expect(output.contains("k\\u001B]0;title\\u0007=v\\u009B2J"))
+        }
+    }
+
+    @Test func traceHeaderSpansAndTimelineAreEscaped() async throws {
+        try await withReceiver { receiver in
+            try await Self.seedHostileRequest(receiver)
+            let output = try await Self.run(["trace", "cli-hostile-1"], receiver)
+            #expect(Self.controls(in: output).isEmpty, "\(output.debugDescription)")
+            #expect(output.contains("services evil\\u001B[2Jsvc → a-service-name-longer-than-its-column → worker"))
+            #expect(output.contains("sneaky\\u001B[H"), "the span named after its closing event")
+        }
+    }
+
+    @Test func aServiceLongerThanItsColumnIsPrintedWhole() async throws {
+        try await withReceiver { receiver in
+            try await Self.seedHostileRequest(receiver)
+            let output = try await Self.run(["logs", "--service", "a-service-name-longer-than-its-column"], receiver)
+            let line = try #require(output.split(separator: "\n").first { $0.contains("done") })
+            #expect(line.contains(" a-service-name-longer-than-its-column sneaky"), "\(line)")
+        }
+    }
+}
