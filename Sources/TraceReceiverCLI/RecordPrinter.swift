@@ -1,4 +1,5 @@
 import Foundation
+import TraceReceiver
 
 /// Renders records (decoded JSON objects) as readable terminal lines:
 /// `10:15:23.456 ERROR gateway  request_failed  Payment gateway timeout  req=0190… 12.5ms`,
@@ -44,10 +45,7 @@ struct RecordPrinter {
 
     /// Control characters would let a log line rewrite the terminal; show them escaped.
     func sanitise(_ text: String) -> String {
-        String(text.unicodeScalars.flatMap { scalar -> [Character] in
-            scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                ? Array(String(format: "\\u%04X", scalar.value)) : [Character(scalar)]
-        })
+        text.escapingControlCharacters
     }
 
     func paint(_ text: String, level: String) -> String {

@@ -21,10 +21,12 @@ enum TraceTextRenderer {
 
     static func render(_ trace: TraceTimeline) -> String {
         var lines: [String] = []
-        lines.append("request \(trace.requestID ?? "-")  trace \(trace.traceID ?? "-")")
+        // Every string a sender chose is escaped (see escapingControlCharacters): a service name or an
+        // event must not forge lines of its own in what the agent reads.
+        lines.append("request \(trace.requestID?.escapingControlCharacters ?? "-")  trace \(trace.traceID?.escapingControlCharacters ?? "-")")
         lines.append(
             "started \(RecordTime.format(trace.startedAt))  took \(milliseconds(trace.durationMS))  "
-                + "services \(trace.services.joined(separator: " → "))  "
+                + "services \(trace.services.map(\.escapingControlCharacters).joined(separator: " → "))  "
                 + (trace.errorCount > 0 ? "\(trace.errorCount) error(s)" : "no errors")
         )
         lines.append("timeline (offset from start):")
@@ -37,7 +39,8 @@ enum TraceTextRenderer {
             func walk(_ span: TraceTimeline.Span, depth: Int) {
                 let duration = span.durationMS.map(milliseconds) ?? "?"
                 let status = span.status == "error" ? " ERROR" : " ok"
-                lines.append("  " + String(repeating: "  ", count: depth) + "\(span.service) \(span.name) \(duration)\(status)")
+                let label = "\(span.service) \(span.name)".escapingControlCharacters
+                lines.append("  " + String(repeating: "  ", count: depth) + "\(label) \(duration)\(status)")
                 for child in trace.spans where child.parentSpanID == span.spanID { walk(child, depth: depth + 1) }
             }
             for root in trace.spans where root.parentSpanID.map({ !ids.contains($0) }) ?? true {
@@ -50,17 +53,18 @@ enum TraceTextRenderer {
     /// `+9.1ms inventory error request_failed: out of stock [2.1 ms] error=OutOfStock: no stock`.
     static func line(_ record: LogRecord, start: Int64) -> String {
         var line = String(format: "+%.1fms", Double(record.timestamp - start) / 1000)
-        line += " \(record.service) \(record.level.rawValue)"
+        line += " \(record.service.escapingControlCharacters) \(record.level.rawValue)"
         if record.source != .backend { line += " (\(record.source.rawValue))" }
         if record.inferred { line += " [inferred]" }
-        if let event = record.event { line += " \(event):" }
+        if let event = record.event { line += " \(event.escapingControlCharacters):" }
         line += " " + clipped(record.message)
         if let method = record.field("method"), let path = record.field("path") {
-            line += " {\(method) \(path)\(record.field("status_code").map { " → \($0)" } ?? "")}"
+            let status = record.field("status_code").map { " → \($0)" } ?? ""
+            line += " {" + "\(method) \(path)\(status)".escapingControlCharacters + "}"
         }
         if let duration = record.durationMS { line += " [\(milliseconds(duration))]" }
         if record.error != nil || record.errorType != nil {
-            let type = record.errorType.map { "\($0): " } ?? ""
+            let type = record.errorType.map { "\($0.escapingControlCharacters): " } ?? ""
             line += " error=" + type + clipped(record.error ?? "")
         }
         return line
@@ -71,7 +75,7 @@ enum TraceTextRenderer {
     }
 
     private static func clipped(_ text: String) -> String {
-        let oneLine = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        let oneLine = text.replacingOccurrences(of: "\n", with: " ⏎ ").escapingControlCharacters
         return oneLine.count > maximumTextLength ? String(oneLine.prefix(maximumTextLength)) + "…" : oneLine
     }
 }

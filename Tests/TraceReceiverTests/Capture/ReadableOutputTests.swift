@@ -24,7 +24,7 @@ struct ReadableOutputTests {
             ],
             // Joins the trace through its trace id, carrying a hostile request id of its own.
             [
-                "timestamp": timestamp(secondsAgo: 0.05, from: now), "service": "worker", "message": "joined",
+                "timestamp": timestamp(secondsAgo: 0.05, from: now), "service": "worker\nforged line", "message": "joined",
                 "request_id": "other\u{1B}[2J", "trace_id": traceID,
             ],
         ]
@@ -66,7 +66,7 @@ struct ReadableOutputTests {
             try await Self.seedHostileRequest(receiver)
             let output = try await Self.run(["trace", "cli-hostile-1"], receiver)
             #expect(Self.controls(in: output).isEmpty, "\(output.debugDescription)")
-            #expect(output.contains("services evil\\u001B[2Jsvc → a-service-name-longer-than-its-column → worker"))
+            #expect(output.contains("services evil\\u001B[2Jsvc → a-service-name-longer-than-its-column → worker\\u000Aforged line"))
             #expect(output.contains("sneaky\\u001B[H"), "the span named after its closing event")
         }
     }

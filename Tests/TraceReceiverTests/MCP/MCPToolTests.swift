@@ -163,6 +163,23 @@ struct MCPToolTests {
     }
 
     @Test(arguments: ToolSourceKind.allCases)
+    func traceTextEscapesSendersControlCharactersSoNoRecordForgesALine(_ kind: ToolSourceKind) async throws {
+        try await withReceiver { receiver in
+            try await ReadableOutputTests.seedHostileRequest(receiver)
+            let result = try await kind.tools(for: receiver).call("trace", arguments: ["request_id": "cli-hostile-1"])
+            #expect(result.isError == false, "\(result.text)")
+            #expect(ReadableOutputTests.controls(in: result.text).isEmpty, "\(result.text.debugDescription)")
+            let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+            // Header (2), "timeline", one line per record (3), "spans:", the two spans.
+            let expectedLineCount = 9
+            #expect(lines.count == expectedLineCount, "\(result.text)")
+            #expect(lines[1].contains("services evil\\u001B[2Jsvc → a-service-name-longer-than-its-column → worker\\u000Aforged line"))
+            let firstRecord = #"evil\u001B[2Jsvc info ev\u001B[31mred: first\u000DOVERWRITTEN error=boom\u0007"#
+            #expect(lines.contains { line in line.contains(firstRecord) }, "\(result.text)")
+        }
+    }
+
+    @Test(arguments: ToolSourceKind.allCases)
     func traceIsCompactTextWithEveryRecordAndTheSpanTree(_ kind: ToolSourceKind) async throws {
         try await withReceiver { receiver in
             try await MCPFixture.seed(receiver)
