@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import RequestTracing
 import ServiceLifecycle
 import TraceReceiver
@@ -76,7 +77,12 @@ struct ServeCommand: AsyncParsableCommand {
     func makeConfiguration() throws -> ReceiverConfiguration {
         var configuration = ReceiverConfiguration()
         configuration.host = host
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
         configuration.port = port
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--log-level must be one of \(levels), not '\(logLevel)'")
+        }
         configuration.store = store == "memory" ? .memory : .sqlite(directory: store)
         configuration.retentionAge = try OptionParsing.duration(retentionAge, option: "--retention-age")
         configuration.retentionBytes = try OptionParsing.size(retentionSize, option: "--retention-size")
@@ -120,8 +126,29 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [receiver], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            throw ListenError(host: host, port: configuration.port, cause: error)
+        }
         sink.flush()
+    }
+}
+
+/// The receiver could not listen where it was told to; says why and what to change.
+struct ListenError: Error, CustomStringConvertible {
+    let host: String
+    let port: Int
+    let cause: IOError
+
+    var description: String {
+        let reason =
+            switch cause.errnoCode {
+            case EADDRINUSE: "the port is already in use (another trace-receiver?); choose another with --port, or 0 for any free one"
+            case EADDRNOTAVAIL: "no interface of this machine has that address; check --host"
+            default: "permission denied (ports below 1024 need privileges); choose another with --port"
+            }
+        return "cannot listen on \(host):\(port): \(reason)"
     }
 }
 

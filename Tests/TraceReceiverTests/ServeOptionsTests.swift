@@ -21,19 +21,39 @@ struct ServeOptionsTests {
         }
     }
 
-    @Test(arguments: [["--dedup-window", "10x"], ["--dedup-capacity", "0"]])
-    func aBadDedupOptionStopsTheDaemonWithAnErrorNamingIt(_ arguments: [String]) throws {
+    @Test(arguments: [
+        ["--dedup-window", "10x"], ["--dedup-capacity", "0"], ["--port", "70000"], ["--port", "-1"], ["--log-level", "loud"],
+    ])
+    func aBadOptionStopsTheDaemonWithAnErrorNamingIt(_ arguments: [String]) async throws {
+        let (status, message) = try await Self.serve(["--port", "0", "--store", "memory"] + arguments)
+        #expect(status != 0)
+        #expect(message.contains(arguments[0]), "stderr: \(message)")
+    }
+
+    @Test func aTakenPortStopsTheDaemonWithAnErrorSayingSoAndWhatToChange() async throws {
+        let port = try unusedLoopbackPort()
+        try await withTemporaryDirectory { directory in
+            let first = try await ReceiverProcess.start(port: port, store: directory + "/first")
+            defer { first.kill() }
+            let (status, message) = try await Self.serve(["--port", "\(port)", "--store", "memory"])
+            #expect(status != 0)
+            #expect(message.contains("cannot listen on 127.0.0.1:\(port): the port is already in use"), "stderr: \(message)")
+            #expect(message.contains("--port"), "stderr: \(message)")
+            #expect(await first.isHealthy(), "the running receiver is untouched")
+        }
+    }
+
+    /// Runs `trace-receiver serve` with `arguments` until it exits; its status and standard error.
+    private static func serve(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = try builtExecutable("trace-receiver")
-        process.arguments = ["serve", "--port", "0", "--store", "memory"] + arguments
-        let errors = Pipe()
+        process.arguments = ["serve"] + arguments
+        let (output, errors) = (Pipe(), Pipe())
+        process.standardOutput = output
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains(arguments[0]), "stderr: \(message)")
+        let (status, _, message) = await awaitExit(of: process, stdout: output, stderr: errors)
+        return (status, String(decoding: message, as: UTF8.self))
     }
 
     @Test func theIngestTokenComesFromTheEnvironmentUnlessTheOptionGivesOne() async throws {
