@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import RequestTracing
 import RequestTracingShipper
 import ServiceLifecycle
@@ -45,6 +46,14 @@ struct DemoServerCommand: AsyncParsableCommand {
         return url
     }
 
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
+        // The gateway calls inventory on this port, so it must be a real one.
+        guard (1...65_535).contains(downstreamPort) else {
+            throw ValidationError("--downstream-port must be between 1 and 65535, not \(downstreamPort)")
+        }
+    }
+
     func run() async throws {
         let sink = FileDescriptorLogSink.standardOutput
         let format: LogFormat =
@@ -86,8 +95,23 @@ struct DemoServerCommand: AsyncParsableCommand {
                 logger: logging.logger(service: "demo-server")
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw PortInUse(host: host, ports: [port, downstreamPort])
+        }
         sink.flush()
+    }
+}
+
+/// One of the demo's two ports is taken; says which options choose them.
+struct PortInUse: Error, CustomStringConvertible {
+    let host: String
+    let ports: [Int]
+
+    var description: String {
+        "cannot listen on \(host): port \(ports.map(String.init).joined(separator: " or ")) is already in use; "
+            + "choose others with --port and --downstream-port"
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import TestSupport
 import Testing
 
 /// Options of the real `trace-receiver serve` executable that only a running daemon shows.

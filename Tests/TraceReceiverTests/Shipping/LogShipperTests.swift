@@ -3,6 +3,7 @@ import Logging
 import RequestTracing
 import RequestTracingShipper
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 @testable import TraceReceiver

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RequestTracing
 import RequestTracingShipper
+import TestSupport
 import Testing
 
 @testable import TraceReceiver

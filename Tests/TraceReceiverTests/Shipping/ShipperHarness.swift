@@ -43,35 +43,6 @@ func shippingLogger(service: String, sink: any LogSink) -> Logger {
     return logger
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on (bound, read and released), for a server a test
-/// starts later.
-///
-/// Picked at random below the kernel's ephemeral range (32768 and up on Linux): a port from that range
-/// can be taken meanwhile by any outgoing connection or `port: 0` listener of the tests running in
-/// parallel, which then makes the later server fail with "address already in use".
-func unusedLoopbackPort() throws -> Int {
-    for _ in 0..<200 {
-        let candidate = Int.random(in: 20_000..<32_768)
-        if bindLoopback(port: candidate) == candidate { return candidate }
-    }
-    return try #require(bindLoopback(port: 0), "no free loopback port")
-}
-
-/// Binds 127.0.0.1:`port` (0: any), releases it, and returns the port bound, or `nil` when it is taken.
-private func bindLoopback(port: Int) -> Int? {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var address = loopbackAddress(port: port)
-    guard withSocketAddress(&address, { bind(descriptor, $0, $1) }) == 0 else { return nil }
-    let named = withSocketAddress(&address) { pointer, length in
-        var length = length
-        return getsockname(descriptor, pointer, &length)
-    }
-    guard named == 0 else { return nil }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// `.batch` files in a spool folder.
 func spoolFiles(_ directory: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".batch") }
