@@ -29,6 +29,9 @@ struct ReceiverClient {
 
     /// GETs `path` and returns the status and the body's bytes.
     func getBytes(_ path: String, query: [(String, String?)]) async throws -> (status: Int, body: [UInt8]) {
+        guard let base = URLComponents(string: baseURL), ["http", "https"].contains(base.scheme?.lowercased()), base.host?.isEmpty == false else {
+            throw ClientError("--receiver (or TRACE_RECEIVER_URL) must be the receiver's http:// or https:// URL, e.g. http://127.0.0.1:7890; got '\(baseURL)'")
+        }
         var components = URLComponents(string: baseURL + path)
         let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         if !items.isEmpty { components?.queryItems = items }
