@@ -246,31 +246,33 @@ package struct JSONWriter: ~Copyable {
     /// positives, but the lowest flagged byte is always a real one.
     @inline(__always)
     static func bytesToEscape(in word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let below0x20 = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let e2 = word ^ (ones &* 0xE2)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        let hasE2 = (e2 &- ones) & ~e2 & highs
-        return below0x20 | hasQuote | hasBackslash | hasE2
+        controlQuoteOrBackslash(in: word) | bytes(0xE2, in: word)
     }
 
     /// The high bit of each byte of `word` that is below 0x20, `"`, `\\` or not ASCII (SWAR test, after
-    /// "Bit Twiddling Hacks": a byte of `x ^ c` is zero exactly where `x` has byte `c`). Bits above a
-    /// flagged byte may be false positives, but the lowest flagged byte is always a real one.
+    /// "Bit Twiddling Hacks"). Bits above a flagged byte may be false positives, but the lowest flagged
+    /// byte is always a real one.
     @inlinable @inline(__always)
     package static func specialBytes(in word: UInt64) -> UInt64 {
+        controlQuoteOrBackslash(in: word) | (word & 0x8080_8080_8080_8080)
+    }
+
+    /// The high bit of each byte of `word` that is below 0x20, `"` or `\\`: the bytes every JSON string
+    /// escapes (false positives possible above a flagged byte, as for ``bytes(_:in:)``).
+    @usableFromInline @inline(__always)
+    static func controlQuoteOrBackslash(in word: UInt64) -> UInt64 {
+        let below0x20 = (word &- 0x0101_0101_0101_0101 &* 0x20) & ~word & 0x8080_8080_8080_8080
+        return below0x20 | bytes(UInt8(ascii: "\""), in: word) | bytes(UInt8(ascii: "\\"), in: word)
+    }
+
+    /// The high bit of each byte of `word` equal to `byte`: a byte of `word ^ c` is zero exactly where
+    /// `word` has byte `c`, and subtracting one from each byte sets the high bit of the zero ones. A borrow
+    /// can flag bytes above a real match, never below one, so the lowest flagged byte is always real.
+    @usableFromInline @inline(__always)
+    static func bytes(_ byte: UInt8, in word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let below0x20 = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return below0x20 | hasQuote | hasBackslash | (word & highs)
+        let difference = word ^ (ones &* UInt64(byte))
+        return (difference &- ones) & ~difference & 0x8080_8080_8080_8080
     }
 
     /// Writes an integer.
