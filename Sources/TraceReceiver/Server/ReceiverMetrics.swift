@@ -61,13 +61,12 @@ final class ReceiverMetrics: Sendable {
         guard count > 0 else { return }
         let counter = recordCounters.withLock { counters in
             let labels = RecordCounters.Labels(outcome: outcome, source: source, service: counters.label(for: service))
-            if let counter = counters.byLabels[labels] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: Self.recordsTotal,
-                labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", labels.service)]
-            )
-            counters.byLabels[labels] = counter
-            return counter
+            return counters.byLabels.value(for: labels) {
+                registry.makeCounter(
+                    descriptor: Self.recordsTotal,
+                    labels: [("outcome", outcome.rawValue), ("source", source.rawValue), ("service", labels.service)]
+                )
+            }
         }
         counter.increment(by: Int64(count))
     }
@@ -80,15 +79,14 @@ final class ReceiverMetrics: Sendable {
     /// Times one HTTP request.
     func recordLatency(route: String, _ duration: Duration) {
         let histogram = latencyHistograms.withLock { histograms in
-            if let histogram = histograms[route] { return histogram }
-            let histogram = registry.makeDurationHistogram(
-                descriptor: Self.requestDuration,
-                labels: [("route", route)],
-                buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
-                          .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
-            )
-            histograms[route] = histogram
-            return histogram
+            histograms.value(for: route) {
+                registry.makeDurationHistogram(
+                    descriptor: Self.requestDuration,
+                    labels: [("route", route)],
+                    buckets: [.microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
+                              .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)]
+                )
+            }
         }
         histogram.record(duration)
     }
@@ -129,5 +127,15 @@ private struct RecordCounters {
         guard serviceLabels.count < ReceiverMetrics.maximumServiceLabels else { return "_other" }
         serviceLabels.insert(service)
         return service
+    }
+}
+
+extension Dictionary {
+    /// The value for `key`, made by `make` and kept the first time it is asked for.
+    fileprivate mutating func value(for key: Key, makingWith make: () -> Value) -> Value {
+        if let value = self[key] { return value }
+        let value = make()
+        self[key] = value
+        return value
     }
 }
