@@ -28,13 +28,11 @@ final class FirstLook: Sendable {
     }
 
     /// Waits for the first look and returns the offset the follower started at (`nil`: no file yet).
-    func wait(timeout: Duration = .seconds(20)) async throws -> UInt64? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let offset = seen.withLock({ $0 }) { return offset }
-            try await Task.sleep(for: .milliseconds(5))
+    func wait(within seconds: Double = 20) async throws -> UInt64? {
+        guard await eventually(within: seconds, { seen.withLock { $0 } != nil }), let offset = seen.withLock({ $0 }) else {
+            throw TailTestTimeout(description: "the follower did not look at its path within \(seconds) s")
         }
-        throw TailTestTimeout(description: "the follower did not look at its path within \(timeout)")
+        return offset
     }
 }
 
