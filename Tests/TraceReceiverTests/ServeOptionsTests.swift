@@ -46,15 +46,8 @@ struct ServeOptionsTests {
 
     /// Runs `trace-receiver serve` with `arguments` until it exits; its status and standard error.
     private static func serve(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = try builtExecutable("trace-receiver")
-        process.arguments = ["serve"] + arguments
-        let (output, errors) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let (status, _, message) = await awaitExit(of: process, stdout: output, stderr: errors)
-        return (status, String(decoding: message, as: UTF8.self))
+        let result = try await runProgram([try builtExecutable("trace-receiver").path, "serve"] + arguments, timeout: 60)
+        return (result.status, result.stderr)
     }
 
     @Test func theIngestTokenComesFromTheEnvironmentUnlessTheOptionGivesOne() async throws {
