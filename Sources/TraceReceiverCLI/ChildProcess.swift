@@ -16,15 +16,21 @@ struct ChildProcess: Sendable {
 
     struct SpawnError: Error, CustomStringConvertible {
         let description: String
+        /// The `errno` that made starting the program fail.
+        var code: Int32 = 0
+
+        /// The status a shell reports for this failure: 127 when the program was not found, 126 when
+        /// it was found but could not be executed (not executable, a directory, a bad binary).
+        var exitStatus: Int32 { code == ENOENT || code == ENOTDIR ? 127 : 126 }
     }
 
     /// Starts `arguments[0]` (looked up on `PATH`) with `environment`.
-    static func spawn(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+    static func spawn(_ arguments: [String], environment: [String: String]) throws(SpawnError) -> ChildProcess {
         var outputPipe: [Int32] = [0, 0]
         var errorPipe: [Int32] = [0, 0]
         // `pipe` + `FD_CLOEXEC` (Swift does not import glibc's `pipe2`): only the dup2'd copies reach the child.
         guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0 else {
-            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))")
+            throw SpawnError(description: "cannot create pipes: \(String(cString: strerror(errno)))", code: errno)
         }
         for descriptor in outputPipe + errorPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
@@ -47,7 +53,7 @@ struct ChildProcess: Sendable {
         guard result == 0 else {
             close(outputPipe[0])
             close(errorPipe[0])
-            throw SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(result)))")
+            throw SpawnError(description: "cannot run \(arguments[0]): \(String(cString: strerror(result)))", code: result)
         }
         return ChildProcess(pid: pid, output: outputPipe[0], errorOutput: errorPipe[0])
     }

@@ -58,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
             child = try ChildProcess.spawn(command, environment: environment)
         } catch {
             Self.note("\(error)")
-            throw ExitCode(127)
+            throw ExitCode(error.exitStatus)
         }
         SignalForwarding.install(target: child.pid)
 

@@ -38,6 +38,13 @@ struct TailCommand: AsyncParsableCommand {
     /// How often the read position is saved (for lines already handed to the shipper's spool).
     static let checkpointInterval = Duration.seconds(1)
 
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("\(target) is a directory; give the log file to follow")
+        }
+    }
+
     func run() async throws {
         try await options.ensureReceiver(note: Self.note)
         let isRemote = !FileManager.default.fileExists(atPath: target) && (try? SSHTailer(parsing: target)) != nil
@@ -73,7 +80,8 @@ struct TailCommand: AsyncParsableCommand {
         }
 
         let latest = LatestCheckpoint()
-        await withThrowingTaskGroup(of: Void.self) { group in
+        let failed = await withThrowingTaskGroup(of: Void.self) { group -> Bool in
+            defer { group.cancelAll() }
             group.addTask { try? await shipper.run() }
             group.addTask { await forwarder.flushIdleEventsUntilCancelled() }
             if let fileTailer {
@@ -100,16 +108,21 @@ struct TailCommand: AsyncParsableCommand {
             }
             do {
                 try await group.next()
+                return false
+            } catch is TailEnded {
+                return false
             } catch {
-                if !(error is TailEnded) { Self.note("\(error)") }
+                Self.note("\(error)")
+                return true
             }
-            group.cancelAll()
         }
         forwarder.finish()
         _ = await shipper.flush(timeout: options.exitFlushDuration)
         if let fileTailer, let last = latest.value, shipper.statistics.queuedRecords == 0 {
             try? await fileTailer.commit(last)
         }
+        // What was read is shipped (or spooled) above; a follower that stopped on an error fails the command.
+        if failed { throw ExitCode.failure }
     }
 
     private struct TailEnded: Error {}

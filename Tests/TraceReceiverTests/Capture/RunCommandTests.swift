@@ -143,6 +143,29 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aProgramThatCannotStartExitsWithTheStatusAShellWouldGive() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let notExecutable = directory + "/script.sh"
+                try "echo never\n".write(toFile: notExecutable, atomically: true, encoding: .utf8)  // mode 0644
+                for (command, status, reason) in [
+                    ("no-such-program-\(UUID().uuidString)", Int32(127), "No such file or directory"),
+                    (notExecutable, 126, "Permission denied"),
+                    (directory, 126, "Permission denied"),
+                ] {
+                    let wrapper = try WrapperProcess(
+                        ["run", "--receiver", receiver.baseURL, "--no-daemon", "--", command],
+                        environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                    )
+                    let (exitStatus, stdout, stderr) = await wrapper.finish()
+                    #expect(exitStatus == status, "\(command)")
+                    #expect(stdout.isEmpty)
+                    #expect(String(decoding: stderr, as: UTF8.self).contains("cannot run \(command): \(reason)"))
+                }
+            }
+        }
+    }
+
     static func hasExited(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
         // "pid (name) S …": the state follows the closing parenthesis.

@@ -48,4 +48,62 @@ struct TailCommandTests {
             }
         }
     }
+
+    @Test func aLocalPathWithAColonIsFollowedAsAFileEvenBeforeItExists() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                // `logs/app-10:00.log` reads as HOST:PATH unless the slash before the colon counts (as in scp).
+                try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)
+                let notes = directory + "/notes.txt"
+                FileManager.default.createFile(atPath: notes, contents: nil)
+                let tail = Process()
+                tail.executableURL = try builtExecutable("trace-receiver")
+                tail.arguments = ["tail", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--service", "hourly", "--state-dir", "state", "logs/app-10:00.log"]
+                tail.environment = ProcessInfo.processInfo.environment.merging(["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]) { $1 }
+                tail.currentDirectoryURL = URL(fileURLWithPath: directory)
+                tail.standardOutput = FileHandle.nullDevice
+                tail.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
+                try tail.run()
+                defer { if tail.isRunning { kill(tail.processIdentifier, SIGKILL) } }
+                func written() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
+                // The file is made only once tail has decided what the target is.
+                let following = await eventually(within: 20) { written().contains("following logs/app-10:00.log") }
+                try #require(following, "tail said: \(written())")
+                try "ERROR first hour request_id=r-10\n".write(toFile: directory + "/logs/app-10:00.log", atomically: true, encoding: .utf8)
+                let delivered = await eventually(within: 20) {
+                    (try? await receiver.store.search(LogQuery(service: "hourly", limit: 10)).records.map(\.message)) == ["ERROR first hour request_id=r-10"]
+                }
+                #expect(delivered, "tail said: \(written())")
+                #expect(!written().contains("ssh"))
+                kill(tail.processIdentifier, SIGINT)
+                #expect(await eventually(within: 20) { !tail.isRunning })
+                #expect(!tail.isRunning && tail.terminationStatus == 0)
+            }
+        }
+    }
+
+    @Test func aDirectoryIsRefusedBeforeAnythingStarts() async throws {
+        try await withTemporaryDirectory { directory in
+            let wrapper = try WrapperProcess(["tail", "--receiver", "http://127.0.0.1:9", "--no-daemon", directory])
+            let (status, _, stderr) = await wrapper.finish()
+            #expect(status == 64)
+            #expect(String(decoding: stderr, as: UTF8.self).contains("\(directory) is a directory; give the log file to follow"))
+        }
+    }
+
+    @Test func aFileThatCannotBeOpenedEndsTheCommandWithAFailureStatus() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let loop = directory + "/loop.log"
+                try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)  // open: ELOOP
+                let wrapper = try WrapperProcess(
+                    ["tail", "--receiver", receiver.baseURL, "--no-daemon", "--state-dir", directory + "/state", loop],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                )
+                let (status, _, stderr) = await wrapper.finish()
+                #expect(status == 1, "a follower that stopped on an error is a failed command")
+                #expect(String(decoding: stderr, as: UTF8.self).contains("open \(loop) failed: Too many levels of symbolic links"))
+            }
+        }
+    }
 }

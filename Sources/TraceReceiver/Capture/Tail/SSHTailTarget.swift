@@ -13,7 +13,8 @@ public struct SSHTailTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a target from its parts.
     public init(user: String? = nil, host: String, path: String) throws {
-        guard !host.isEmpty, !host.hasPrefix("-"), !host.contains(where: { $0.isWhitespace || $0 == "@" }) else {
+        // A slash before the colon makes the text a local path, as `scp` reads it (`logs/app-10:00.log`).
+        guard !host.isEmpty, !host.hasPrefix("-"), !host.contains(where: { $0.isWhitespace || $0 == "@" || $0 == "/" }) else {
             throw TailError.invalidRemoteTarget("\(user.map { $0 + "@" } ?? "")\(host):\(path)")
         }
         if let user, user.isEmpty || user.hasPrefix("-") || user.contains(where: \.isWhitespace) {

@@ -55,7 +55,7 @@ struct SSHTailCommandTests {
         #expect(target.user == user && target.host == host && target.path == path)
     }
 
-    @Test(arguments: ["/var/log/app.log", "host", "host:", ":/path", "-oProxyCommand=x:/p", "@host:/p", "[::1/p", "a b:/p"])
+    @Test(arguments: ["/var/log/app.log", "host", "host:", ":/path", "-oProxyCommand=x:/p", "@host:/p", "[::1/p", "a b:/p", "logs/app-10:00.log", "/var/log/app-10:00.log", "./a:b"])
     func rejectsWhatIsNotARemoteFile(_ text: String) {
         #expect(throws: TailError.self) { try SSHTailTarget(parsing: text) }
     }
