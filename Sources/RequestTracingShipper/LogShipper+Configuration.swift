@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import RequestTracing
 
 extension LogShipper {
@@ -78,14 +79,24 @@ extension LogShipper {
             ingestToken = lookup("TRACE_RECEIVER_INGEST_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
         }
 
-        /// The stream's WebSocket URL: `http` becomes `ws`, `https` becomes `wss`, and `/api/stream` is appended.
-        var streamURL: String {
-            var base = receiverURL
-            if base.hasPrefix("http://") { base = "ws://" + base.dropFirst(7) }
-            else if base.hasPrefix("https://") { base = "wss://" + base.dropFirst(8) }
-            else if !base.hasPrefix("ws://") && !base.hasPrefix("wss://") { base = "ws://" + base }
+        /// The stream's WebSocket URL: `http` becomes `ws`, `https` becomes `wss` (no scheme means `ws`),
+        /// and `/api/stream` is appended (to the path of a receiver behind a proxy, if the URL has one).
+        /// `nil` when ``receiverURL`` is not a receiver's address: a host, an optional port from 1 to 65535,
+        /// and no credentials, query or fragment (`http://user:pw@host/x?y` would otherwise become a
+        /// WebSocket URL whose host is `user`).
+        var streamURL: String? {
+            var base = receiverURL.trimmingCharacters(in: .whitespaces)
+            let lowered = base.lowercased()
+            if lowered.hasPrefix("http://") { base = "ws://" + base.dropFirst(7) }
+            else if lowered.hasPrefix("https://") { base = "wss://" + base.dropFirst(8) }
+            else if !lowered.hasPrefix("ws://") && !lowered.hasPrefix("wss://") { base = "ws://" + base }
             while base.hasSuffix("/") { base.removeLast() }
-            return base.hasSuffix("/api/stream") ? base : base + "/api/stream"
+            if !base.hasSuffix("/api/stream") { base += "/api/stream" }
+            guard let url = URLComponents(string: base), let host = url.host, !host.isEmpty,
+                url.user == nil, url.password == nil, url.query == nil, url.fragment == nil,
+                url.port.map({ (1...65_535).contains($0) }) ?? true
+            else { return nil }
+            return base
         }
 
         static func environmentValue(_ name: String) -> String? {

@@ -35,6 +35,8 @@ import WSClient
 public final class LogShipper: LogSink, Service {
     /// The configuration the shipper was made with.
     public let configuration: Configuration
+    /// The receiver's `/api/stream` WebSocket URL, from ``Configuration/receiverURL``.
+    let streamURL: String
     /// This process's instance id, sent with every record (with its sequence number) for exact dedup.
     public let instance: String
 
@@ -63,8 +65,11 @@ public final class LogShipper: LogSink, Service {
 
     /// Creates a shipper and opens its spool (picking up batches an earlier run left unacknowledged).
     ///
-    /// - Throws: ``ShipperError/spool(_:)`` when the spool folder cannot be created or locked.
+    /// - Throws: ``ShipperError/invalidReceiverURL(_:)`` when the receiver URL is not a receiver's
+    ///   address, ``ShipperError/spool(_:)`` when the spool folder cannot be created or locked.
     public init(configuration: Configuration) throws(ShipperError) {
+        guard let streamURL = configuration.streamURL else { throw .invalidReceiverURL(configuration.receiverURL) }
+        self.streamURL = streamURL
         self.configuration = configuration
         self.instance = UUIDv7.generate().description
         self.queue = ShipperQueue(
@@ -262,7 +267,7 @@ public final class LogShipper: LogSink, Service {
             var failure: (any Error)?
             do {
                 try await WebSocketClient.connect(
-                    url: configuration.streamURL,
+                    url: streamURL,
                     configuration: clientConfiguration,
                     logger: logger
                 ) { inbound, outbound, _ in
@@ -295,7 +300,7 @@ public final class LogShipper: LogSink, Service {
             return state.warnedUnreachable
         }
         if warned {
-            configuration.diagnostics("connected to \(configuration.streamURL); replaying \(pending.records) spooled records")
+            configuration.diagnostics("connected to \(streamURL); replaying \(pending.records) spooled records")
         }
         drainWakeup.signal()
     }
@@ -308,7 +313,7 @@ public final class LogShipper: LogSink, Service {
         guard first else { return }
         let reason = error.map { " (\($0))" } ?? ""
         configuration.diagnostics(
-            "cannot reach the trace receiver at \(configuration.streamURL)\(reason); keeping records in \(spool.directory) and retrying"
+            "cannot reach the trace receiver at \(streamURL)\(reason); keeping records in \(spool.directory) and retrying"
         )
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import RequestTracing
-import RequestTracingShipper
+@testable import RequestTracingShipper
 import ServiceLifecycle
 import TestSupport
 import Testing
@@ -154,6 +154,33 @@ struct LogShipperTests {
         #expect(configuration.receiverURL == "http://127.0.0.1:7890/")
         #expect(configuration.ingestToken == "secret")
         #expect(configuration.spoolDirectory == "/tmp/spools/my_svc_1", "the service name is made safe for a path")
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:7890", "ws://127.0.0.1:7890/api/stream"),
+        ("HTTPS://traces.example.com/", "wss://traces.example.com/api/stream"),
+        ("127.0.0.1:7890", "ws://127.0.0.1:7890/api/stream"),
+        ("ws://[::1]:7890/api/stream", "ws://[::1]:7890/api/stream"),
+        ("https://proxy.example.com/trace/", "wss://proxy.example.com/trace/api/stream"),
+    ])
+    func theStreamURLComesFromTheReceiversAddress(_ receiverURL: String, _ streamURL: String) throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("unused-spool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let shipper = try LogShipper(configuration: LogShipper.Configuration(receiverURL: receiverURL, service: "svc", spoolDirectory: spool))
+        #expect(shipper.streamURL == streamURL)
+    }
+
+    @Test(arguments: [
+        "http://user:secret@127.0.0.1:7890", "http://127.0.0.1:7890/?token=x", "http://127.0.0.1:7890#top", "http://127.0.0.1:99999",
+        "http://127.0.0.1:0", "http://", "http://127.0.0.1:port", "http://two words:7890",
+    ])
+    func aReceiverURLThatIsNotAnAddressIsRefusedWhenTheShipperIsMade(_ receiverURL: String) {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("unused-spool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        #expect(throws: ShipperError.invalidReceiverURL(receiverURL)) {
+            try LogShipper(configuration: LogShipper.Configuration(receiverURL: receiverURL, service: "svc", spoolDirectory: spool))
+        }
+        #expect(!FileManager.default.fileExists(atPath: spool), "nothing is made for a shipper that cannot ship")
     }
 
     @Test func sendsTheIngestTokenTheReceiverRequires() async throws {
