@@ -15,6 +15,10 @@ import Synchronization
 /// restart of either side replays it. Files left by an earlier run of the service are picked up at start.
 /// Past ``limitBytes`` the oldest batches are deleted and their records counted as dropped.
 ///
+/// One live process holds a spool folder (an `flock` on its `.lock`); a second process of the same
+/// service uses a `process-<pid>` subfolder. Whichever process opens the spool next adopts the batches of
+/// subfolders whose process is gone, so batches spooled by a second process that crashed are replayed too.
+///
 /// The methods do blocking file I/O: callers run them on a thread pool, never on an event loop.
 final class ShipperSpool: Sendable {
     struct Batch: Sendable, Equatable {
@@ -55,7 +59,8 @@ final class ShipperSpool: Sendable {
         self.directory = directory
         self.limitBytes = max(1, limitBytes)
         self.lockDescriptor = descriptor
-        let existing = Self.scan(directory)
+        var existing = Self.scan(directory)
+        existing += Self.adoptOrphans(of: requested, into: directory, numberedAfter: existing.last?.number ?? 0)
         state.withLock { state in
             for batch in existing {
                 state.pending.append((batch, false))
@@ -192,6 +197,46 @@ final class ShipperSpool: Sendable {
             batches.append(Batch(number: number, records: records, bytes: Int(info.st_size)))
         }
         return batches.sorted { $0.number < $1.number }
+    }
+
+    /// Moves the batches of every `process-<pid>` subfolder of `root` whose process is gone (its lock
+    /// can be taken) into `directory`, numbered after `lastNumber` in their old order, and removes the
+    /// subfolder. Returns the moved batches, oldest first. A subfolder another live process holds is left.
+    static func adoptOrphans(of root: String, into directory: String, numberedAfter lastNumber: UInt64) -> [Batch] {
+        guard let stream = opendir(root) else { return [] }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix("process-"), root + "/" + name != directory { names.append(name) }
+        }
+        closedir(stream)
+        var adopted: [Batch] = []
+        var number = lastNumber
+        for name in names.sorted() {
+            let orphan = root + "/" + name
+            let lock = open(orphan + "/.lock", O_RDWR | O_CLOEXEC)
+            guard lock >= 0 else { continue }
+            defer { close(lock) }
+            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else { continue }  // its process is alive
+            var moved = true
+            for batch in scan(orphan) {
+                number += 1
+                let target = Batch(number: number, records: batch.records, bytes: batch.bytes)
+                if rename(orphan + "/" + fileName(number: batch.number, records: batch.records), directory + "/" + fileName(number: number, records: batch.records)) == 0 {
+                    adopted.append(target)
+                } else {
+                    number -= 1
+                    moved = false
+                }
+            }
+            if moved {
+                unlink(orphan + "/.lock")
+                rmdir(orphan)
+            }
+        }
+        return adopted
     }
 
     static func makeDirectories(_ path: String) throws(ShipperError) {

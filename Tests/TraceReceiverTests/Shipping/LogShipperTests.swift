@@ -58,17 +58,9 @@ struct LogShipperTests {
     @Test func replaysTheSpoolLeftByAnEarlierRunExactlyOnce() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { spool in
-                // A first run that cannot reach the receiver and is killed (cancelled) with batches spooled.
-                let deadPort = try unusedLoopbackPort()
-                let firstInstance = try await {
-                    let first = try LogShipper(configuration: testShipperConfiguration(port: deadPort, service: "crashy", spool: spool, diagnostics: DiagnosticsLog()))
-                    let firstLogger = shippingLogger(service: "crashy", sink: first)
-                    try await withRunningShipper(first) {
-                        for index in 0..<120 { firstLogger.info("from the first run \(index)") }
-                        #expect(await eventually(within: 20) { first.statistics.spooledRecords == 120 })
-                    }
-                    return first.instance
-                }()  // the first shipper is gone here, as with a crashed process: its spool lock is released
+                // A first run that cannot reach the receiver and is killed (cancelled) with batches spooled;
+                // once it is gone its spool lock is released, as when a process crashes.
+                let firstInstance = try await spoolARunThatEnds(service: "crashy", spool: spool, records: 120, prefix: "from the first run")
                 #expect(!spoolFiles(spool).isEmpty)
                 // The next run of the service finds the spool, ships it and its own records.
                 let second = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "crashy", spool: spool))
@@ -80,6 +72,31 @@ struct LogShipperTests {
                 let stored = try await receiver.store.search(LogQuery(service: "crashy", limit: 1_000)).records
                 #expect(stored.count == 121)
                 #expect(Set(stored.compactMap(\.instance)) == [firstInstance, second.instance])
+                #expect(spoolFiles(spool).isEmpty)
+            }
+        }
+    }
+
+    @Test func batchesASecondProcessSpooledBeforeItDiedAreReplayedByTheNextRun() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { spool in
+                // A live process holds the service's spool folder, so the second one spools in process-<pid>/.
+                let held = open(spool + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+                #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
+                let orphanInstance = try await spoolARunThatEnds(service: "twin", spool: spool, records: 30, prefix: "from the second process")
+                let orphan = spool + "/process-\(getpid())"
+                #expect(!spoolFiles(orphan).isEmpty, "the second process spooled in a folder of its own")
+                close(held)  // the first process exits cleanly, with nothing spooled
+
+                let next = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "twin", spool: spool))
+                try await withRunningShipper(next) {
+                    shippingLogger(service: "twin", sink: next).info("from the next run")
+                    #expect(await next.flush(timeout: .seconds(20)))
+                }
+                let stored = try await receiver.store.search(LogQuery(service: "twin", limit: 100)).records
+                #expect(stored.count == 31)
+                #expect(Set(stored.compactMap(\.instance)) == [orphanInstance, next.instance])
+                #expect(!FileManager.default.fileExists(atPath: orphan), "the dead process's folder was emptied and removed")
                 #expect(spoolFiles(spool).isEmpty)
             }
         }

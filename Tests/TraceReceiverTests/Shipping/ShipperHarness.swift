@@ -36,6 +36,26 @@ func withRunningShipper<T: Sendable>(_ shipper: LogShipper, _ body: () async thr
     }
 }
 
+/// A run of a service that cannot reach the receiver and ends (as a crashed process does) with `records`
+/// lines `prefix 0`, `prefix 1`, … spooled under `spool`. Returns once that shipper is gone, so its spool
+/// lock is released, with the instance id its records carry.
+func spoolARunThatEnds(service: String, spool: String, records: Int, prefix: String) async throws -> String {
+    weak var gone: LogShipper?
+    let instance = try await {
+        let shipper = try LogShipper(configuration: testShipperConfiguration(port: try unusedLoopbackPort(), service: service, spool: spool, diagnostics: DiagnosticsLog()))
+        gone = shipper
+        let logger = shippingLogger(service: service, sink: shipper)
+        try await withRunningShipper(shipper) {
+            for index in 0..<records { logger.info("\(prefix) \(index)") }
+            #expect(await eventually(within: 20) { shipper.statistics.spooledRecords == records })
+        }
+        return shipper.instance
+    }()
+    // Work the shipper handed to other threads may hold it for a moment after it stops.
+    #expect(await eventually(within: 20) { gone == nil }, "the ended run's shipper was released")
+    return instance
+}
+
 /// A logger whose JSON lines go to `sink`.
 func shippingLogger(service: String, sink: any LogSink) -> Logger {
     var logger = Logger(label: service) { StructuredLogHandler(label: $0, service: service, format: .json, sink: sink, logLevel: .trace) }
