@@ -44,6 +44,25 @@ struct ServeOptionsTests {
         }
     }
 
+    @Test func aStoreThatCannotBeOpenedStopsTheDaemonSayingWhichFileAndWhatToDo() async throws {
+        try await withTemporaryDirectory { directory in
+            let damaged = directory + "/damaged"
+            try FileManager.default.createDirectory(atPath: damaged, withIntermediateDirectories: true)
+            let garbage = Data("this is not a database, but it is somebody's file\n".utf8)
+            try garbage.write(to: URL(fileURLWithPath: damaged + "/receiver.sqlite"))
+            let (status, message) = try await Self.serve(["--port", "0", "--store", damaged])
+            #expect(status != 0)
+            #expect(message.contains("cannot open the store \(damaged)/receiver.sqlite: the file is not a SQLite database, or is damaged; move it aside"), "stderr: \(message)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: damaged + "/receiver.sqlite")) == garbage, "the file is left as it was")
+
+            let underAFile = directory + "/damaged/receiver.sqlite/store"
+            let (fileStatus, fileMessage) = try await Self.serve(["--port", "0", "--store", underAFile])
+            #expect(fileStatus != 0)
+            #expect(fileMessage.contains("cannot open the store \(underAFile): cannot create the directory (Not a directory)"), "stderr: \(fileMessage)")
+            #expect(!fileMessage.contains("NSCocoaErrorDomain"))
+        }
+    }
+
     /// Runs `trace-receiver serve` with `arguments` until it exits; its status and standard error.
     private static func serve(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
         let result = try await runProgram([try builtExecutable("trace-receiver").path, "serve"] + arguments, timeout: 60)

@@ -43,9 +43,15 @@ public final class SQLiteLogStore: LogStore {
     }
 
     /// Opens the store with a chosen ``walkingThreshold`` (tests compare both ways of joining text hits).
+    ///
+    /// - Throws: ``StoreOpenError`` when the directory cannot be made or the file is not a usable database.
     init(directory: String, retention: Retention, walkingThreshold: Int) throws {
         self.walkingThreshold = walkingThreshold
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreOpenError(directory: directory, creating: error)
+        }
         path = (directory as NSString).appendingPathComponent("receiver.sqlite")
         self.retention = retention
         var configuration = Configuration()
@@ -55,9 +61,13 @@ public final class SQLiteLogStore: LogStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
         configuration.busyMode = .timeout(5)
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
-        storedRecords.add(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 })
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            storedRecords.add(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 })
+        } catch let error as DatabaseError {
+            throw StoreOpenError(path: path, reason: Self.reason(opening: error))
+        }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -262,6 +272,18 @@ public final class SQLiteLogStore: LogStore {
     }
 
     // MARK: Helpers
+
+    /// Why opening the database failed, with what to do about it.
+    private static func reason(opening error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            "the file is not a SQLite database, or is damaged; move it aside (with its -wal and -shm files) to start a new store"
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+            "the file cannot be opened for writing (\(error.message ?? "\(error.resultCode)")); check its permissions"
+        default:
+            error.message ?? "\(error)"
+        }
+    }
 
     /// Drops the extra record fetched past a page of `limit` (which shows that more follow) and returns
     /// where the next page starts, if one does.
