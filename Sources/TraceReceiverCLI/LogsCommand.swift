@@ -5,8 +5,11 @@ import Foundation
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Search the records of a running receiver (oldest of the page first).",
-        discussion: "Example: trace-receiver logs --service gateway --level warning --since 1h -q timeout"
+        abstract: "Search the records of a running receiver (oldest of the page first), or follow them as they arrive.",
+        discussion: """
+            Examples:  trace-receiver logs --service gateway --level warning --since 1h -q timeout
+                       trace-receiver logs -f --level error      # the last errors, then each new one until Ctrl-C
+            """
     )
 
     @Option(help: "Receiver URL (default: $TRACE_RECEIVER_URL, else http://127.0.0.1:7890).")
@@ -22,16 +25,30 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(name: [.customShort("q"), .long], help: "Words that must appear in the message or error.") var query: String?
     @Option(help: "Most records to show (1–10000).") var limit = 100
     @Flag(help: "Print the receiver's JSON instead of readable lines.") var json = false
+    @Flag(
+        name: [.customShort("f"), .long],
+        help: "Print the last --limit matching records, then each new one as it is stored, until Ctrl-C (like tail -f)."
+    )
+    var follow = false
+
+    /// How often `--follow` asks for new records when it has seen them all.
+    static let followInterval = Duration.milliseconds(500)
+
+    func validate() throws {
+        if follow, until != nil { throw ValidationError("--until cannot be used with --follow, which prints records as they arrive") }
+    }
+
+    private var filters: [(String, String?)] {
+        [
+            ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source),
+            ("level", level), ("since", since), ("until", until), ("q", query), ("limit", String(limit)),
+        ]
+    }
 
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)
-        let (status, body) = try await client.get(
-            "/api/debug/logs",
-            query: [
-                ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source),
-                ("level", level), ("since", since), ("until", until), ("q", query), ("limit", String(limit)),
-            ]
-        )
+        if follow { return try await followArrivals(client) }
+        let (status, body) = try await client.get("/api/debug/logs", query: filters)
         let object = body as? [String: Any] ?? [:]
         guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
         let logs = (object["logs"] as? [[String: Any]]) ?? []
@@ -44,5 +61,37 @@ struct LogsCommand: AsyncParsableCommand {
         fflush(nil)  // records on stdout before the summary on stderr
         let total = object["totalCount"] as? Int ?? logs.count
         FileHandle.standardError.write(Data("\(logs.count) of \(total) matching records\(object["nextCursor"] != nil ? " (more with a larger --limit or --until)" : "")\n".utf8))
+    }
+
+    /// Prints matching records in the order they are stored, from the last --limit, asking again every
+    /// ``followInterval`` (at once while a full page comes back). An unreachable receiver (restarting,
+    /// say) is reported once and waited for; an answer that is not 200 (a bad filter) ends the command.
+    private func followArrivals(_ client: ReceiverClient) async throws {
+        let printer = RecordPrinter()
+        var position: String?
+        var unreachable = false
+        while true {
+            var full = false
+            do {
+                let (status, body) = try await client.get("/api/debug/logs/follow", query: filters + [("after", position)])
+                let object = body as? [String: Any] ?? [:]
+                guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+                if unreachable {
+                    FileHandle.standardError.write(Data("[trace-receiver logs] the receiver answers again\n".utf8))
+                    unreachable = false
+                }
+                let logs = (object["logs"] as? [[String: Any]]) ?? []
+                for record in logs { print(json ? RecordPrinter.compact(record) : printer.line(record)) }
+                fflush(nil)  // each batch reaches a pipe (| grep) at once
+                position = object["position"] as? String ?? position
+                full = logs.count == limit
+            } catch let error as ClientError where error.isUnreachable {
+                if !unreachable {
+                    FileHandle.standardError.write(Data("[trace-receiver logs] \(error.description); retrying\n".utf8))
+                    unreachable = true
+                }
+            }
+            if !full { try await Task.sleep(for: Self.followInterval) }
+        }
     }
 }

@@ -41,7 +41,7 @@ struct ReceiverClient {
         do {
             response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)
         } catch {
-            throw ClientError("cannot reach the receiver at \(baseURL) (\(error)); is `trace-receiver serve` running?")
+            throw ClientError("cannot reach the receiver at \(baseURL) (\(error)); is `trace-receiver serve` running?", isUnreachable: true)
         }
         let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         return (Int(response.status.code), Array(body.readableBytesView))
@@ -58,8 +58,11 @@ extension ReceiverClient: ReceiverAPI {
 /// A failure to print for the user.
 struct ClientError: Error, CustomStringConvertible {
     var description: String
+    /// Whether the receiver did not answer at all (worth retrying), rather than answering no.
+    var isUnreachable = false
 
-    init(_ description: String) {
+    init(_ description: String, isUnreachable: Bool = false) {
         self.description = description
+        self.isUnreachable = isUnreachable
     }
 }

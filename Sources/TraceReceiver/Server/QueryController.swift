@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import RequestTracing
 
-/// `GET /api/debug/logs`, `GET /api/requests`, `GET /api/debug/trace/{id}` and `GET /buffers/timeline`.
+/// `GET /api/debug/logs` (and `/api/debug/logs/follow`), `GET /api/requests`, `GET /api/debug/trace/{id}`
+/// and `GET /buffers/timeline`.
 struct QueryController: Sendable {
     static let maximumLimit = 10_000
     /// Most event names one `event` parameter may list.
@@ -16,6 +17,7 @@ struct QueryController: Sendable {
 
     func register(on router: Router<ReceiverRequestContext>) {
         router.get("/api/debug/logs") { request, _ in try await logs(request) }
+        router.get("/api/debug/logs/follow") { request, _ in try await follow(request) }
         router.get("/api/requests") { request, _ in try await requests(request) }
         router.get("/api/debug/trace/{id}") { _, context -> Response in
             let id = try Self.validID(context.parameters.get("id") ?? "")
@@ -47,6 +49,32 @@ struct QueryController: Sendable {
             writer.string(cursor.description)
         }
         writer.raw("}\n")
+        return .json(writer.bytes)
+    }
+
+    /// `{"logs":[…],"position":"n"}`: the records matching the search filters in the order they were
+    /// stored, after `after` (a `position` from an earlier answer) or, without it, the last `limit`
+    /// stored. A client follows a search by passing each answer's position to the next request.
+    private func follow(_ request: Request) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        if parameters["cursor"] != nil {
+            throw ReceiverError.invalidParameter("cursor", "pages are for searches; to follow, pass the last answer's position as after")
+        }
+        let query = try Self.query(from: parameters, now: RecordTime.now())
+        var position: Int64?
+        if let text = parameters["after"], !text.isEmpty {
+            guard let parsed = Int64(text), parsed >= 0 else {
+                throw ReceiverError.invalidParameter("after", "not a position returned by this endpoint")
+            }
+            position = parsed
+        }
+        let arrivals = try await store.arrivals(matching: query, after: position)
+        var writer = JSONWriter(capacity: 64 + arrivals.records.count * 400)
+        writer.raw("{\"logs\":")
+        TraceTimeline.writeRecords(arrivals.records, to: &writer)
+        writer.raw(",\"position\":\"")
+        writer.integer(Int(arrivals.position))
+        writer.raw("\"}\n")
         return .json(writer.bytes)
     }
 

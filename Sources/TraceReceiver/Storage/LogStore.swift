@@ -10,6 +10,12 @@ public protocol LogStore: Sendable {
     /// Records matching `query`, newest first, one page at a time.
     func search(_ query: LogQuery) async throws -> LogPage
 
+    /// Records matching `query` (its cursor aside) in the order they were stored, at most `query.limit`:
+    /// those stored after `position` (from an earlier answer), or without one the last ones stored. A
+    /// record that arrives late, with an old timestamp, is still among the arrivals; a search by time
+    /// would pass it by.
+    func arrivals(matching query: LogQuery, after position: Int64?) async throws -> LogArrivals
+
     /// Every record whose request id or trace id is one of `ids`, oldest first, at most `limit`.
     func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord]
 

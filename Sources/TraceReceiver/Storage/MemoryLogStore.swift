@@ -134,6 +134,37 @@ public final class MemoryLogStore: LogStore {
         }
     }
 
+    public func arrivals(matching query: LogQuery, after position: Int64?) async throws -> LogArrivals {
+        let words = query.wordBytes
+        let limit = max(1, query.limit)
+        return state.withLock { state in
+            let newest = state.nextID - 1
+            var found: [LogRecord] = []
+            guard let position else {
+                for held in state.records.reversed() where query.matches(held.record, words: words) {
+                    found.append(held.record)
+                    if found.count == limit { break }
+                }
+                return LogArrivals(records: found.reversed(), position: newest)
+            }
+            // Ids are consecutive, so the first record after `position` is found by arithmetic: those
+            // evicted since are gone, and the walk starts at the oldest held. A position past the newest
+            // record is from before a restart (ids start again): everything held is new to the follower.
+            let after = position > newest ? 0 : position
+            let skipped = Int(max(0, min(after + 1 - state.firstID, Int64(state.records.count))))
+            var index = state.records.index(state.records.startIndex, offsetBy: skipped)
+            while index != state.records.endIndex {
+                let record = state.records[index].record
+                if query.matches(record, words: words) {
+                    found.append(record)
+                    if found.count == limit { return LogArrivals(records: found, position: record.id) }
+                }
+                index = state.records.index(after: index)
+            }
+            return LogArrivals(records: found, position: newest)
+        }
+    }
+
     public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
             var found: Set<Int64> = []

@@ -198,6 +198,36 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
+    public func arrivals(matching query: LogQuery, after position: Int64?) async throws -> LogArrivals {
+        let limit = max(1, query.limit)
+        let match = Self.ftsMatch(for: query.words)
+        // One read: the newest id and the rows come from the same snapshot, so nothing stored between
+        // them is skipped.
+        return try await pool.read { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM logs") ?? 0
+            // A position past the newest record is from before the table was emptied (ids start again):
+            // everything held is new to the follower.
+            let after = position.map { $0 > newest ? 0 : $0 }
+            var filter = Self.filter(for: query)
+            if let after { filter.append("id > ?", [after]) }
+            if let match {
+                // FTS5 narrows the match to the rowids the answer can hold by itself.
+                filter.append(
+                    "id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?\(after == nil ? "" : " AND rowid > ?"))",
+                    after.map { [match, $0] } ?? [match]
+                )
+            }
+            let records = try Self.fetchRecords(
+                db,
+                sql: "SELECT \(Self.columns) FROM logs \(filter.whereClause) ORDER BY id \(after == nil ? "DESC" : "ASC") LIMIT ?",
+                arguments: StatementArguments(filter.arguments + [limit.databaseValue])
+            )
+            guard after != nil else { return LogArrivals(records: records.reversed(), position: newest) }
+            if records.count == limit, let last = records.last { return LogArrivals(records: records, position: last.id) }
+            return LogArrivals(records: records, position: newest)
+        }
+    }
+
     public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
         guard !ids.isEmpty else { return [] }
         let list = Array(ids)
