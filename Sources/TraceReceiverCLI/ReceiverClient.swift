@@ -7,11 +7,16 @@ import TraceReceiver
 /// A small client for a running receiver's query API.
 struct ReceiverClient {
     let baseURL: String
+    /// The receiver's token (`TRACE_RECEIVER_INGEST_TOKEN`), which a receiver started with one
+    /// requires for reading records too.
+    let token: String?
 
     /// `--receiver`, else `TRACE_RECEIVER_URL`, else `http://127.0.0.1:7890`.
     init(receiver: String?) {
-        let url = receiver ?? ProcessInfo.processInfo.environment["TRACE_RECEIVER_URL"] ?? "http://127.0.0.1:7890"
+        let environment = ProcessInfo.processInfo.environment
+        let url = receiver ?? environment["TRACE_RECEIVER_URL"] ?? "http://127.0.0.1:7890"
         baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        token = environment["TRACE_RECEIVER_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Longest answer read from the receiver.
@@ -36,7 +41,8 @@ struct ReceiverClient {
         let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         if !items.isEmpty { components?.queryItems = items }
         guard let url = components?.string else { throw ClientError("invalid receiver URL: \(baseURL)") }
-        let request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: url)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)

@@ -14,9 +14,14 @@ struct LiveController: Sendable {
     let feed: StoredRecordsFeed
     let metrics: ReceiverMetrics
     let keepAliveInterval: Duration
+    /// With a token set, live updates need it (they tell how busy the services are).
+    let authorization: IngestAuthorization
 
     func register(on router: Router<ReceiverRequestContext>) {
-        router.get("/api/live") { _, _ in try stream() }
+        router.get("/api/live") { request, _ in
+            try authorization.checkRead(request.headers)
+            return try stream()
+        }
     }
 
     private func stream() throws -> Response {

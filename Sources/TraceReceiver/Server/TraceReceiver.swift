@@ -77,22 +77,24 @@ public final class TraceReceiver: Service {
 
     func makeApplication() -> some ApplicationProtocol {
         let router = Router(context: ReceiverRequestContext.self)
+        let authorization = IngestAuthorization(token: configuration.ingestToken)
         router.add(middleware: LatencyMiddleware(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware())
         IngestController(
             pipeline: pipeline,
-            authorization: IngestAuthorization(token: configuration.ingestToken),
+            authorization: authorization,
             maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
         let assembler = TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
-        QueryController(store: store, assembler: assembler).register(on: router)
-        LiveController(feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval)
-            .register(on: router)
-        WebPageController().register(on: router)
+        QueryController(store: store, assembler: assembler, authorization: authorization).register(on: router)
+        LiveController(
+            feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval, authorization: authorization
+        ).register(on: router)
+        WebPageController(authorization: authorization).register(on: router)
         MCPController(
             server: TraceMCPServer(source: StoreObservationSource(store: store, assembler: assembler), logger: logger),
-            authorization: IngestAuthorization(token: configuration.ingestToken),
+            authorization: authorization,
             maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         StatusController(
