@@ -79,6 +79,27 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aBrowserSignsInToAReceiverWithATokenOnceAndThePageReads() async throws {
+        let token = "browser s3cret;\"x"
+        try await withReceiver(configure: { $0.ingestToken = token }) { (receiver) async throws in
+            let posted = try await receiver.postLogs(
+                recordLine(["service": "api", "message": "GET /api/orders 200", "event": "request_completed", "request_id": "r-signed-in",
+                            "fields": ["method": "GET", "path": "/api/orders", "status_code": 200]]),
+                headers: [("Authorization", "Bearer \(token)")]
+            )
+            #expect(posted.status == 200)
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_token.py").path
+            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--token", token, "--timeout", "40"], timeout: 240)
+            try #require(run.status == 0, "browser_token.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            #expect((result["refused_text"] as? String)?.contains("/?token=") == true, "\(result)")
+            #expect(result["final_url"] as? String == receiver.baseURL + "/", "the token left the address bar")
+            #expect(result["list_state"] as? String == "ok", "the page listed the request once signed in")
+            #expect(result["cookie_visible_to_script"] as? String == "", "the cookie is HttpOnly")
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""A browser signing in to a receiver that has a token, in headless Chromium; run by a Swift test.
+
+    python3 browser_token.py --receiver URL --token TOKEN [--timeout 30]
+
+1. Opens <receiver>/ and waits for the request list to report the refusal (#list-status data-state=error).
+2. Opens <receiver>/?token=<TOKEN> and waits for the list to load (data-state ok or empty).
+
+Prints one JSON object (refused_text, final_url, list_state, cookie_visible_to_script) and exits 0; on
+failure prints a message on stderr and exits 1. Uses browser_e2e.py's driver setup (same needs).
+"""
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import urllib.parse
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+
+import browser_e2e as e2e
+
+
+def list_state(driver):
+    return driver.find_element(By.ID, "list-status").get_attribute("data-state")
+
+
+def run(arguments, driver):
+    timeout = arguments.timeout
+    driver.get(arguments.receiver + "/")
+    e2e.wait_for(driver, timeout, "the request list to report the refusal", lambda d: list_state(d) == "error")
+    refused_text = driver.find_element(By.ID, "list-status").text
+    driver.get(arguments.receiver + "/?token=" + urllib.parse.quote(arguments.token, safe=""))
+    e2e.wait_for(driver, timeout, "the request list to load once signed in", lambda d: list_state(d) in ("ok", "empty"))
+    return {
+        "refused_text": refused_text,
+        "final_url": driver.current_url,
+        "list_state": list_state(driver),
+        "cookie_visible_to_script": driver.execute_script("return document.cookie"),
+    }
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--receiver", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--timeout", type=float, default=30.0)
+    arguments = parser.parse_args(argv)
+    profile_dir = tempfile.mkdtemp(prefix="trace-receiver-token-")
+    driver = None
+    try:
+        driver = e2e.start_driver(profile_dir)
+        result = run(arguments, driver)
+    except (e2e.E2EFailure, WebDriverException) as error:
+        print(f"browser_token: {str(error).strip() or type(error).__name__}", file=sys.stderr)
+        return 1
+    finally:
+        if driver is not None:
+            try:
+                driver.quit()
+            except WebDriverException:
+                pass
+        shutil.rmtree(profile_dir, ignore_errors=True)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
