@@ -12,6 +12,8 @@ One line per record, tab-separated, newest first:
 Control characters (and backslashes) inside values are escaped, so each record stays on one line and
 `cut -f` works. Missing values print as "-".
 
+A receiver started with --ingest-token is read with the token in TRACE_RECEIVER_INGEST_TOKEN.
+
 Exit status: 0 ok (also when nothing matched); 1 bad arguments; 2 the receiver answered an HTTP error
 (its JSON message goes to stderr); 3 the receiver could not be reached.
 """
@@ -46,7 +48,11 @@ def get_json(receiver, path, params=None, timeout=30.0):
     url = receiver.rstrip("/") + path
     if params:
         url += "?" + urllib.parse.urlencode(params)
-    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "trace_logs.py"})
+    headers = {"Accept": "application/json", "User-Agent": "trace_logs.py"}
+    token = os.environ.get("TRACE_RECEIVER_INGEST_TOKEN")
+    if token:  # a receiver started with --ingest-token requires it for reading too
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()

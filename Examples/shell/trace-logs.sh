@@ -12,6 +12,8 @@
 # (tabs, newlines, backslashes and other control characters inside values are escaped). Without jq
 # (or with --json) the receiver's JSON is printed as it came, one page per line.
 #
+# A receiver started with --ingest-token is read with the token in TRACE_RECEIVER_INGEST_TOKEN.
+#
 # Exit status: 0 ok; 1 bad arguments or missing curl; 2 the receiver answered an HTTP error (its
 # message goes to stderr); 3 the receiver could not be reached.
 set -euo pipefail
@@ -87,8 +89,12 @@ trap 'rm -f "$body_file"' EXIT
 fetch() {
   local url="$1" status
   shift
-  if ! status="$(curl --silent --show-error --get --max-time 30 \
-      -H 'Accept: application/json' -o "$body_file" -w '%{http_code}' "$@" "$url" 2>"$body_file.err")"; then
+  # A receiver started with --ingest-token requires it for reading too. (Passed on curl's standard input,
+  # so the token never shows in the process list.)
+  local token_header=()
+  [ -n "${TRACE_RECEIVER_INGEST_TOKEN:-}" ] && token_header=(-H @-)
+  if ! status="$(printf 'Authorization: Bearer %s\n' "${TRACE_RECEIVER_INGEST_TOKEN:-}" | curl --silent --show-error --get --max-time 30 \
+      -H 'Accept: application/json' "${token_header[@]}" -o "$body_file" -w '%{http_code}' "$@" "$url" 2>"$body_file.err")"; then
     printf 'trace-logs.sh: cannot reach the receiver at %s: %s\n' "$receiver" "$(sed 's/^curl: ([0-9]*) //' "$body_file.err")" >&2
     rm -f "$body_file.err"
     exit 3

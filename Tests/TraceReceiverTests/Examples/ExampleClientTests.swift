@@ -66,6 +66,24 @@ struct ExampleClientTests {
         }
     }
 
+    @Test(arguments: ["python", "shell"])
+    func clientReadsAReceiverThatHasATokenWithTheTokenFromTheEnvironment(_ client: String) async throws {
+        let command = client == "python" ? ["python3", Self.examples + "/python-client/trace_logs.py"] : ["bash", Self.examples + "/shell/trace-logs.sh"]
+        let token = "ex s3cret"
+        try await withReceiver(configure: { $0.store = .memory; $0.ingestToken = token }) { (receiver) async throws in
+            let line = recordLine(["service": "gateway", "request_id": "ex-t1", "message": "behind the token", "timestamp": "2026-11-23T10:00:00Z"])
+            #expect(try await receiver.postLogs(line, headers: [("Authorization", "Bearer \(token)")]).counts() == Counts(accepted: 1))
+            let refused = try await runProgram(command + ["--receiver", receiver.baseURL, "--request-id", "ex-t1"], environment: ["TRACE_RECEIVER_INGEST_TOKEN": ""])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderr.contains("token"), "\(refused.stderr)")
+            let allowed = try await runProgram(command + ["--receiver", receiver.baseURL, "--request-id", "ex-t1"], environment: ["TRACE_RECEIVER_INGEST_TOKEN": token])
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(Self.rows(allowed.stdout).map { $0[5] } == ["behind the token"])
+            let trace = try await runProgram(command + ["--receiver", receiver.baseURL, "--trace", "ex-t1"], environment: ["TRACE_RECEIVER_INGEST_TOKEN": token])
+            #expect(trace.status == 0, "\(trace.stderr)")
+        }
+    }
+
     @Test
     func pythonClientFollowsCursorsWithAll() async throws {
         try await withReceiver(configure: { $0.store = .memory }) { (receiver) async throws in
