@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RequestTracingShipper
 
 /// The browser side of the demo, served by the gateway: the page in `Examples/browser/` (buttons for a
 /// successful checkout, one failing downstream, a JavaScript error and an unhandled rejection) and the
@@ -57,12 +58,12 @@ struct DemoBrowserPage: Sendable {
         }
     }
 
-    /// `scheme://host[:port]` of an http(s) URL with nothing after the authority but an optional `/`,
-    /// or `nil`.
+    /// `scheme://host[:port]` of a receiver's address (any form ``ReceiverAddress`` reads) at the root of
+    /// its host, or `nil`: the page reports to `<origin>/api/frontend-log`, and the origin goes into its
+    /// HTML, so the host is held to letters, digits and `-.:[]`.
     static func origin(of text: String) -> String? {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty, url.user == nil, url.query == nil, url.fragment == nil,
-            url.path.isEmpty || url.path == "/",
+        guard let address = ReceiverAddress(text), !address.hasPathPrefix,
+            let url = URL(string: address.baseURL), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
             host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]".contains($0)) })
         else { return nil }
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
@@ -84,7 +85,7 @@ enum DemoPageError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .invalidReceiverURL(let url): "the receiver URL \(url) is not an http(s) URL without a path"
+        case .invalidReceiverURL(let url): "the receiver URL \(url) is not a receiver's address at the root of its host"
         case .missingFile(let path): "the demo page file \(path) is missing (run the demo from its source checkout)"
         }
     }

@@ -40,10 +40,7 @@ struct DemoServerCommand: AsyncParsableCommand {
 
     /// Where the page sends browser reports: the receiver the logs stream to, else the default one.
     static func receiverURL(shipping shipper: LogShipper?) -> String {
-        guard let url = shipper?.configuration.receiverURL else { return "http://127.0.0.1:7890" }
-        if url.hasPrefix("ws://") { return "http://" + url.dropFirst(5) }
-        if url.hasPrefix("wss://") { return "https://" + url.dropFirst(6) }
-        return url
+        shipper?.configuration.receiverURL ?? "http://127.0.0.1:7890"
     }
 
     func validate() throws {

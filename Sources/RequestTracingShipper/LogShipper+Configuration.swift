@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import RequestTracing
 
 extension LogShipper {
@@ -22,7 +21,8 @@ extension LogShipper {
             return "/tmp/trace-receiver-spool"
         }
 
-        /// The receiver's base URL (`http://127.0.0.1:7890`); the stream is its `/api/stream` WebSocket.
+        /// The receiver's address (`http://127.0.0.1:7890`; ``ReceiverAddress`` lists the forms read); the
+        /// stream is its `/api/stream` WebSocket.
         public var receiverURL: String
         /// Service name used for the shipper's own records (dropped-record reports) and the spool folder.
         public var service: String
@@ -79,25 +79,9 @@ extension LogShipper {
             ingestToken = lookup("TRACE_RECEIVER_INGEST_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
         }
 
-        /// The stream's WebSocket URL: `http` becomes `ws`, `https` becomes `wss` (no scheme means `ws`),
-        /// and `/api/stream` is appended (to the path of a receiver behind a proxy, if the URL has one).
-        /// `nil` when ``receiverURL`` is not a receiver's address: a host, an optional port from 1 to 65535,
-        /// and no credentials, query or fragment (`http://user:pw@host/x?y` would otherwise become a
-        /// WebSocket URL whose host is `user`).
-        var streamURL: String? {
-            var base = receiverURL.trimmingCharacters(in: .whitespaces)
-            let lowered = base.lowercased()
-            if lowered.hasPrefix("http://") { base = "ws://" + base.dropFirst(7) }
-            else if lowered.hasPrefix("https://") { base = "wss://" + base.dropFirst(8) }
-            else if !lowered.hasPrefix("ws://") && !lowered.hasPrefix("wss://") { base = "ws://" + base }
-            while base.hasSuffix("/") { base.removeLast() }
-            if !base.hasSuffix("/api/stream") { base += "/api/stream" }
-            guard let url = URLComponents(string: base), let host = url.host, !host.isEmpty,
-                url.user == nil, url.password == nil, url.query == nil, url.fragment == nil,
-                url.port.map({ (1...65_535).contains($0) }) ?? true
-            else { return nil }
-            return base
-        }
+        /// The stream's WebSocket URL (``ReceiverAddress/streamURL``), or `nil` when ``receiverURL`` is
+        /// not a receiver's address.
+        var streamURL: String? { ReceiverAddress(receiverURL)?.streamURL }
 
         static func environmentValue(_ name: String) -> String? {
             getenv(name).map { String(cString: $0) }

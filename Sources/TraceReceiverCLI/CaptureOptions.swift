@@ -31,6 +31,7 @@ struct CaptureOptions: ParsableArguments {
 
     /// Starts a receiver when none answers (unless `--no-daemon`), telling the user through `note`.
     func ensureReceiver(note: (String) -> Void) async throws {
+        try ReceiverClient(receiver: receiver).requireAddress()
         if !noDaemon, let started = try await DaemonLauncher.ensureRunning(baseURL, store: store) { note(started) }
     }
 

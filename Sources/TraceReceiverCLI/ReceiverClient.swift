@@ -2,11 +2,16 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RequestTracingShipper
 import TraceReceiver
 
 /// A small client for a running receiver's query API.
 struct ReceiverClient {
+    /// The receiver's `http(s)://` base URL (``ReceiverAddress/baseURL``), or the text as given when it is
+    /// not an address (requests then fail saying so).
     let baseURL: String
+    /// The address, when the text given is one.
+    let address: ReceiverAddress?
     /// The receiver's token (`TRACE_RECEIVER_INGEST_TOKEN`), which a receiver started with one
     /// requires for reading records too.
     let token: String?
@@ -15,8 +20,18 @@ struct ReceiverClient {
     init(receiver: String?) {
         let environment = ProcessInfo.processInfo.environment
         let url = receiver ?? environment["TRACE_RECEIVER_URL"] ?? "http://127.0.0.1:7890"
-        baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        address = ReceiverAddress(url)
+        baseURL = address?.baseURL ?? url
         token = environment["TRACE_RECEIVER_INGEST_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Throws, saying what an address looks like, when the text given is not one.
+    func requireAddress() throws {
+        guard address == nil else { return }
+        throw ClientError(
+            "--receiver (or TRACE_RECEIVER_URL) must be the receiver's address, e.g. http://127.0.0.1:7890 or 127.0.0.1:7890 "
+                + "(http, https, ws or wss; a host and port; no user, query or fragment); got '\(baseURL)'"
+        )
     }
 
     /// Longest answer read from the receiver.
@@ -34,9 +49,7 @@ struct ReceiverClient {
 
     /// GETs `path` and returns the status and the body's bytes.
     func getBytes(_ path: String, query: [(String, String?)]) async throws -> (status: Int, body: [UInt8]) {
-        guard let base = URLComponents(string: baseURL), ["http", "https"].contains(base.scheme?.lowercased()), base.host?.isEmpty == false else {
-            throw ClientError("--receiver (or TRACE_RECEIVER_URL) must be the receiver's http:// or https:// URL, e.g. http://127.0.0.1:7890; got '\(baseURL)'")
-        }
+        try requireAddress()
         var components = URLComponents(string: baseURL + path)
         let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
         if !items.isEmpty { components?.queryItems = items }

@@ -42,6 +42,10 @@ struct DemoBrowserPageTests {
         #expect(DemoBrowserPage.origin(of: "http://localhost:7890") == "http://localhost:7890")
         #expect(DemoBrowserPage.origin(of: "HTTPS://example.com/") == "https://example.com")
         #expect(DemoBrowserPage.origin(of: "http://[::1]:7890") == "http://[::1]:7890")
+        // The other forms TRACE_RECEIVER_URL may take, which the shipper streams to as well.
+        #expect(DemoBrowserPage.origin(of: "127.0.0.1:7890") == "http://127.0.0.1:7890")
+        #expect(DemoBrowserPage.origin(of: "ws://127.0.0.1:7890/api/stream") == "http://127.0.0.1:7890")
+        #expect(DemoBrowserPage.origin(of: "wss://traces.example.com/api/stream/") == "https://traces.example.com")
     }
 
     @Test func missingPageFilesAreAClearError() throws {
