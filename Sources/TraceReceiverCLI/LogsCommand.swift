@@ -56,7 +56,7 @@ struct LogsCommand: AsyncParsableCommand {
             for record in logs.reversed() { print(RecordPrinter.compact(record)) }
             return
         }
-        let printer = RecordPrinter()
+        let printer = RecordPrinter(datingOtherDays: true)
         for record in logs.reversed() { print(printer.line(record)) }
         fflush(nil)  // records on stdout before the summary on stderr
         let total = object["totalCount"] as? Int ?? logs.count
@@ -67,7 +67,7 @@ struct LogsCommand: AsyncParsableCommand {
     /// ``followInterval`` (at once while a full page comes back). An unreachable receiver (restarting,
     /// say) is reported once and waited for; an answer that is not 200 (a bad filter) ends the command.
     private func followArrivals(_ client: ReceiverClient) async throws {
-        let printer = RecordPrinter()
+        let printer = RecordPrinter(datingOtherDays: true)
         var position: String?
         var unreachable = false
         while true {

@@ -2,18 +2,23 @@ import Foundation
 import TraceReceiver
 
 /// Renders records (decoded JSON objects) as readable terminal lines:
-/// `10:15:23.456 ERROR gateway  request_failed  Payment gateway timeout  req=0190… 12.5ms`,
-/// coloured by level when writing to a terminal.
+/// `10:15:23.456 ERROR gateway  request_failed  Payment gateway timeout  req=0190… 12.5ms` (times in
+/// UTC, like the records), coloured by level when writing to a terminal.
 struct RecordPrinter {
     let colour: Bool
+    /// Today's date (UTC, `YYYY-MM-DD`) when a record from another day shows its date before its time
+    /// (a search spans days; a trace's lines follow a header that dates them); `nil` for times only.
+    let today: String?
 
-    init(colour: Bool = isatty(STDOUT_FILENO) == 1) {
+    init(colour: Bool = isatty(STDOUT_FILENO) == 1, datingOtherDays: Bool = false) {
         self.colour = colour
+        self.today = datingOtherDays ? String(ISO8601DateFormatter().string(from: Date()).prefix(10)) : nil
     }
 
     func line(_ record: [String: Any], showRequestID: Bool = true) -> String {
         let timestamp = (record["timestamp"] as? String) ?? ""
-        let time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
+        var time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
+        if let today, timestamp.count >= 23, timestamp.prefix(10) != today { time = timestamp.prefix(10) + " " + time }
         let level = (record["level"] as? String) ?? "info"
         var parts = [dim(time), paint(level.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), level: level)]
         // Every string from a record is sanitised: any sender can put escape sequences in any of them.

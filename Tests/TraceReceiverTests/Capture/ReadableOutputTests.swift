@@ -47,6 +47,22 @@ struct ReadableOutputTests {
         }
     }
 
+    @Test func logsDatesARecordFromAnotherDayAndNotOneFromToday() async throws {
+        try await withReceiver { receiver in
+            let now = Date()
+            let records = [
+                ["timestamp": "2020-02-29T23:59:58.5Z", "service": "api", "message": "from a leap day"],
+                ["timestamp": timestamp(secondsAgo: 0, from: now), "service": "api", "message": "from today"],
+            ]
+            #expect(try await receiver.postLogs(records.map(recordLine).joined(separator: "\n")).counts() == Counts(accepted: 2))
+            let lines = try await Self.run(["logs", "--service", "api"], receiver).split(separator: "\n").map(String.init)
+            #expect(lines.count == 2)
+            #expect(lines.first?.hasPrefix("2020-02-29 23:59:58.500 INFO") == true, "\(lines)")
+            let time = String(timestamp(secondsAgo: 0, from: now).dropFirst(11).prefix(8))
+            #expect(lines.last?.hasPrefix(time) == true, "\(lines)")
+        }
+    }
+
     @Test func logsPrintsEverySendersStringEscaped() async throws {
         try await withReceiver { receiver in
             try await Self.seedHostileRequest(receiver)
