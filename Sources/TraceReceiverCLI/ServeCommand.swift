@@ -39,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long an accepted record is remembered, so the same record sent again is stored once.")
     var dedupWindow = environment("DEDUP_WINDOW") ?? "10m"
 
+    @Option(help: "How long a new connection may take to send its first request before it is closed.")
+    var firstRequestTimeout = environment("FIRST_REQUEST_TIMEOUT") ?? "30s"
+
     @Option(help: "Most records remembered for deduplication (about 50 bytes of memory each).")
     var dedupCapacity = environment("DEDUP_CAPACITY").flatMap(Int.init) ?? 1_000_000
 
@@ -89,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.memoryMaximumAge = try OptionParsing.duration(memoryMaxAge, option: "--memory-max-age")
         configuration.memoryMaximumBytes = try OptionParsing.size(memoryMaxSize, option: "--memory-max-size")
         configuration.dedupWindow = try OptionParsing.duration(dedupWindow, option: "--dedup-window")
+        configuration.firstRequestTimeout = try OptionParsing.duration(firstRequestTimeout, option: "--first-request-timeout")
         guard dedupCapacity > 0 else { throw ValidationError("--dedup-capacity must be positive") }
         configuration.dedupCapacity = dedupCapacity
         guard serviceRate > 0 else { throw ValidationError("--service-rate must be positive") }

@@ -50,6 +50,9 @@ public struct ReceiverConfiguration: Sendable {
     /// How often an idle `GET /api/live` stream sends a keep-alive comment (which also notices a
     /// viewer that went away).
     public var liveKeepAliveInterval = Duration.seconds(15)
+    /// Longest a new connection may take to send its first request head before it is closed (a
+    /// connection that never sends one would otherwise be held forever).
+    public var firstRequestTimeout = Duration.seconds(30)
 
     public init() {}
 

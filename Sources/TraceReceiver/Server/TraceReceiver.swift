@@ -106,9 +106,10 @@ public final class TraceReceiver: Service {
         let onRunning = self.onRunning
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
+            server: .guardedHTTP1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodyBytes))
+                configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodyBytes)),
+                firstRequestTimeout: configuration.firstRequestTimeout
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

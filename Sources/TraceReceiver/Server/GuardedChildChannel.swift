@@ -1,0 +1,43 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The receiver's server channel: Hummingbird's HTTP/1 with WebSocket upgrade, each connection guarded
+/// by a ``FirstRequestGuard`` until its first request head is read.
+struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
+    let base: Base
+    /// Longest a new connection may take to send its first request head.
+    let firstRequestTimeout: TimeAmount
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
+        base.setup(channel: channel, logger: logger).flatMapThrowing { [firstRequestTimeout] value in
+            try channel.pipeline.syncOperations.addHandler(FirstRequestGuard(timeout: firstRequestTimeout))
+            return value
+        }
+    }
+
+    func handle(value: Base.Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 with WebSocket upgrade (as `http1WebSocketUpgrade(webSocketRouter:configuration:)`), each
+    /// connection guarded until its first request head: see ``FirstRequestGuard``.
+    static func guardedHTTP1WebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder>(
+        webSocketRouter: WSResponderBuilder,
+        configuration: HTTP1WebSocketUpgradeChannel.Configuration,
+        firstRequestTimeout: Duration
+    ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let timeout = TimeAmount.microseconds(Int64(firstRequestTimeout.microseconds))
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                firstRequestTimeout: timeout
+            )
+        }
+    }
+}

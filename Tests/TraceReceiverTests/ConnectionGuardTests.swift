@@ -1,0 +1,47 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TraceReceiver
+
+/// What a connection that never gets to a request costs the receiver: it is closed once
+/// ``ReceiverConfiguration/firstRequestTimeout`` passes without a request head, and nothing else is.
+@Suite("Connections that never send a request")
+struct ConnectionGuardTests {
+    @Test(arguments: ["", "GET /api/debug/lo", "POST /api/logs HTTP/1.1\r\nHost: x\r\nContent-Le"])
+    func aConnectionWithoutACompleteRequestHeadIsClosedAfterTheTimeout(_ partial: String) async throws {
+        try await withReceiver(configure: { $0.firstRequestTimeout = .seconds(1) }) { receiver in
+            let start = ContinuousClock.now
+            let answer = try await sendRawHTTP(Array(partial.utf8), port: receiver.port, timeoutSeconds: 20)
+            let elapsed = start.duration(to: .now)
+            #expect(answer.isEmpty)
+            #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10), "closed by the receiver after about a second, not held: \(elapsed)")
+        }
+    }
+
+    @Test func aKeptAliveConnectionIdleLongerThanTheTimeoutServesItsNextRequest() async throws {
+        try await withReceiver(configure: { $0.firstRequestTimeout = .seconds(1) }) { receiver in
+            // Two requests on one connection, 2.5 s apart: the guard is gone once the first head is read.
+            let script = """
+                import socket, sys, time
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.settimeout(10)
+                statuses = []
+                for pause in (0, 2.5):
+                    time.sleep(pause)
+                    s.sendall(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+                    data = b""
+                    while b"\\r\\n\\r\\n" not in data or not data.rstrip().endswith(b"}"):
+                        chunk = s.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                    statuses.append(data.split(b"\\r\\n")[0].decode() if data else "closed")
+                print("|".join(statuses))
+                """
+            let run = try await runProgram(["python3", "-c", script, "\(receiver.port)"], timeout: 60)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "HTTP/1.1 200 OK|HTTP/1.1 200 OK")
+        }
+    }
+}
