@@ -290,24 +290,25 @@ def run(arguments, driver):
     return result
 
 
-def main(argv):
-    arguments = parse_arguments(argv)
-    os.makedirs(arguments.artifacts, exist_ok=True)
-    profile_dir = tempfile.mkdtemp(prefix="trace-receiver-e2e-")
+def drive(name, body, artifacts=None):
+    """Runs body(driver) in a fresh headless Chromium profile and prints its result as one JSON object
+    (returns 0); on failure prints `name: what failed` on stderr, with a screenshot in `artifacts` when
+    given, and returns 1."""
+    profile_dir = tempfile.mkdtemp(prefix=f"trace-receiver-{name}-")
     driver = None
     try:
         driver = start_driver(profile_dir)
-        result = run(arguments, driver)
+        result = body(driver)
     except (E2EFailure, WebDriverException) as error:
         message = str(error).strip() or type(error).__name__
-        if driver is not None:
+        if driver is not None and artifacts:
             try:
-                path = os.path.join(arguments.artifacts, "failure.png")
+                path = os.path.join(artifacts, "failure.png")
                 if driver.save_screenshot(path):
                     message += f" (screenshot: {path})"
             except WebDriverException:
                 pass
-        print(f"browser_e2e: {message}", file=sys.stderr)
+        print(f"{name}: {message}", file=sys.stderr)
         return 1
     finally:
         if driver is not None:
@@ -318,6 +319,12 @@ def main(argv):
         shutil.rmtree(profile_dir, ignore_errors=True)
     print(json.dumps(result))
     return 0
+
+
+def main(argv):
+    arguments = parse_arguments(argv)
+    os.makedirs(arguments.artifacts, exist_ok=True)
+    return drive("browser_e2e", lambda driver: run(arguments, driver), artifacts=arguments.artifacts)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,9 @@ Prints one JSON object (refused_text, final_url, list_state, cookie_visible_to_s
 failure prints a message on stderr and exits 1. Uses browser_e2e.py's driver setup (same needs).
 """
 import argparse
-import json
-import shutil
 import sys
-import tempfile
 import urllib.parse
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 import browser_e2e as e2e
@@ -47,23 +43,7 @@ def main(argv):
     parser.add_argument("--token", required=True)
     parser.add_argument("--timeout", type=float, default=30.0)
     arguments = parser.parse_args(argv)
-    profile_dir = tempfile.mkdtemp(prefix="trace-receiver-token-")
-    driver = None
-    try:
-        driver = e2e.start_driver(profile_dir)
-        result = run(arguments, driver)
-    except (e2e.E2EFailure, WebDriverException) as error:
-        print(f"browser_token: {str(error).strip() or type(error).__name__}", file=sys.stderr)
-        return 1
-    finally:
-        if driver is not None:
-            try:
-                driver.quit()
-            except WebDriverException:
-                pass
-        shutil.rmtree(profile_dir, ignore_errors=True)
-    print(json.dumps(result))
-    return 0
+    return e2e.drive("browser_token", lambda driver: run(arguments, driver))
 
 
 if __name__ == "__main__":
