@@ -16,6 +16,7 @@ struct ConnectionGuardTests {
             let elapsed = start.duration(to: .now)
             #expect(answer.isEmpty)
             #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10), "closed by the receiver after about a second, not held: \(elapsed)")
+            #expect(metricValue(try await receiver.metrics(), "trace_receiver_silent_connections_closed_total") == 1)
         }
     }
 

@@ -125,6 +125,7 @@ struct FrontendLogTests {
             #expect(response.contains("Connection: close"))
             #expect(elapsed < .seconds(5), "answered and closed at once, not held open")
             #expect(try await receiver.get("/health").status == 200, "the receiver serves on")
+            #expect(metricValue(try await receiver.metrics(), "trace_receiver_malformed_requests_total") == 1)
         }
     }
 

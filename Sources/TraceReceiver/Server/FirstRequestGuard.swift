@@ -14,16 +14,26 @@ import NIOHTTP1
 final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
+    /// Why the guard closed a connection (counted in `/metrics`).
+    enum Reason: Sendable {
+        case malformedRequest, noRequest
+    }
+
     private let timeout: TimeAmount
+    private let closed: @Sendable (Reason) -> Void
     private var deadline: Scheduled<Void>?
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, closed: @escaping @Sendable (Reason) -> Void) {
         self.timeout = timeout
+        self.closed = closed
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.scheduleTask(in: timeout) { loopBound.value.close(promise: nil) }
+        deadline = context.eventLoop.scheduleTask(in: timeout) { [closed] in
+            closed(.noRequest)
+            loopBound.value.close(promise: nil)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -42,6 +52,7 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         deadline?.cancel()
+        closed(.malformedRequest)
         // Written beneath the response encoder, which takes typed response parts, not bytes.
         let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
         guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {

@@ -10,10 +10,12 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     /// Longest a new connection may take to send its first request head.
     let firstRequestTimeout: TimeAmount
+    /// Told each time the guard closes a connection.
+    let closed: @Sendable (FirstRequestGuard.Reason) -> Void
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
-        base.setup(channel: channel, logger: logger).flatMapThrowing { [firstRequestTimeout] value in
-            try channel.pipeline.syncOperations.addHandler(FirstRequestGuard(timeout: firstRequestTimeout))
+        base.setup(channel: channel, logger: logger).flatMapThrowing { [firstRequestTimeout, closed] value in
+            try channel.pipeline.syncOperations.addHandler(FirstRequestGuard(timeout: firstRequestTimeout, closed: closed))
             return value
         }
     }
@@ -29,14 +31,16 @@ extension HTTPServerBuilder {
     static func guardedHTTP1WebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder>(
         webSocketRouter: WSResponderBuilder,
         configuration: HTTP1WebSocketUpgradeChannel.Configuration,
-        firstRequestTimeout: Duration
+        firstRequestTimeout: Duration,
+        closed: @escaping @Sendable (FirstRequestGuard.Reason) -> Void
     ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         let timeout = TimeAmount.microseconds(Int64(firstRequestTimeout.microseconds))
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
                 base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                firstRequestTimeout: timeout
+                firstRequestTimeout: timeout,
+                closed: closed
             )
         }
     }

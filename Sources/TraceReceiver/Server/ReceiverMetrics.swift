@@ -30,6 +30,8 @@ final class ReceiverMetrics: Sendable {
     private let streamConnections: Gauge
     private let liveViewers: Gauge
     private let liveViewersRefused: Prometheus.Counter
+    private let malformedRequests: Prometheus.Counter
+    private let silentConnections: Prometheus.Counter
 
     init() {
         storeRecords = registry.makeGauge(descriptor: Self.name("store", "records", help: "Records currently stored."))
@@ -40,6 +42,12 @@ final class ReceiverMetrics: Sendable {
         liveViewers = registry.makeGauge(descriptor: Self.name("live", "viewers", help: "Open /api/live event streams (web page viewers)."))
         liveViewersRefused = registry.makeCounter(
             descriptor: Self.name("live_viewers_refused", "total", help: "/api/live streams refused because the viewer cap was reached.")
+        )
+        malformedRequests = registry.makeCounter(
+            descriptor: Self.name("malformed_requests", "total", help: "Connections answered 400 and closed because the HTTP parser rejected their request.")
+        )
+        silentConnections = registry.makeCounter(
+            descriptor: Self.name("silent_connections_closed", "total", help: "Connections closed for sending no request within the first-request timeout.")
         )
     }
 
@@ -96,6 +104,12 @@ final class ReceiverMetrics: Sendable {
     func liveViewerOpened() { liveViewers.increment() }
     func liveViewerClosed() { liveViewers.decrement() }
     func liveViewerRefused() { liveViewersRefused.increment() }
+    func connectionClosed(_ reason: FirstRequestGuard.Reason) {
+        switch reason {
+        case .malformedRequest: malformedRequests.increment()
+        case .noRequest: silentConnections.increment()
+        }
+    }
 
     /// Refreshes the store gauges and renders the exposition.
     func render(statistics: StoreStatistics?, bufferBytes buffer: Int) -> [UInt8] {

@@ -109,7 +109,8 @@ public final class TraceReceiver: Service {
             server: .guardedHTTP1WebSocketUpgrade(
                 webSocketRouter: router,
                 configuration: .init(ws: .init(maxFrameSize: configuration.maximumBodyBytes)),
-                firstRequestTimeout: configuration.firstRequestTimeout
+                firstRequestTimeout: configuration.firstRequestTimeout,
+                closed: { [metrics] reason in metrics.connectionClosed(reason) }
             ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
