@@ -311,10 +311,18 @@ public final class LogShipper: LogSink, Service {
             return !state.warnedUnreachable
         }
         guard first else { return }
+        let keeping = "keeping records in \(spool.directory) and retrying"
+        if let error = error as? WebSocketClientError, error == .webSocketUpgradeFailed {
+            // Something answered, but not with a stream; WSClient does not say what it answered.
+            let token = configuration.ingestToken == nil ? "set TRACE_RECEIVER_INGEST_TOKEN to its token" : "check TRACE_RECEIVER_INGEST_TOKEN"
+            configuration.diagnostics(
+                "the server at \(streamURL) refused the stream: a receiver started with --ingest-token needs it (\(token)), "
+                    + "or this address is not a trace receiver; \(keeping)"
+            )
+            return
+        }
         let reason = error.map { " (\($0))" } ?? ""
-        configuration.diagnostics(
-            "cannot reach the trace receiver at \(streamURL)\(reason); keeping records in \(spool.directory) and retrying"
-        )
+        configuration.diagnostics("cannot reach the trace receiver at \(streamURL)\(reason); \(keeping)")
     }
 
     private struct ConnectionClosed: Error {}

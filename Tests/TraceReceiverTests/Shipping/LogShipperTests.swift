@@ -214,4 +214,23 @@ struct LogShipperTests {
             }
         }
     }
+
+    @Test func aShipperWithoutTheTokenSaysTheReceiverRefusedItAndWhatToSet() async throws {
+        try await withReceiver(configure: { $0.ingestToken = "s3cret" }) { receiver in
+            try await withTemporaryDirectory { spool in
+                let diagnostics = DiagnosticsLog()
+                let shipper = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "tokenless", spool: spool, diagnostics: diagnostics))
+                try await withRunningShipper(shipper) {
+                    shippingLogger(service: "tokenless", sink: shipper).info("without a token")
+                    #expect(await eventually(within: 20) { !diagnostics.all.isEmpty })
+                }
+                let said = diagnostics.all
+                #expect(said.count == 1, "said once, not per attempt: \(said)")
+                #expect(said.first?.contains("refused the stream: a receiver started with --ingest-token needs it (set TRACE_RECEIVER_INGEST_TOKEN to its token)") == true, "\(said)")
+                #expect(!(said.first ?? "").contains("cannot reach"))
+                #expect(try await receiver.store.statistics().records == 0)
+                #expect(shipper.statistics.spooledRecords == 1, "kept for when the token is set")
+            }
+        }
+    }
 }
