@@ -71,15 +71,17 @@ struct DemoServerCommand: AsyncParsableCommand {
             page = nil
             FileHandle.standardError.write(Data("no browser page: \(error)\n".utf8))
         }
+        // An IPv6 address goes in brackets in a URL.
+        let shownHost = host.contains(":") ? "[\(host)]" : host
         let inventory = DemoServices.inventory(host: host, port: downstreamPort, logging: logging) { port in
-            FileHandle.standardError.write(Data("inventory listening on http://\(host):\(port)\n".utf8))
+            FileHandle.standardError.write(Data("inventory listening on http://\(shownHost):\(port)\n".utf8))
         }
         let gateway = DemoServices.gateway(
             host: host, port: port, downstreamPort: downstreamPort, logging: logging, page: page
         ) { port in
-            var lines = "gateway   listening on http://\(host):\(port)  (try /api/checkout)\n"
+            var lines = "gateway   listening on http://\(shownHost):\(port)  (try /api/checkout)\n"
             if let page {
-                lines += "open the demo page:     http://\(host):\(port)/\n"
+                lines += "open the demo page:     http://\(shownHost):\(port)/\n"
                 lines += "and the trace receiver: \(page.receiverOrigin)/  (start it with: swift run trace-receiver)\n"
             }
             FileHandle.standardError.write(Data(lines.utf8))

@@ -63,6 +63,27 @@ struct ServeOptionsTests {
         }
     }
 
+    @Test func anIPv6AddressIsPrintedInBracketsAsInAURL() async throws {
+        try await withTemporaryDirectory { directory in
+            let notes = directory + "/stderr.txt"
+            FileManager.default.createFile(atPath: notes, contents: nil)
+            let serve = Process()
+            serve.executableURL = try builtExecutable("trace-receiver")
+            serve.arguments = ["serve", "--host", "::1", "--port", "0", "--store", "memory"]
+            serve.standardOutput = FileHandle.nullDevice
+            serve.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
+            try serve.run()
+            defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+            func written() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
+            // Listening, or (on a machine without IPv6 loopback) refused: either way the address is bracketed.
+            let said = await eventually(within: 30) {
+                written().contains("listening on http://[::1]:") || written().contains("cannot listen on [::1]:0")
+            }
+            #expect(said, "stderr: \(written())")
+            #expect(!written().contains("http://::1"))
+        }
+    }
+
     /// Runs `trace-receiver serve` with `arguments` until it exits; its status and standard error.
     private static func serve(_ arguments: [String]) async throws -> (status: Int32, stderr: String) {
         let result = try await runProgram([try builtExecutable("trace-receiver").path, "serve"] + arguments, timeout: 60)

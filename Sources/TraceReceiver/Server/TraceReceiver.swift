@@ -32,7 +32,7 @@ public final class TraceReceiver: Service {
     ) throws {
         guard configuration.isLoopback || configuration.ingestToken != nil else {
             throw ReceiverConfigurationError(
-                "binding to \(configuration.host) exposes ingest to the network; set an ingest token (--ingest-token) or bind to 127.0.0.1"
+                "binding to \(configuration.host) exposes ingest and every stored record to the network; set an ingest token (--ingest-token) or bind to 127.0.0.1"
             )
         }
         self.configuration = configuration
