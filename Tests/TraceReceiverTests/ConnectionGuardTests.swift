@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdWSClient
+import Synchronization
 import TestSupport
 import Testing
 
@@ -43,6 +45,23 @@ struct ConnectionGuardTests {
             let run = try await runProgram(["python3", "-c", script, "\(receiver.port)"], timeout: 60)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "HTTP/1.1 200 OK|HTTP/1.1 200 OK")
+        }
+    }
+
+    @Test func anUpgradedStreamIdleLongerThanTheTimeoutStaysOpen() async throws {
+        try await withReceiver(configure: { $0.firstRequestTimeout = .seconds(1) }) { receiver in
+            // A shipper connects and has nothing to send for a while: the upgrade answered its one request.
+            let reply = Mutex<String?>(nil)
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(receiver.port)/api/stream", logger: quietLogger) { inbound, outbound, _ in
+                try await Task.sleep(for: .milliseconds(2_500))
+                try await outbound.write(.text(#"{"batch":1,"records":[{"service":"idle","message":"after a quiet spell"}]}"#))
+                var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                if case .text(let text) = try await iterator.next() { reply.withLock { $0 = text } }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let text = try #require(reply.withLock { $0 }, "the stream was closed while idle")
+            #expect(text.contains(#""ack":1"#), "\(text)")
+            #expect(metricValue(try await receiver.metrics(), "trace_receiver_silent_connections_closed_total") == 0)
         }
     }
 }

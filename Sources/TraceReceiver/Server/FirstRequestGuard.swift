@@ -8,9 +8,11 @@ import NIOHTTP1
 ///
 /// Added last in the pipeline while the upgrade handler waits for the first head, it answers a parser
 /// error with `400 Bad Request` and closes, and closes a connection whose first head has not arrived
-/// within `timeout`. The first read that reaches it means the head was accepted (the upgrade handler
-/// passes data on only once it has decided), so it then removes itself: later requests, WebSocket
-/// frames and long responses (`/api/live`) never meet it.
+/// within `timeout`. It stands down (cancels the deadline and leaves the pipeline) once the first head
+/// is dealt with: when a read reaches it (the upgrade handler passes data on only once it has decided
+/// not to upgrade) or when the server first writes (a WebSocket upgrade's `101`, seen by the
+/// ``FirstResponseWatcher`` at the socket end of the pipeline). Later requests, idle streams and long
+/// responses (`/api/live`) never meet it.
 final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
@@ -22,6 +24,7 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     private let timeout: TimeAmount
     private let closed: @Sendable (Reason) -> Void
     private var deadline: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
 
     init(timeout: TimeAmount, closed: @escaping @Sendable (Reason) -> Void) {
         self.timeout = timeout
@@ -29,20 +32,31 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.context = context
+        let channel = context.channel
         deadline = context.eventLoop.scheduleTask(in: timeout) { [closed] in
             closed(.noRequest)
-            loopBound.value.close(promise: nil)
+            channel.close(promise: nil)
         }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
         deadline = nil
+        self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         context.fireChannelRead(data)
+        standDown()
+    }
+
+    /// The first head has been dealt with: cancels the deadline and leaves the pipeline (once).
+    func standDown() {
+        guard let context else { return }
+        self.context = nil
+        deadline?.cancel()
+        deadline = nil
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
@@ -55,13 +69,43 @@ final class FirstRequestGuard: ChannelInboundHandler, RemovableChannelHandler {
         closed(.malformedRequest)
         // Written beneath the response encoder, which takes typed response parts, not bytes.
         let response = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        // Closed through the channel: writing the answer makes this guard stand down and leave the pipeline.
+        let channel = context.channel
         guard let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
-            context.close(promise: nil)
+            channel.close(promise: nil)
             return
         }
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        encoder.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: response))).whenComplete { _ in
-            loopBound.value.close(promise: nil)
+        encoder.writeAndFlush(NIOAny(channel.allocator.buffer(string: response))).whenComplete { _ in
+            channel.close(promise: nil)
         }
+    }
+}
+
+/// Tells a ``FirstRequestGuard`` when the server first writes to the connection, which is the end of the
+/// first request's head phase for a WebSocket upgrade (no read reaches the guard until the client sends
+/// a frame, which an idle shipper may not do for a long time). Sits at the socket end of the pipeline,
+/// where every outbound byte passes, and leaves after passing on the flush of its first write (leaving
+/// between a write and its flush would strand the flush).
+final class FirstResponseWatcher: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = NIOAny
+
+    private let guardHandler: FirstRequestGuard
+    private var wrote = false
+
+    init(guarding guardHandler: FirstRequestGuard) {
+        self.guardHandler = guardHandler
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(data, promise: promise)
+        if !wrote {
+            wrote = true
+            guardHandler.standDown()
+        }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        context.flush()
+        if wrote { context.pipeline.syncOperations.removeHandler(context: context, promise: nil) }
     }
 }

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 
 /// The receiver's server channel: Hummingbird's HTTP/1 with WebSocket upgrade, each connection guarded
-/// by a ``FirstRequestGuard`` until its first request head is read.
+/// by a ``FirstRequestGuard`` (and its ``FirstResponseWatcher``) until its first request is dealt with.
 struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     /// Longest a new connection may take to send its first request head.
@@ -15,7 +15,9 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { [firstRequestTimeout, closed] value in
-            try channel.pipeline.syncOperations.addHandler(FirstRequestGuard(timeout: firstRequestTimeout, closed: closed))
+            let firstRequest = FirstRequestGuard(timeout: firstRequestTimeout, closed: closed)
+            try channel.pipeline.syncOperations.addHandler(firstRequest)
+            try channel.pipeline.syncOperations.addHandler(FirstResponseWatcher(guarding: firstRequest), position: .first)
             return value
         }
     }
