@@ -8,7 +8,7 @@ import Testing
 
 /// What a connection that never gets to a request costs the receiver: it is closed once
 /// ``ReceiverConfiguration/firstRequestTimeout`` passes without a request head, and nothing else is.
-@Suite("Connections that never send a request")
+@Suite("Connections that never send a request", .timeLimit(.minutes(1)))
 struct ConnectionGuardTests {
     @Test(arguments: ["", "GET /api/debug/lo", "POST /api/logs HTTP/1.1\r\nHost: x\r\nContent-Le"])
     func aConnectionWithoutACompleteRequestHeadIsClosedAfterTheTimeout(_ partial: String) async throws {

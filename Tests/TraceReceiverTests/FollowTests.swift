@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TraceReceiver
@@ -88,20 +89,19 @@ struct FollowTests {
                 try await Self.post(receiver, [("api", 30, "before one"), ("api", 20, "before two"), ("api", 10, "before three")])
                 let output = directory + "/stdout.txt"
                 FileManager.default.createFile(atPath: output, contents: nil)
-                let follower = Process()
-                follower.executableURL = try builtExecutable("trace-receiver")
-                follower.arguments = ["logs", "--follow", "--receiver", receiver.baseURL, "--service", "api", "--limit", "2"]
-                follower.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-                follower.standardError = FileHandle.nullDevice
-                try follower.run()
-                defer { if follower.isRunning { kill(follower.processIdentifier, SIGKILL) } }
+                let follower = try SpawnedProgram(
+                    try builtExecutable("trace-receiver").path,
+                    ["logs", "--follow", "--receiver", receiver.baseURL, "--service", "api", "--limit", "2"],
+                    standardOutput: .file(output), standardError: .null
+                )
+                defer { follower.send(SIGKILL) }
                 func printed() -> [String] {
                     ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
                 }
                 #expect(await eventually(within: 20) { printed().count == 2 }, "\(printed())")
                 try await Self.post(receiver, [("worker", 0, "not followed"), ("api", 3_600, "an hour late"), ("api", 0, "just now")])
                 #expect(await eventually(within: 20) { printed().count == 4 }, "\(printed())")
-                kill(follower.processIdentifier, SIGINT)
+                follower.send(SIGINT)
                 #expect(await eventually(within: 20) { !follower.isRunning })
                 let lines = printed()
                 #expect(lines.map { $0.split(separator: " ", maxSplits: 3).last.map(String.init) ?? "" }.map { $0.trimmingCharacters(in: .whitespaces) }

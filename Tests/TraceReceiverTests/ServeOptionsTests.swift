@@ -67,13 +67,11 @@ struct ServeOptionsTests {
         try await withTemporaryDirectory { directory in
             let notes = directory + "/stderr.txt"
             FileManager.default.createFile(atPath: notes, contents: nil)
-            let serve = Process()
-            serve.executableURL = try builtExecutable("trace-receiver")
-            serve.arguments = ["serve", "--host", "::1", "--port", "0", "--store", "memory"]
-            serve.standardOutput = FileHandle.nullDevice
-            serve.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
-            try serve.run()
-            defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+            let serve = try SpawnedProgram(
+                try builtExecutable("trace-receiver").path, ["serve", "--host", "::1", "--port", "0", "--store", "memory"],
+                standardOutput: .null, standardError: .file(notes)
+            )
+            defer { serve.send(SIGKILL) }
             func written() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
             // Listening, or (on a machine without IPv6 loopback) refused: either way the address is bracketed.
             let said = await eventually(within: 30) {

@@ -5,27 +5,19 @@ import Testing
 
 @testable import TraceReceiver
 
-/// A `trace-receiver run …` child process with its output collected.
+/// A `trace-receiver …` child process with its output collected.
 final class WrapperProcess: Sendable {
-    let process: Process
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
+    let program: SpawnedProgram
 
     init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
-        process = Process()
-        process.executableURL = try builtExecutable("trace-receiver")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        program = try SpawnedProgram(try builtExecutable("trace-receiver").path, arguments, environment: environment, directory: directory)
     }
+
+    var processIdentifier: Int32 { program.processIdentifier }
 
     /// Waits for exit and returns the status with everything written.
     func finish() async -> (status: Int32, stdout: Data, stderr: Data) {
-        await awaitExit(of: process, stdout: stdoutPipe, stderr: stderrPipe)
+        await program.finish()
     }
 }
 
@@ -110,7 +102,7 @@ struct RunCommandTests {
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
                 )
                 #expect(await eventually(within: 20) { FileManager.default.fileExists(atPath: ready) })
-                kill(wrapper.process.processIdentifier, SIGTERM)
+                kill(wrapper.processIdentifier, SIGTERM)
                 let (status, stdout, _) = await wrapper.finish()
                 #expect(status == 42, "the child handled the forwarded SIGTERM and its status came back")
                 #expect(String(decoding: stdout, as: UTF8.self) == "got TERM\n")
@@ -131,7 +123,7 @@ struct RunCommandTests {
                 )
                 let id = try await demoCheckoutRequestID(gatewayPort: gatewayPort)
                 try await Task.sleep(for: .milliseconds(500))
-                kill(wrapper.process.processIdentifier, SIGINT)
+                kill(wrapper.processIdentifier, SIGINT)
                 let (status, stdout, _) = await wrapper.finish()
                 #expect(status == 0, "SIGINT forwarded: the demo shut down gracefully")
                 let printed = String(decoding: stdout, as: UTF8.self).split(separator: "\n").filter { $0.contains(id) }
@@ -183,7 +175,7 @@ struct RunCommandTests {
                 )
                 // Foundation reports the exit only once the pipes close (here: after the sleep), so watch the
                 // process itself: it has exited when it is a zombie or gone.
-                let pid = wrapper.process.processIdentifier
+                let pid = wrapper.processIdentifier
                 #expect(await eventually(within: 15) { Self.hasExited(pid) }, "did not wait for the background sleep")
                 #expect(ContinuousClock.now - started < .seconds(15))
                 kill(pid, SIGKILL)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TraceReceiver
@@ -30,7 +31,7 @@ struct TailCommandTests {
                 try Self.append(["2026-01-31 10:15:24,002 - shop - ERROR - second request_id=r-1"], to: log)
                 #expect(await eventually(within: 20) { (try? await stored().count) == 2 })
                 try await Task.sleep(for: .milliseconds(1_500))  // a checkpoint interval passes
-                kill(first.process.processIdentifier, SIGINT)
+                kill(first.processIdentifier, SIGINT)
                 #expect(await first.finish().status == 0)
 
                 // Written while nothing follows the file: delivered once by the next run, which resumes.
@@ -38,7 +39,7 @@ struct TailCommandTests {
                 let second = try WrapperProcess(arguments, environment: environment)
                 #expect(await eventually(within: 20) { (try? await stored().count) == 3 })
                 try await Task.sleep(for: .milliseconds(500))
-                kill(second.process.processIdentifier, SIGINT)
+                kill(second.processIdentifier, SIGINT)
                 #expect(await second.finish().status == 0)
 
                 let messages = try await stored()
@@ -56,15 +57,13 @@ struct TailCommandTests {
                 try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)
                 let notes = directory + "/notes.txt"
                 FileManager.default.createFile(atPath: notes, contents: nil)
-                let tail = Process()
-                tail.executableURL = try builtExecutable("trace-receiver")
-                tail.arguments = ["tail", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--service", "hourly", "--state-dir", "state", "logs/app-10:00.log"]
-                tail.environment = ProcessInfo.processInfo.environment.merging(["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]) { $1 }
-                tail.currentDirectoryURL = URL(fileURLWithPath: directory)
-                tail.standardOutput = FileHandle.nullDevice
-                tail.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: notes))
-                try tail.run()
-                defer { if tail.isRunning { kill(tail.processIdentifier, SIGKILL) } }
+                let tail = try SpawnedProgram(
+                    try builtExecutable("trace-receiver").path,
+                    ["tail", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--service", "hourly", "--state-dir", "state", "logs/app-10:00.log"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"], directory: directory,
+                    standardOutput: .null, standardError: .file(notes)
+                )
+                defer { tail.send(SIGKILL) }
                 func written() -> String { (try? String(contentsOfFile: notes, encoding: .utf8)) ?? "" }
                 // The file is made only once tail has decided what the target is.
                 let following = await eventually(within: 20) { written().contains("following logs/app-10:00.log") }
@@ -75,9 +74,9 @@ struct TailCommandTests {
                 }
                 #expect(delivered, "tail said: \(written())")
                 #expect(!written().contains("ssh"))
-                kill(tail.processIdentifier, SIGINT)
+                tail.send(SIGINT)
                 #expect(await eventually(within: 20) { !tail.isRunning })
-                #expect(!tail.isRunning && tail.terminationStatus == 0)
+                #expect(await tail.finish().status == 0)
             }
         }
     }

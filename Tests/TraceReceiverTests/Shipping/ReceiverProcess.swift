@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import TestSupport
 import Testing
 
 /// An executable product of this package, built next to the test binary by `swift build`/`swift test`.
@@ -25,7 +26,7 @@ struct ExecutableNotBuilt: Error, CustomStringConvertible {
 final class ReceiverProcess: Sendable {
     let port: Int
     let store: String
-    private let process: Process
+    private let process: SpawnedProgram
 
     struct DidNotBecomeHealthy: Error {}
 
@@ -37,13 +38,11 @@ final class ReceiverProcess: Sendable {
         extraArguments: [String] = [],
         environment: [String: String] = [:]
     ) async throws -> ReceiverProcess {
-        let process = Process()
-        process.executableURL = try builtExecutable("trace-receiver")
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--store", store, "--log-level", "error"] + extraArguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProgram(
+            try builtExecutable("trace-receiver").path,
+            ["serve", "--host", "127.0.0.1", "--port", "\(port)", "--store", store, "--log-level", "error"] + extraArguments,
+            environment: environment, standardOutput: .null, standardError: .null
+        )
         let receiver = ReceiverProcess(port: port, store: store, process: process)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -55,7 +54,7 @@ final class ReceiverProcess: Sendable {
         throw DidNotBecomeHealthy()
     }
 
-    private init(port: Int, store: String, process: Process) {
+    private init(port: Int, store: String, process: SpawnedProgram) {
         self.port = port
         self.store = store
         self.process = process
@@ -72,8 +71,7 @@ final class ReceiverProcess: Sendable {
 
     /// Sends SIGKILL (no chance to flush anything) and waits for the process to be gone.
     func kill() {
-        guard process.isRunning else { return }
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         while process.isRunning { usleep(1_000) }
     }
 

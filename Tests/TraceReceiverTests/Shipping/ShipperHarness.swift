@@ -70,17 +70,11 @@ func spoolFiles(_ directory: String) -> [String] {
 
 /// Starts the real `demo-server` executable on the given ports, streaming to `receiverURL` with its
 /// spool in `spool`. The caller stops it.
-func startDemoServer(gatewayPort: Int, inventoryPort: Int, receiverURL: String, spool: String) throws -> Process {
-    let demo = Process()
-    demo.executableURL = try builtExecutable("demo-server")
-    demo.arguments = ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"]
-    demo.environment = ProcessInfo.processInfo.environment.merging([
-        "TRACE_RECEIVER_URL": receiverURL, "TRACE_RECEIVER_SPOOL_DIR": spool,
-    ]) { $1 }
-    demo.standardOutput = FileHandle.nullDevice
-    demo.standardError = FileHandle.nullDevice
-    try demo.run()
-    return demo
+func startDemoServer(gatewayPort: Int, inventoryPort: Int, receiverURL: String, spool: String) throws -> SpawnedProgram {
+    try SpawnedProgram(
+        try builtExecutable("demo-server").path, ["--port", "\(gatewayPort)", "--downstream-port", "\(inventoryPort)"],
+        environment: ["TRACE_RECEIVER_URL": receiverURL, "TRACE_RECEIVER_SPOOL_DIR": spool], standardOutput: .null, standardError: .null
+    )
 }
 
 /// Calls the demo gateway's `/api/checkout` until it answers 200 (the demo may still be starting) and

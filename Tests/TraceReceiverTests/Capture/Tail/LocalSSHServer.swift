@@ -117,14 +117,10 @@ struct LocalSSHServer: Sendable {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SSHTestSetupError(description: "\(executable) \(arguments) exited with \(process.terminationStatus)")
+        let process = try SpawnedProcess.spawn(executable: executable, arguments: arguments)
+        let ended = process.wait()
+        guard let ended, ended.status == 0, !ended.wasSignalled else {
+            throw SSHTestSetupError(description: "\(executable) \(arguments) ended with \(ended.map { "\($0)" } ?? "no status")")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RequestTracing
+import TestSupport
 import Testing
 
 @testable import TraceReceiver
@@ -92,32 +93,27 @@ struct SSHTailCommandTests {
 @Suite("Tail: the remote script")
 struct RemoteScriptTests {
     /// Runs the remote command with a local shell and a stub `tail` that prints its arguments.
-    static func run(path: String, requestedOffset: UInt64?, in dir: String) throws -> String {
+    static func run(path: String, requestedOffset: UInt64?, in dir: String) async throws -> String {
         let stub = dir + "/bin"
         try FileManager.default.createDirectory(atPath: stub, withIntermediateDirectories: true)
         try "#!/bin/sh\necho \"tail $*\"\n".write(toFile: stub + "/tail", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub + "/tail")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", RemoteShell.tailCommand(path: path, requestedOffset: requestedOffset)]
-        process.environment = ["PATH": stub + ":/usr/bin:/bin", "HOME": dir]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let program = try SpawnedProgram(
+            "/bin/sh", ["-c", RemoteShell.tailCommand(path: path, requestedOffset: requestedOffset)],
+            environment: ["PATH": stub + ":/usr/bin:/bin", "HOME": dir]
+        )
+        return String(decoding: await program.finish().stdout, as: UTF8.self)
     }
 
     @Test func startsAtTheEndAtTheRequestedOffsetOrAtZeroWhenTheFileShrank() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/it's a log"
             try append("0123456789\n", to: path)  // 11 bytes
-            #expect(try Self.run(path: path, requestedOffset: nil, in: dir) == "trace-receiver-tail-offset=11\ntail -c +12 -F \(path)\n")
-            #expect(try Self.run(path: path, requestedOffset: 4, in: dir) == "trace-receiver-tail-offset=4\ntail -c +5 -F \(path)\n")
-            #expect(try Self.run(path: path, requestedOffset: 50, in: dir) == "trace-receiver-tail-offset=0\ntail -c +1 -F \(path)\n")
-            #expect(try Self.run(path: dir + "/missing", requestedOffset: nil, in: dir).hasPrefix("trace-receiver-tail-offset=0\n"))
-            #expect(try Self.run(path: "~/it's a log", requestedOffset: 0, in: dir) == "trace-receiver-tail-offset=0\ntail -c +1 -F \(path)\n")
+            #expect(try await Self.run(path: path, requestedOffset: nil, in: dir) == "trace-receiver-tail-offset=11\ntail -c +12 -F \(path)\n")
+            #expect(try await Self.run(path: path, requestedOffset: 4, in: dir) == "trace-receiver-tail-offset=4\ntail -c +5 -F \(path)\n")
+            #expect(try await Self.run(path: path, requestedOffset: 50, in: dir) == "trace-receiver-tail-offset=0\ntail -c +1 -F \(path)\n")
+            #expect(try await Self.run(path: dir + "/missing", requestedOffset: nil, in: dir).hasPrefix("trace-receiver-tail-offset=0\n"))
+            #expect(try await Self.run(path: "~/it's a log", requestedOffset: 0, in: dir) == "trace-receiver-tail-offset=0\ntail -c +1 -F \(path)\n")
         }
     }
 
