@@ -178,13 +178,8 @@ final class ShipperSpool: Sendable {
 
     /// Batches in `directory`, oldest first; half-written temporary files from a crash are removed.
     static func scan(_ directory: String) -> [Batch] {
-        guard let stream = opendir(directory) else { return [] }
-        defer { closedir(stream) }
         var batches: [Batch] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+        for name in DirectoryListing.names(in: directory) ?? [] {
             if name.hasSuffix(".tmp") {
                 unlink(directory + "/" + name)
                 continue
@@ -203,15 +198,7 @@ final class ShipperSpool: Sendable {
     /// can be taken) into `directory`, numbered after `lastNumber` in their old order, and removes the
     /// subfolder. Returns the moved batches, oldest first. A subfolder another live process holds is left.
     static func adoptOrphans(of root: String, into directory: String, numberedAfter lastNumber: UInt64) -> [Batch] {
-        guard let stream = opendir(root) else { return [] }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix("process-"), root + "/" + name != directory { names.append(name) }
-        }
-        closedir(stream)
+        let names = (DirectoryListing.names(in: root) ?? []).filter { $0.hasPrefix("process-") && root + "/" + $0 != directory }
         var adopted: [Batch] = []
         var number = lastNumber
         for name in names.sorted() {

@@ -7,6 +7,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RequestTracing
 
 /// Starts `trace-receiver serve` in the background when nothing answers at the receiver URL, for
 /// `trace-receiver run`. The daemon outlives the wrapped program (it is in its own session) and keeps
@@ -86,13 +87,11 @@ enum DaemonLauncher {
 
     /// Sets `FD_CLOEXEC` on every open descriptor above standard error (listed in `/proc/self/fd`).
     static func markInheritedDescriptorsCloseOnExec() {
-        guard let directory = opendir("/proc/self/fd") else { return }
-        defer { closedir(directory) }
-        let own = dirfd(directory)
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let descriptor = Int32(name), descriptor > STDERR_FILENO, descriptor != own else { continue }
-            _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
+        // The listing's own descriptor is closed by the time it returns; fcntl on it fails harmlessly.
+        for name in DirectoryListing.names(in: "/proc/self/fd") ?? [] {
+            guard let descriptor = Int32(name), descriptor > STDERR_FILENO else { continue }
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
         }
     }
 }
