@@ -48,9 +48,7 @@ struct LogsCommand: AsyncParsableCommand {
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)
         if follow { return try await followArrivals(client) }
-        let (status, body) = try await client.get("/api/debug/logs", query: filters)
-        let object = body as? [String: Any] ?? [:]
-        guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+        let object = try await client.getObject("/api/debug/logs", query: filters)
         let logs = (object["logs"] as? [[String: Any]]) ?? []
         if json {
             for record in logs.reversed() { print(RecordPrinter.compact(record)) }
@@ -73,9 +71,7 @@ struct LogsCommand: AsyncParsableCommand {
         while true {
             var full = false
             do {
-                let (status, body) = try await client.get("/api/debug/logs/follow", query: filters + [("after", position)])
-                let object = body as? [String: Any] ?? [:]
-                guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+                let object = try await client.getObject("/api/debug/logs/follow", query: filters + [("after", position)])
                 if unreachable {
                     FileHandle.standardError.write(Data("[trace-receiver logs] the receiver answers again\n".utf8))
                     unreachable = false

@@ -39,12 +39,13 @@ struct ReceiverClient {
     /// How long one request may take.
     static let requestTimeout = TimeAmount.seconds(30)
 
-    /// GETs `path` and returns the decoded JSON; a non-2xx answer becomes an error quoting the
-    /// receiver's message.
-    func get(_ path: String, query: [(String, String?)] = []) async throws -> (status: Int, json: Any) {
+    /// GETs `path` and returns the JSON object it answers; an answer other than 200 becomes an error
+    /// quoting the receiver's message.
+    func getObject(_ path: String, query: [(String, String?)] = []) async throws -> [String: Any] {
         let (status, body) = try await getBytes(path, query: query)
-        let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
-        return (status, json ?? [:])
+        let object = (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
+        guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+        return object
     }
 
     /// GETs `path` and returns the status and the body's bytes.

@@ -20,9 +20,7 @@ struct TraceCommand: AsyncParsableCommand {
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)
         let path = "/api/debug/trace/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)
-        let (status, body) = try await client.get(path)
-        let object = body as? [String: Any] ?? [:]
-        guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+        let object = try await client.getObject(path)
         if json {
             print(RecordPrinter.compact(object))
             return
