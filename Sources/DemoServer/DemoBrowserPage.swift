@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RequestTracing
 import RequestTracingShipper
 
 /// The browser side of the demo, served by the gateway: the page in `Examples/browser/` (buttons for a
@@ -66,8 +67,7 @@ struct DemoBrowserPage: Sendable {
             let url = URL(string: address.baseURL), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
             host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]".contains($0)) })
         else { return nil }
-        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return "\(scheme)://\(bracketed)" + (url.port.map { ":\($0)" } ?? "")
+        return "\(scheme)://\(host.bracketedIfIPv6)" + (url.port.map { ":\($0)" } ?? "")
     }
 
     /// The page with its `<meta name="trace-receiver">` (and the link showing it) set to `origin`,

@@ -71,8 +71,7 @@ struct DemoServerCommand: AsyncParsableCommand {
             page = nil
             FileHandle.standardError.write(Data("no browser page: \(error)\n".utf8))
         }
-        // An IPv6 address goes in brackets in a URL.
-        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let shownHost = host.bracketedIfIPv6
         let inventory = DemoServices.inventory(host: host, port: downstreamPort, logging: logging) { port in
             FileHandle.standardError.write(Data("inventory listening on http://\(shownHost):\(port)\n".utf8))
         }

@@ -117,8 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             StructuredLogHandler(label: label, service: "trace-receiver", format: .automatic(for: sink), sink: sink, logLevel: level)
         }
         logger.logLevel = level
-        // An IPv6 address goes in brackets in a URL (and beside a port).
-        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let host = configuration.host.bracketedIfIPv6
         let receiver: TraceReceiver
         do {
             receiver = try TraceReceiver(configuration: configuration, logger: logger) { port in

@@ -1,3 +1,5 @@
+import RequestTracing
+
 /// A remote file to follow: `[USER@]HOST:PATH`, as `scp` writes it.
 ///
 /// ```swift
@@ -62,7 +64,6 @@ public struct SSHTailTarget: Sendable, Hashable, CustomStringConvertible {
 
     /// `[USER@]HOST:PATH`.
     public var description: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return (user.map { "\($0)@" } ?? "") + shownHost + ":" + path
+        (user.map { "\($0)@" } ?? "") + host.bracketedIfIPv6 + ":" + path
     }
 }
