@@ -93,14 +93,27 @@ struct SSHTailCommandTests {
 @Suite("Tail: the remote script")
 struct RemoteScriptTests {
     /// Runs the remote command with a local shell and a stub `tail` that prints its arguments.
+    ///
+    /// The stub is written through a close-on-exec descriptor: a child another test spawns meanwhile
+    /// would otherwise hold it open for writing, and executing it would fail (`ETXTBSY`). `PATH` holds
+    /// only the stub's folder (with the few tools the script uses), so the shell can never fall back to
+    /// the real `tail -F`, which would never end.
     static func run(path: String, requestedOffset: UInt64?, in dir: String) async throws -> String {
         let stub = dir + "/bin"
         try FileManager.default.createDirectory(atPath: stub, withIntermediateDirectories: true)
-        try "#!/bin/sh\necho \"tail $*\"\n".write(toFile: stub + "/tail", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub + "/tail")
+        if !FileManager.default.fileExists(atPath: stub + "/tail") {
+            let descriptor = open(stub + "/tail", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            #expect(descriptor >= 0)
+            Array("#!/bin/sh\necho \"tail $*\"\n".utf8).withUnsafeBytes { _ = FileDescriptorWriter.writeAll($0, to: descriptor) }
+            close(descriptor)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub + "/tail")
+            for tool in ["/usr/bin/sh", "/usr/bin/wc", "/usr/bin/tr"] {
+                try FileManager.default.createSymbolicLink(atPath: stub + "/" + (tool as NSString).lastPathComponent, withDestinationPath: tool)
+            }
+        }
         let program = try SpawnedProgram(
             "/bin/sh", ["-c", RemoteShell.tailCommand(path: path, requestedOffset: requestedOffset)],
-            environment: ["PATH": stub + ":/usr/bin:/bin", "HOME": dir]
+            environment: ["PATH": stub, "HOME": dir]
         )
         return String(decoding: await program.finish().stdout, as: UTF8.self)
     }
