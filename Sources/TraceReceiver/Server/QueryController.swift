@@ -14,30 +14,25 @@ struct QueryController: Sendable {
 
     let store: any LogStore
     let assembler: TraceAssembler
-    /// Every route here reads records: with a token set, each needs it.
-    let authorization: IngestAuthorization
 
-    func register(on router: Router<ReceiverRequestContext>) {
-        router.get("/api/debug/logs") { request, _ in
-            try authorization.checkRead(request.headers)
+    /// Adds the routes to `routes`, which every route that reads records shares (see
+    /// ``ReadAuthorizationMiddleware``).
+    func register(on routes: RouterGroup<ReceiverRequestContext>) {
+        routes.get("/api/debug/logs") { request, _ in
             return try await logs(request)
         }
-        router.get("/api/debug/logs/follow") { request, _ in
-            try authorization.checkRead(request.headers)
+        routes.get("/api/debug/logs/follow") { request, _ in
             return try await follow(request)
         }
-        router.get("/api/requests") { request, _ in
-            try authorization.checkRead(request.headers)
+        routes.get("/api/requests") { request, _ in
             return try await requests(request)
         }
-        router.get("/api/debug/trace/{id}") { request, context -> Response in
-            try authorization.checkRead(request.headers)
+        routes.get("/api/debug/trace/{id}") { request, context -> Response in
             let id = try Self.validID(context.parameters.get("id") ?? "")
             guard let timeline = try await assembler.assemble(id: id) else { throw Self.notFound(id) }
             return .json(timeline.json())
         }
-        router.get("/buffers/timeline") { request, _ -> Response in
-            try authorization.checkRead(request.headers)
+        routes.get("/buffers/timeline") { request, _ -> Response in
             let filter = request.uri.queryParameters["filter"].map(String.init) ?? ""
             guard filter.hasPrefix("correlation_id:") else {
                 throw ReceiverError.invalidParameter("filter", "expected correlation_id:<request or trace id>")

@@ -87,10 +87,9 @@ public final class TraceReceiver: Service {
         ).register(on: router)
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
         let assembler = TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
-        QueryController(store: store, assembler: assembler, authorization: authorization).register(on: router)
-        LiveController(
-            feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval, authorization: authorization
-        ).register(on: router)
+        let reads = router.group().add(middleware: ReadAuthorizationMiddleware(authorization: authorization))
+        QueryController(store: store, assembler: assembler).register(on: reads)
+        LiveController(feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval).register(on: reads)
         WebPageController(authorization: authorization).register(on: router)
         MCPController(
             server: TraceMCPServer(source: StoreObservationSource(store: store, assembler: assembler), logger: logger),
