@@ -88,7 +88,7 @@ struct FollowTests {
             try await withTemporaryDirectory { directory in
                 try await Self.post(receiver, [("api", 30, "before one"), ("api", 20, "before two"), ("api", 10, "before three")])
                 let output = directory + "/stdout.txt"
-                FileManager.default.createFile(atPath: output, contents: nil)
+                try #require(FileManager.default.createFile(atPath: output, contents: nil))
                 let follower = try SpawnedProgram(
                     try builtExecutable("trace-receiver").path,
                     ["logs", "--follow", "--receiver", receiver.baseURL, "--service", "api", "--limit", "2"],

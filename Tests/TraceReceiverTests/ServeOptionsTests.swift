@@ -66,7 +66,7 @@ struct ServeOptionsTests {
     @Test func anIPv6AddressIsPrintedInBracketsAsInAURL() async throws {
         try await withTemporaryDirectory { directory in
             let notes = directory + "/stderr.txt"
-            FileManager.default.createFile(atPath: notes, contents: nil)
+            try #require(FileManager.default.createFile(atPath: notes, contents: nil))
             let serve = try SpawnedProgram(
                 try builtExecutable("trace-receiver").path, ["serve", "--host", "::1", "--port", "0", "--store", "memory"],
                 standardOutput: .null, standardError: .file(notes)

@@ -56,7 +56,7 @@ struct TailCommandTests {
                 // `logs/app-10:00.log` reads as HOST:PATH unless the slash before the colon counts (as in scp).
                 try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)
                 let notes = directory + "/notes.txt"
-                FileManager.default.createFile(atPath: notes, contents: nil)
+                try #require(FileManager.default.createFile(atPath: notes, contents: nil))
                 let tail = try SpawnedProgram(
                     try builtExecutable("trace-receiver").path,
                     ["tail", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--service", "hourly", "--state-dir", "state", "logs/app-10:00.log"],

@@ -13,6 +13,9 @@ import argparse
 import sys
 import urllib.parse
 
+# Importing browser_e2e must not leave a __pycache__ folder in the test target's sources.
+sys.dont_write_bytecode = True
+
 from selenium.webdriver.common.by import By
 
 import browser_e2e as e2e
