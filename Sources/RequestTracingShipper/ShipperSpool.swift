@@ -47,15 +47,16 @@ final class ShipperSpool: Sendable {
     init(directory requested: String, limitBytes: Int) throws(ShipperError) {
         try Self.makeDirectories(requested)
         var directory = requested
-        var descriptor = open(requested + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        if descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            close(descriptor)
+        var lock = FileLock.acquire(requested + "/.lock")
+        if lock == .held {
             directory = requested + "/process-\(getpid())"
             try Self.makeDirectories(directory)
-            descriptor = open(directory + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-            if descriptor >= 0 { _ = flock(descriptor, LOCK_EX | LOCK_NB) }
+            lock = FileLock.acquire(directory + "/.lock")
         }
-        guard descriptor >= 0 else { throw ShipperError.spool("cannot open \(directory)/.lock: \(String(cString: strerror(errno)))") }
+        guard case .acquired(let descriptor) = lock else {
+            let reason = if case .failed(let code) = lock { String(cString: strerror(code)) } else { "held by another process" }
+            throw ShipperError.spool("cannot lock \(directory)/.lock: \(reason)")
+        }
         self.directory = directory
         self.limitBytes = max(1, limitBytes)
         self.lockDescriptor = descriptor
@@ -203,10 +204,9 @@ final class ShipperSpool: Sendable {
         var number = lastNumber
         for name in names.sorted() {
             let orphan = root + "/" + name
-            let lock = open(orphan + "/.lock", O_RDWR | O_CLOEXEC)
-            guard lock >= 0 else { continue }
+            // Held: its process is alive.
+            guard case .acquired(let lock) = FileLock.acquire(orphan + "/.lock", create: false) else { continue }
             defer { close(lock) }
-            guard flock(lock, LOCK_EX | LOCK_NB) == 0 else { continue }  // its process is alive
             var moved = true
             for batch in scan(orphan) {
                 number += 1

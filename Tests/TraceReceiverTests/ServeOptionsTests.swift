@@ -63,6 +63,25 @@ struct ServeOptionsTests {
         }
     }
 
+    @Test func aStoreInUseByAnotherReceiverStopsTheSecondOneNamingTheFirstUntilTheFirstIsGone() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = directory + "/shared"
+            let first = try await ReceiverProcess.start(port: try unusedLoopbackPort(), store: store)
+            let (status, message) = try await Self.serve(["--port", "0", "--store", store])
+            #expect(status != 0)
+            #expect(
+                message.contains("cannot open the store \(store)/receiver.sqlite: another trace-receiver (pid \(first.pid)) is using this store"),
+                "stderr: \(message)"
+            )
+            #expect(await first.isHealthy(), "the running receiver is untouched")
+            // The lock dies with its process, however it ends: no stale lock after SIGKILL.
+            first.kill()
+            let second = try await ReceiverProcess.start(port: try unusedLoopbackPort(), store: store)
+            #expect(await second.isHealthy())
+            second.kill()
+        }
+    }
+
     @Test func anIPv6AddressIsPrintedInBracketsAsInAURL() async throws {
         try await withTemporaryDirectory { directory in
             let notes = directory + "/stderr.txt"

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Logging
+import RequestTracing
+import Synchronization
 
 /// The durable store: one SQLite database (WAL, `synchronous=NORMAL`) with indexes on request id,
 /// trace id, service, level and timestamp, and an FTS5 index over message and error.
@@ -32,6 +34,10 @@ public final class SQLiteLogStore: LogStore {
     /// Rows in `logs`, kept current by append and retention so totals need no `COUNT(*)` over the
     /// whole table (tens of milliseconds at a million rows).
     private let storedRecords = Counter()
+    /// The descriptor holding `receiver.lock` in the store's directory (`flock`), or -1 once released:
+    /// one receiver at a time owns a store. Two would share the file safely, but each would keep its own
+    /// dedup window, counters and retention, so records sent to both would be stored twice.
+    private let ownership: Mutex<Int32>
 
     /// Above this many text hits, a search that also has other conditions joins in memory
     /// (see ``searchByWalking(_:conditions:hits:_:)``) rather than through a temporary table.
@@ -61,12 +67,51 @@ public final class SQLiteLogStore: LogStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
         }
         configuration.busyMode = .timeout(5)
+        let owner = try Self.takeOwnership(of: directory, database: path)
+        let count: Int
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            storedRecords.add(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 })
-        } catch let error as DatabaseError {
+            count = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 }
+        } catch {
+            // `self` is not whole yet, so `deinit` will not release the lock.
+            Glibc.close(owner)
+            guard let error = error as? DatabaseError else { throw error }
             throw StoreOpenError(path: path, reason: Self.reason(opening: error))
+        }
+        ownership = Mutex(owner)
+        storedRecords.add(count)
+    }
+
+    deinit { releaseOwnership() }
+
+    /// Takes `directory/receiver.lock` (see ``ownership``) and writes this process's id in it, or throws
+    /// naming the process that has it.
+    private static func takeOwnership(of directory: String, database: String) throws -> Int32 {
+        let lockPath = (directory as NSString).appendingPathComponent("receiver.lock")
+        switch FileLock.acquire(lockPath) {
+        case .acquired(let descriptor):
+            let pid = Array("\(getpid())\n".utf8)
+            _ = ftruncate(descriptor, 0)
+            _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+            return descriptor
+        case .held:
+            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let who = owner.flatMap(Int32.init).map { "another trace-receiver (pid \($0))" } ?? "another trace-receiver"
+            throw StoreOpenError(
+                path: database,
+                reason: "\(who) is using this store; stop it, or give this one a store directory of its own"
+            )
+        case .failed(let code):
+            throw StoreOpenError(path: database, reason: "cannot lock \(lockPath) (\(String(cString: strerror(code))))")
+        }
+    }
+
+    /// Closes the lock's descriptor, once, so another receiver may open the store.
+    private func releaseOwnership() {
+        ownership.withLock { descriptor in
+            if descriptor >= 0 { Glibc.close(descriptor) }
+            descriptor = -1
         }
     }
 
@@ -298,6 +343,7 @@ public final class SQLiteLogStore: LogStore {
     }
 
     public func close() async throws {
+        defer { releaseOwnership() }
         try pool.close()
     }
 
@@ -507,5 +553,3 @@ final class Counter: Sendable {
 
     var value: Int { total.withLock { $0 } }
 }
-
-import Synchronization
