@@ -22,7 +22,7 @@ enum DaemonLauncher {
 
     /// Whether `baseURL` answers `/health`.
     static func isAnswering(_ baseURL: String) async -> Bool {
-        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + "/health"), timeout: .seconds(2)) else {
+        guard let response = try? await ReceiverClient.http.execute(HTTPClientRequest(url: baseURL + "/health"), timeout: .seconds(2)) else {
             return false
         }
         return response.status == .ok
@@ -49,10 +49,26 @@ enum DaemonLauncher {
             if await isAnswering(baseURL) {
                 return "started a trace receiver on \(baseURL) (pid \(pid), store \(store), log \(logPath)); it keeps running after this program exits"
             }
-            if kill(pid, 0) != 0 { break }
+            // The daemon is our child until we exit: a daemon that failed to start is a zombie, which
+            // `kill(pid, 0)` would still find, so ask whether it has ended.
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                let said = lastLine(of: logPath).map { ": \($0)" } ?? ""
+                throw ClientError("the trace receiver started for \(baseURL) exited\(said) (log: \(logPath))")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw ClientError("started a trace receiver for \(baseURL) but it did not answer; see \(logPath)")
+    }
+
+    /// The last non-empty line of the file at `path` (at most its last 4 KiB are read).
+    static func lastLine(of path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd() else { return nil }
+        try? handle.seek(toOffset: end > 4096 ? end - 4096 : 0)
+        guard let data = try? handle.readToEnd() else { return nil }
+        return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).last.map(String.init)
     }
 
     /// This executable's path.

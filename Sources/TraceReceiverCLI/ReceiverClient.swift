@@ -39,6 +39,16 @@ struct ReceiverClient {
     /// How long one request may take.
     static let requestTimeout = TimeAmount.seconds(30)
 
+    /// The HTTP client of the command-line tools. Unlike `HTTPClient.shared`, it does not retry a refused
+    /// connection until the request's deadline: with no receiver running, `logs` says so at once
+    /// instead of after ``requestTimeout``.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// GETs `path` and returns the JSON object it answers; an answer other than 200 becomes an error
     /// quoting the receiver's message.
     func getObject(_ path: String, query: [(String, String?)] = []) async throws -> [String: Any] {
@@ -59,12 +69,21 @@ struct ReceiverClient {
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: Self.requestTimeout)
+            response = try await Self.http.execute(request, timeout: Self.requestTimeout)
         } catch {
-            throw ClientError("cannot reach the receiver at \(baseURL) (\(error)); is `trace-receiver serve` running?", isUnreachable: true)
+            throw ClientError("cannot reach the receiver at \(baseURL) (\(Self.reason(error))); is `trace-receiver serve` running?", isUnreachable: true)
         }
         let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         return (Int(response.status.code), Array(body.readableBytesView))
+    }
+}
+
+extension ReceiverClient {
+    /// Why a request failed, in words: "connection refused" rather than NIO's
+    /// "connection reset (error set): Connection refused (errno: 111)".
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        return String(cString: strerror(error.errnoCode)).lowercased()
     }
 }
 

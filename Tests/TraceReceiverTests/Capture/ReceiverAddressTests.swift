@@ -1,5 +1,6 @@
 import Foundation
 import RequestTracingShipper
+import TestSupport
 import Testing
 
 @Suite("The receiver's address, read alike by every tool")
@@ -34,6 +35,19 @@ struct ReceiverAddressTests {
         #expect(status != 0)
         #expect(message.contains("--receiver (or TRACE_RECEIVER_URL) must be the receiver's address"), "\(message)")
         #expect(message.contains(address), "\(message)")
+    }
+
+    @Test(arguments: [["logs"], ["trace", "some-request"]])
+    func theCommandsSayAtOnceThatNothingAnswersAtTheAddress(_ command: [String]) async throws {
+        let port = try unusedLoopbackPort()
+        let started = ContinuousClock.now
+        let process = try WrapperProcess(command + ["--receiver", "127.0.0.1:\(port)"])
+        let (status, _, stderr) = await process.finish()
+        let message = String(decoding: stderr, as: UTF8.self)
+        #expect(status != 0)
+        #expect(message.contains("cannot reach the receiver at http://127.0.0.1:\(port) (connection refused); is `trace-receiver serve` running?"), "\(message)")
+        // AsyncHTTPClient's shared client retried the refused connection until the request's 30 s timeout.
+        #expect(started.duration(to: .now) < .seconds(10))
     }
 
     @Test func theCommandsReadAReceiverGivenAsHostAndPortOrByItsStreamURL() async throws {

@@ -204,4 +204,24 @@ struct RunCommandTests {
             #expect(try await daemon.messages("service=lonely") == ["hello from a program"], "the daemon outlived run and holds the line")
         }
     }
+
+    @Test func aReceiverItStartsThatCannotRunIsReportedAtOnceWithWhatItSaid() async throws {
+        try await withTemporaryDirectory { directory in
+            // A receiver on another port already owns the store, so the one `run` starts cannot open it.
+            let owner = try await ReceiverProcess.start(port: try unusedLoopbackPort(), store: directory + "/store")
+            let started = ContinuousClock.now
+            let wrapper = try WrapperProcess(
+                ["run", "--receiver", "http://127.0.0.1:\(try unusedLoopbackPort())", "--store", directory + "/store", "--", "/bin/echo", "never"],
+                environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+            )
+            let (status, stdout, stderr) = await wrapper.finish()
+            let note = String(decoding: stderr, as: UTF8.self)
+            #expect(status != 0)
+            #expect(stdout.isEmpty, "the program is not run without a receiver")
+            #expect(note.contains("exited: Error: cannot open the store \(directory)/store/receiver.sqlite: another trace-receiver (pid \(owner.pid))"), "\(note)")
+            // It used to wait out the 20 s start-up timeout: a daemon that failed is a zombie until reaped.
+            #expect(started.duration(to: .now) < .seconds(10))
+            #expect(await owner.isHealthy())
+        }
+    }
 }
