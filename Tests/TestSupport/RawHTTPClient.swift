@@ -38,7 +38,7 @@ private func sendRawHTTPBlocking(_ request: [UInt8], port: Int, timeoutSeconds: 
         if received <= 0 { break }
         response.append(contentsOf: buffer[0..<received])
         // One response is enough: stop once headers and a Content-Length body have arrived.
-        if let text = String(validatingUTF8: response.map { CChar(bitPattern: $0) } + [0]), isComplete(text) { break }
+        if let text = String(validating: response, as: UTF8.self), isComplete(text) { break }
     }
     return String(decoding: response, as: UTF8.self)
 }
