@@ -97,6 +97,26 @@ struct SearchTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aWordMatchesWhereAWordBeginsIgnoringCaseAndAccentsAlikeInBothStores(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            let messages = ["Gateway timeout", "Café crème servi", "ÉCOLE fermée", "naïve—done", "order_id=42 failed", "Ångström units", "日本語テキスト"]
+            let body = messages.enumerated().map { index, message in
+                #"{"timestamp":"2026-01-31T10:00:0\#(index)Z","service":"words","message":"\#(message)"}"#
+            }
+            _ = try await receiver.postLogs(body.joined(separator: "\n"))
+            let expected: [(String, [String])] = [
+                ("gate", ["Gateway timeout"]), ("way", []), ("out", []), ("TIMEOUT", ["Gateway timeout"]),
+                ("cafe", ["Café crème servi"]), ("CRÈME", ["Café crème servi"]), ("ecole+ferme", ["ÉCOLE fermée"]),
+                ("naive", ["naïve—done"]), ("done", ["naïve—done"]), ("id", ["order_id=42 failed"]), ("42", ["order_id=42 failed"]),
+                ("angstrom", ["Ångström units"]), ("rom", []), ("日本", ["日本語テキスト"]), ("本語", []),
+            ]
+            for (words, found) in expected {
+                #expect(try await self.messages(receiver, "service=words&q=\(words.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") == found, "q=\(words)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func textSearchCountsEveryMatchOnEveryPageAndConcurrentSearchesKeepTheirOwnMatches(_ store: StoreKind) async throws {
         try await withReceiver(configure: store.apply) { (receiver) async throws in
             // 90 records a second apart: "alpha" in every other one (30 of them from service a), "beta" in

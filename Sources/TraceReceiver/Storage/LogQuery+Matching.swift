@@ -1,3 +1,5 @@
+import Foundation
+
 extension LogQuery {
     /// Whether `record` meets every criterion except the cursor (used by the in-memory store).
     func matches(_ record: LogRecord, words: [[UInt8]]) -> Bool {
@@ -11,32 +13,71 @@ extension LogQuery {
         if let since, record.timestamp < since { return false }
         if let until, record.timestamp > until { return false }
         for word in words {
-            if !Self.contains(record.message, word), !Self.contains(record.error, word) { return false }
+            if !Self.containsWordPrefix(record.message, word), !Self.containsWordPrefix(record.error, word) { return false }
         }
         return true
     }
 
-    /// The query words as lowercase UTF-8, for ``matches(_:words:)``.
-    var wordBytes: [[UInt8]] { words.map { Array($0.utf8) } }
+    /// The query words folded as the SQLite store's full-text index folds text (lowercase, without
+    /// diacritics), as UTF-8, for ``matches(_:words:)``.
+    var wordBytes: [[UInt8]] { words.map { Array(Self.folded($0).utf8) } }
 
-    /// ASCII case-insensitive substring search (`needle` already lowercase).
-    static func contains(_ haystack: String?, _ needle: [UInt8]) -> Bool {
-        guard var haystack, !needle.isEmpty else { return haystack != nil && needle.isEmpty }
-        return haystack.withUTF8 { text in
-            guard text.count >= needle.count else { return false }
-            let first = needle[0]
-            var index = 0
-            let last = text.count - needle.count
-            while index <= last {
-                if Self.lower(text[index]) == first {
-                    var offset = 1
-                    while offset < needle.count, Self.lower(text[index + offset]) == needle[offset] { offset += 1 }
-                    if offset == needle.count { return true }
-                }
-                index += 1
+    /// Whether a word of `haystack` begins with `needle` (folded, see ``wordBytes``): what the query
+    /// `"needle"*` finds in the SQLite store's FTS5 index, so that `q` finds the same records in both
+    /// stores: `gate` finds "Gateway" but `way` does not, and `cafe` finds "Café".
+    static func containsWordPrefix(_ haystack: String?, _ needle: [UInt8]) -> Bool {
+        guard var haystack else { return false }
+        guard !needle.isEmpty else { return true }
+        // Folding leaves ASCII as it is (but for case, which the scan ignores), so a match in the text
+        // as stored is a match; only text with other characters may need folding to match.
+        if let found = haystack.withUTF8({ scan($0, for: needle) }) { return found }
+        var folded = Self.folded(haystack)
+        return folded.withUTF8 { scan($0, for: needle) } ?? false
+    }
+
+    /// `text` lowercase and without diacritics ("Ångström" → "angstrom").
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// Whether `needle` (lowercase) occurs in `text`, ignoring ASCII case, where a word begins; `nil`
+    /// when it does not but `text` has characters beyond ASCII (so folding them might find it).
+    private static func scan(_ text: UnsafeBufferPointer<UInt8>, for needle: [UInt8]) -> Bool? {
+        let first = needle[0]
+        let last = text.count - needle.count
+        var bits: UInt8 = 0
+        var index = 0
+        while index <= last {
+            let byte = text[index]
+            bits |= byte
+            if lower(byte) == first, beginsWord(text, at: index) {
+                var offset = 1
+                while offset < needle.count, lower(text[index + offset]) == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
             }
-            return false
+            index += 1
         }
+        while index < text.count {
+            bits |= text[index]
+            index += 1
+        }
+        return bits < 0x80 ? false : nil
+    }
+
+    /// Whether a word begins at `index` (the start of a character): the text starts there, or the
+    /// character before it is neither a letter nor a digit (as for the index's tokenizer).
+    private static func beginsWord(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index > 0 else { return true }
+        let previous = text[index - 1]
+        if previous < 0x80 {
+            return !(lower(previous) &- UInt8(ascii: "a") < 26 || previous &- UInt8(ascii: "0") < 10)
+        }
+        var start = index - 1
+        while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
+        var bytes = text[start..<index].makeIterator()
+        var decoder = UTF8()
+        guard case .scalarValue(let scalar) = decoder.decode(&bytes) else { return true }
+        return !(scalar.properties.isAlphabetic || scalar.properties.numericType != nil)
     }
 
     @inline(__always)
