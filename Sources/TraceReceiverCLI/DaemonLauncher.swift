@@ -20,12 +20,17 @@ enum DaemonLauncher {
     /// How long to wait for a started daemon's `/health`.
     static let startupTimeout = Duration.seconds(20)
 
-    /// Whether `baseURL` answers `/health`.
+    /// Whether a receiver answers `/health` at `baseURL`: healthy (200), or degraded (503 with
+    /// `"status":"degraded"`, say on a full disk), which is still a receiver to send to, not a port to
+    /// start another one on.
     static func isAnswering(_ baseURL: String) async -> Bool {
         guard let response = try? await ReceiverClient.http.execute(HTTPClientRequest(url: baseURL + "/health"), timeout: .seconds(2)) else {
             return false
         }
-        return response.status == .ok
+        if response.status == .ok { return true }
+        guard response.status == .serviceUnavailable, let body = try? await response.body.collect(upTo: 64 * 1024) else { return false }
+        let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return object?["status"] as? String == "degraded"
     }
 
     /// Makes sure a receiver answers at `baseURL`, starting one when it is on this machine and nothing

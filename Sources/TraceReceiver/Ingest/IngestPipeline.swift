@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import Synchronization
 
@@ -10,12 +11,15 @@ final class IngestPipeline: Sendable {
     let serviceLimiter: KeyedRateLimiter
     /// Wakes live viewers after each store.
     let feed: StoredRecordsFeed
+    /// Whether the last append failed (logged once per outage, reported by `/health`).
+    let writeHealth: StoreWriteHealth
     private let dedup: Mutex<DedupWindow>
     private let maximumRecordBytes: Int
 
-    init(store: any LogStore, configuration: ReceiverConfiguration, metrics: ReceiverMetrics) {
+    init(store: any LogStore, configuration: ReceiverConfiguration, metrics: ReceiverMetrics, logger: Logger) {
         self.store = store
         self.metrics = metrics
+        self.writeHealth = StoreWriteHealth(logger: logger)
         self.serviceLimiter = KeyedRateLimiter(
             rate: configuration.serviceRecordsPerSecond,
             burst: configuration.serviceRecordsPerSecond * 2
@@ -86,10 +90,15 @@ final class IngestPipeline: Sendable {
         let acceptedCounts = duplicates.isEmpty ? perService : ServiceCounts(records)
         do {
             try await store.append(consume records)
+            writeHealth.succeeded()
         } catch {
             // Not stored: forget the keys so a retry is not mistaken for a duplicate.
             dedup.withLock { window in
                 for (key, isAdmitted) in zip(keys, admitted) where isAdmitted { window.remove(key) }
+            }
+            if let error = error as? StoreWriteError {
+                metrics.storeWriteFailed()
+                writeHealth.failed(error)
             }
             throw error
         }

@@ -74,6 +74,11 @@ struct IngestController: Sendable {
                     return writer.bytes
                 }
                 return result.json(prefix: ("ack", batchNumber))
+            } catch let error as StoreWriteError {
+                // Logged by the pipeline, once per outage; the shipper keeps the batch and waits.
+                let refusal = ReceiverError.storeWrite(error)
+                let seconds = refusal.headers[.retryAfter].flatMap(Int.init) ?? 5
+                return Self.errorMessage(batchNumber, refusal.code, refusal.message, retryAfterMilliseconds: seconds * 1000)
             } catch {
                 logger.error("storing a stream batch failed", metadata: ["error": "\(error)"])
                 return Self.errorMessage(batchNumber, "store_failed", "the batch could not be stored; resend it")
@@ -81,8 +86,8 @@ struct IngestController: Sendable {
         }
     }
 
-    private static func errorMessage(_ batch: Int?, _ code: String, _ message: String) -> [UInt8] {
-        var writer = JSONWriter(capacity: 96 + message.utf8.count)
+    private static func errorMessage(_ batch: Int?, _ code: String, _ message: String, retryAfterMilliseconds: Int? = nil) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128 + message.utf8.count)
         writer.byte(UInt8(ascii: "{"))
         if let batch {
             writer.raw("\"nack\":")
@@ -93,6 +98,10 @@ struct IngestController: Sendable {
         writer.string(code)
         writer.raw(",\"message\":")
         writer.string(message)
+        if let retryAfterMilliseconds {
+            writer.raw(",\"retry_after_ms\":")
+            writer.integer(retryAfterMilliseconds)
+        }
         writer.byte(UInt8(ascii: "}"))
         return writer.bytes
     }

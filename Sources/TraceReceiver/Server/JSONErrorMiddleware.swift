@@ -11,6 +11,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ReceiverError {
             throw error
+        } catch let error as StoreWriteError {
+            // Logged where it happened, once per outage.
+            throw ReceiverError.storeWrite(error)
         } catch let error as HTTPError {
             let code = Self.code(for: error.status)
             let message = error.body ?? (error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.status.reasonPhrase)

@@ -17,6 +17,9 @@ public struct ReceiverConfiguration: Sendable {
     public var retentionAge = Duration.seconds(7 * 86_400)
     /// SQLite retention by database size, in bytes.
     public var retentionBytes = 1 << 30
+    /// For tests: the most pages the SQLite database may have (`PRAGMA max_page_count`), past which a
+    /// write fails as it does on a full disk (`SQLITE_FULL`).
+    var sqliteMaximumPages: Int?
     /// Hot buffer expiry (by arrival).
     public var memoryMaximumAge = Duration.seconds(3600)
     /// Hot buffer byte cap.

@@ -41,6 +41,24 @@ struct ReceiverError: HTTPResponseError {
         ReceiverError(.contentTooLarge, "body_too_large", "request body exceeds the limit of \(limit) bytes")
     }
 
+    /// Nothing of the request was stored because the store cannot write: 507 when its disk is full,
+    /// 503 otherwise, each with a `Retry-After`.
+    static func storeWrite(_ error: StoreWriteError) -> ReceiverError {
+        switch error.reason {
+        case .full:
+            ReceiverError(
+                HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "store_full",
+                "\(error); nothing from this request was stored. Free space there, or lower the retention size so older records are deleted, and send it again",
+                headers: [.retryAfter: "30"]
+            )
+        case .failed:
+            ReceiverError(
+                .serviceUnavailable, "store_failed", "\(error); nothing from this request was stored, send it again",
+                headers: [.retryAfter: "5"]
+            )
+        }
+    }
+
     static func invalidParameter(_ name: String, _ problem: String) -> ReceiverError {
         ReceiverError(.badRequest, "invalid_parameter", "\(name): \(problem)")
     }

@@ -32,6 +32,7 @@ final class ReceiverMetrics: Sendable {
     private let liveViewersRefused: Prometheus.Counter
     private let malformedRequests: Prometheus.Counter
     private let silentConnections: Prometheus.Counter
+    private let storeWriteFailures: Prometheus.Counter
 
     init() {
         storeRecords = registry.makeGauge(descriptor: Self.name("store", "records", help: "Records currently stored."))
@@ -48,6 +49,9 @@ final class ReceiverMetrics: Sendable {
         )
         silentConnections = registry.makeCounter(
             descriptor: Self.name("silent_connections_closed", "total", help: "Connections closed for sending no request within the first-request timeout.")
+        )
+        storeWriteFailures = registry.makeCounter(
+            descriptor: Self.name("store_write_failures", "total", help: "Batches the store could not write (a full disk, an I/O error); their senders are told to retry.")
         )
     }
 
@@ -104,6 +108,7 @@ final class ReceiverMetrics: Sendable {
     func liveViewerOpened() { liveViewers.increment() }
     func liveViewerClosed() { liveViewers.decrement() }
     func liveViewerRefused() { liveViewersRefused.increment() }
+    func storeWriteFailed() { storeWriteFailures.increment() }
     func connectionClosed(_ reason: FirstRequestGuard.Reason) {
         switch reason {
         case .malformedRequest: malformedRequests.increment()

@@ -10,6 +10,8 @@ struct StatusController: Sendable {
     let storeKind: String
     let metrics: ReceiverMetrics
     let startedAt: ContinuousClock.Instant
+    /// Whether the store's last write failed.
+    let writeHealth: StoreWriteHealth
 
     func register(on router: Router<ReceiverRequestContext>) {
         router.get("/health") { _, _ in await health() }
@@ -24,14 +26,17 @@ struct StatusController: Sendable {
         }
     }
 
-    /// `{"status","version","uptime_seconds","store","store_ok","records","dropped","store_bytes"}`;
-    /// 503 with `"status":"degraded"` when the store cannot be read.
+    /// `{"status","version","uptime_seconds","store","store_ok","records","dropped","store_bytes"}`, and
+    /// `"store_error"` with it; 503 with `"status":"degraded"` when the store cannot be read, or its last
+    /// write failed (a full disk).
     private func health() async -> Response {
         let statistics = try? await store.statistics()
+        let writeFailure = writeHealth.failure
+        let healthy = statistics != nil && writeFailure == nil
         let uptime = startedAt.duration(to: .now)
         var writer = JSONWriter(capacity: 256)
         writer.raw("{\"status\":")
-        writer.string(statistics == nil ? "degraded" : "ok")
+        writer.string(healthy ? "ok" : "degraded")
         writer.raw(",\"version\":")
         writer.string(Self.version)
         writer.raw(",\"uptime_seconds\":")
@@ -39,7 +44,11 @@ struct StatusController: Sendable {
         writer.raw(",\"store\":")
         writer.string(storeKind)
         writer.raw(",\"store_ok\":")
-        statistics == nil ? writer.raw("false") : writer.raw("true")
+        healthy ? writer.raw("true") : writer.raw("false")
+        if let writeFailure {
+            writer.raw(",\"store_error\":")
+            writer.string(writeFailure.description)
+        }
         writer.raw(",\"records\":")
         writer.integer(statistics?.records ?? 0)
         writer.raw(",\"dropped\":")
@@ -47,6 +56,6 @@ struct StatusController: Sendable {
         writer.raw(",\"store_bytes\":")
         writer.integer(statistics?.bytes ?? 0)
         writer.raw("}\n")
-        return .json(writer.bytes, status: statistics == nil ? .serviceUnavailable : .ok)
+        return .json(writer.bytes, status: healthy ? .ok : .serviceUnavailable)
     }
 }

@@ -46,10 +46,11 @@ public final class TraceReceiver: Service {
         case .sqlite(let directory):
             store = try SQLiteLogStore(
                 directory: directory,
-                retention: .init(maximumAge: configuration.retentionAge, maximumBytes: configuration.retentionBytes)
+                retention: .init(maximumAge: configuration.retentionAge, maximumBytes: configuration.retentionBytes),
+                maximumPages: configuration.sqliteMaximumPages
             )
         }
-        pipeline = IngestPipeline(store: store, configuration: configuration, metrics: metrics)
+        pipeline = IngestPipeline(store: store, configuration: configuration, metrics: metrics, logger: logger)
     }
 
     /// Where the store lives, for messages: the SQLite file or `memory`.
@@ -100,7 +101,8 @@ public final class TraceReceiver: Service {
             store: store,
             storeKind: configuration.store == .memory ? "memory" : "sqlite",
             metrics: metrics,
-            startedAt: .now
+            startedAt: .now,
+            writeHealth: pipeline.writeHealth
         ).register(on: router)
         let onRunning = self.onRunning
         return Application(

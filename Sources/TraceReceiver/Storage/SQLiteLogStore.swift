@@ -45,13 +45,14 @@ public final class SQLiteLogStore: LogStore {
 
     /// Opens (creating if needed) `directory/receiver.sqlite`.
     public convenience init(directory: String, retention: Retention = Retention()) throws {
-        try self.init(directory: directory, retention: retention, walkingThreshold: 4096)
+        try self.init(directory: directory, retention: retention, maximumPages: nil)
     }
 
-    /// Opens the store with a chosen ``walkingThreshold`` (tests compare both ways of joining text hits).
+    /// Opens the store with a chosen ``walkingThreshold`` (tests compare both ways of joining text hits)
+    /// and, for tests, a cap on the database's pages past which writes fail as on a full disk.
     ///
     /// - Throws: ``StoreOpenError`` when the directory cannot be made or the file is not a usable database.
-    init(directory: String, retention: Retention, walkingThreshold: Int) throws {
+    init(directory: String, retention: Retention, walkingThreshold: Int = 4096, maximumPages: Int? = nil) throws {
         self.walkingThreshold = walkingThreshold
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -65,6 +66,7 @@ public final class SQLiteLogStore: LogStore {
             // NORMAL in WAL mode: a commit survives a crash of the receiver (not of the machine).
             // A 64 MiB page cache keeps the five indexes' hot pages in memory during bulk ingest.
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
         }
         configuration.busyMode = .timeout(5)
         let owner = try Self.takeOwnership(of: directory, database: path)
@@ -169,19 +171,24 @@ public final class SQLiteLogStore: LogStore {
     public func append(_ records: consuming [LogRecord]) async throws {
         let records = records
         guard !records.isEmpty else { return }
-        try await pool.write { db in
-            let insert = try db.cachedStatement(sql: Self.insertSQL)
-            let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
-            for record in records {
-                try Self.bind(record, to: insert.sqliteStatement)
-                try Self.step(insert.sqliteStatement, db)
-                let statement = insertFTS.sqliteStatement
-                sqlite3_reset(statement)
-                sqlite3_bind_int64(statement, 1, db.lastInsertedRowID)
-                Self.bind(record.message, at: 2, to: statement)
-                Self.bind(record.error, at: 3, to: statement)
-                try Self.step(statement, db)
+        do {
+            try await pool.write { db in
+                let insert = try db.cachedStatement(sql: Self.insertSQL)
+                let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
+                for record in records {
+                    try Self.bind(record, to: insert.sqliteStatement)
+                    try Self.step(insert.sqliteStatement, db)
+                    let statement = insertFTS.sqliteStatement
+                    sqlite3_reset(statement)
+                    sqlite3_bind_int64(statement, 1, db.lastInsertedRowID)
+                    Self.bind(record.message, at: 2, to: statement)
+                    Self.bind(record.error, at: 3, to: statement)
+                    try Self.step(statement, db)
+                }
             }
+        } catch let error as DatabaseError {
+            // The transaction was rolled back: none of the batch is stored.
+            throw StoreWriteError(reason: error.resultCode == .SQLITE_FULL ? .full : .failed, path: path, detail: error.message ?? "\(error.resultCode)")
         }
         storedRecords.add(records.count)
     }
