@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RequestTracing
 
 /// `trace-receiver trace ID`: one request's merged timeline, readable.
 struct TraceCommand: AsyncParsableCommand {
@@ -17,9 +18,16 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(help: "Print the receiver's JSON instead of the readable timeline.")
     var json = false
 
+    func validate() throws {
+        // Checked here, as the receiver checks it: an id with a slash would otherwise name another route.
+        guard RequestID.isValid(id) else {
+            throw ValidationError("not a request or trace id: ids are 1–128 characters of A–Z, a–z, 0–9 and . _ : -")
+        }
+    }
+
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)
-        let path = "/api/debug/trace/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)
+        let path = "/api/debug/trace/" + id
         let object = try await client.getObject(path)
         if json {
             print(RecordPrinter.compact(object))

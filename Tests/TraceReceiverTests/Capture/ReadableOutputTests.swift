@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import TraceReceiver
 
@@ -85,6 +86,17 @@ struct ReadableOutputTests {
             #expect(output.contains("services evil\\u001B[2Jsvc → a-service-name-longer-than-its-column → worker\\u000Aforged line"))
             #expect(output.contains("sneaky\\u001B[H"), "the span named after its closing event")
         }
+    }
+
+    @Test(arguments: ["../../etc/passwd", "a/b", "id?limit=1", String(repeating: "x", count: 129), "evil\u{1B}[2J"])
+    func traceRefusesWhatIsNotAnIDBeforeAskingTheReceiver(_ id: String) async throws {
+        // No receiver listens there: an id sent on would fail with "cannot reach" instead.
+        let process = try WrapperProcess(["trace", id, "--receiver", "127.0.0.1:\(try unusedLoopbackPort())"])
+        let (status, _, stderr) = await process.finish()
+        let message = String(decoding: stderr, as: UTF8.self)
+        #expect(status != 0)
+        #expect(message.contains("not a request or trace id: ids are 1–128 characters of A–Z, a–z, 0–9 and . _ : -"), "\(message)")
+        #expect(!message.contains("cannot reach"))
     }
 
     @Test func aServiceLongerThanItsColumnIsPrintedWhole() async throws {
