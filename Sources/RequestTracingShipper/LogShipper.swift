@@ -54,6 +54,8 @@ public final class LogShipper: LogSink, Service {
         var draining = false
         var connected = false
         var warnedUnreachable = false
+        /// The receiver refused to store a batch (its disk is full), and that was said.
+        var warnedRefusal = false
         var resendNotBefore: ContinuousClock.Instant?
         var acknowledged = 0
         var duplicates = 0
@@ -325,6 +327,28 @@ public final class LogShipper: LogSink, Service {
         configuration.diagnostics("cannot reach the trace receiver at \(streamURL)\(reason); \(keeping)")
     }
 
+    /// Says once per outage that the receiver cannot store records (a rate limit is routine and not
+    /// said). Only the reply's error code is shown, and only when it is a plain word: the text comes
+    /// from whatever answers at the receiver's address.
+    private func warnRefused(_ reply: StreamReply, retryingIn delay: Duration) {
+        let first = state.withLock { state in
+            defer { state.warnedRefusal = true }
+            return !state.warnedRefusal
+        }
+        guard first else { return }
+        let code = reply.error.flatMap { $0.count <= 32 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") } ? $0 : nil }
+        let reason =
+            switch code {
+            case "store_full": "its disk is full"
+            case "store_failed": "its store cannot write"
+            default: code ?? "no reason given"
+            }
+        configuration.diagnostics(
+            "the trace receiver at \(streamURL) cannot store records now (\(reason)); keeping them in \(spool.directory) "
+                + "and resending every \(delay.components.seconds) s"
+        )
+    }
+
     private struct ConnectionClosed: Error {}
 
     /// Sends spooled batches (at most ``Configuration/maximumInFlightBatches`` unacknowledged) and handles
@@ -372,13 +396,16 @@ public final class LogShipper: LogSink, Service {
     private func handle(_ reply: StreamReply) async throws {
         if let number = reply.ack {
             let batch = try await threadPool.runIfActive { [spool = self.spool] in spool.acknowledge(number) }
-            if batch != nil {
-                state.withLock { state in
+            let refusalEnded = state.withLock { state in
+                if batch != nil {
                     state.acknowledged += (reply.accepted ?? 0) + (reply.duplicates ?? 0)
                     state.duplicates += reply.duplicates ?? 0
                     state.rejected += reply.rejected ?? 0
                 }
+                defer { state.warnedRefusal = false }
+                return state.warnedRefusal
             }
+            if refusalEnded { configuration.diagnostics("the trace receiver at \(streamURL) stores records again; sending the spooled ones") }
         } else if let number = reply.nack {
             if reply.error == "invalid_batch" {
                 // The receiver cannot read this batch; resending would fail forever.
@@ -389,6 +416,7 @@ public final class LogShipper: LogSink, Service {
                 let delay = Duration.milliseconds(max(reply.retryAfterMilliseconds ?? 100, 10))
                 state.withLock { $0.resendNotBefore = .now + delay }
                 spool.resend(number)
+                if reply.error != "rate_limited" { warnRefused(reply, retryingIn: delay) }
             }
         }
         sendWakeup.signal()

@@ -1,13 +1,14 @@
 import Foundation
+import RequestTracingShipper
 import Testing
 
 @testable import TraceReceiver
 
 @Suite("A store that cannot write (a full disk)")
 struct StoreFullTests {
-    /// 100 records of about 300 bytes, stamped `daysAgo` days ago.
-    static func batch(_ number: Int, daysAgo: Double) -> String {
-        (0..<100).map { index in
+    /// `count` records of about 300 bytes, stamped `daysAgo` days ago.
+    static func batch(_ number: Int, daysAgo: Double, count: Int = 100) -> String {
+        (0..<count).map { index in
             recordLine([
                 "timestamp": timestamp(secondsAgo: daysAgo * 86_400), "service": "filler",
                 "message": "batch \(number) record \(index) " + String(repeating: "f", count: 240),
@@ -79,6 +80,32 @@ struct StoreFullTests {
                 #expect(String(decoding: stdout, as: UTF8.self) == "still runs\n")
                 #expect(!note.contains("started a trace receiver") && !note.contains("exited"), "\(note)")
                 #expect(!FileManager.default.fileExists(atPath: directory + "/store"), "no second receiver was started")
+            }
+        }
+    }
+
+    @Test func aShipperKeepsItsBatchesWhenTheStoreIsFullAndSaysSoOnce() async throws {
+        try await withReceiver(configure: { $0.sqliteMaximumPages = 64 }) { (receiver) async throws in
+            // Filled to the last page: a rolled-back batch leaves free pages a smaller one could use.
+            for size in [100, 10, 1] {
+                var status = 200
+                for number in 0..<1_000 where status == 200 { status = try await receiver.postLogs(Self.batch(number, daysAgo: 30, count: size)).status }
+                #expect(status == 507)
+            }
+            let diagnostics = DiagnosticsLog()
+            try await withTemporaryDirectory { spool in
+                var configuration = testShipperConfiguration(port: receiver.port, service: "filler", spool: spool, diagnostics: diagnostics)
+                configuration.batchRecords = 50
+                let shipper = try LogShipper(configuration: configuration)
+                let logger = shippingLogger(service: "filler", sink: shipper)
+                try await withRunningShipper(shipper) {
+                    for index in 0..<200 { logger.info("kept while the disk is full \(index) \(String(repeating: "k", count: 200))") }
+                    #expect(await eventually(within: 20) { diagnostics.all.contains { $0.contains("cannot store records now") } }, "\(diagnostics.all)")
+                    try await Task.sleep(for: .milliseconds(300))
+                    let said = diagnostics.all.filter { $0.contains("cannot store records now") }
+                    #expect(said == ["the trace receiver at ws://127.0.0.1:\(receiver.port)/api/stream cannot store records now (its disk is full); keeping them in \(spool) and resending every 30 s"])
+                    #expect(shipper.statistics.spooledRecords == 200, "nothing dropped, nothing acknowledged")
+                }
             }
         }
     }
