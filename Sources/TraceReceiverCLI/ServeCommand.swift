@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest single record.")
     var maxRecordSize = environment("MAX_RECORD_SIZE") ?? "64KiB"
 
+    @Option(help: "How far ahead of this clock a record's timestamp is believed; later ones are stored at arrival (their own time kept as sent_timestamp).")
+    var maxClockSkew = environment("MAX_CLOCK_SKEW") ?? "10m"
+
     @Option(help: "Largest browser report (POST /api/frontend-log).")
     var frontendMaxSize = environment("FRONTEND_MAX_SIZE") ?? "64KiB"
 
@@ -99,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.serviceRecordsPerSecond = serviceRate
         configuration.maximumBodyBytes = try OptionParsing.size(maxBodySize, option: "--max-body-size")
         configuration.maximumRecordBytes = try OptionParsing.size(maxRecordSize, option: "--max-record-size")
+        configuration.maximumClockSkew = try OptionParsing.duration(maxClockSkew, option: "--max-clock-skew")
         configuration.frontendMaximumBytes = try OptionParsing.size(frontendMaxSize, option: "--frontend-max-size")
         guard frontendRate > 0 else { throw ValidationError("--frontend-rate must be positive") }
         configuration.frontendReportsPerMinute = frontendRate

@@ -226,6 +226,30 @@ struct LogIngestTests {
         }
     }
 
+    @Test func aRecordStampedFarAheadOfTheReceiversClockIsStoredAtItsArrivalKeepingItsOwnTime() async throws {
+        try await withReceiver { (receiver) async throws in
+            let aheadWithinSkew = RecordTime.format(RecordTime.now() + 300_000_000)  // 5 min: within the default 10 min
+            let before = RecordTime.now()
+            let body = [
+                #"{"message":"year 2099","timestamp":"2099-01-01T00:00:00Z"}"#,
+                #"{"message":"year 9999","ts":"9999-12-31T23:59:59Z"}"#,
+                #"{"message":"slightly ahead","timestamp":"\#(aheadWithinSkew)"}"#,
+                #"{"message":"on time"}"#,
+            ].joined(separator: "\n")
+            #expect(try await receiver.postLogs(body).counts() == Counts(accepted: 4))
+            let after = RecordTime.now()
+            let records = try await receiver.store.search(LogQuery()).records
+            // Newest first: a skewed record no longer heads every list.
+            #expect(records.first?.message == "slightly ahead")
+            #expect(records.first?.timestamp == RecordTime.parse(Array(aheadWithinSkew.utf8)))
+            for (message, sent) in [("year 2099", "2099-01-01T00:00:00.000000Z"), ("year 9999", "9999-12-31T23:59:59.000000Z")] {
+                let record = try #require(records.first { $0.message == message })
+                #expect(record.timestamp >= before && record.timestamp <= after, "stored at its arrival")
+                #expect(record.fields == #"{"sent_timestamp":"\#(sent)"}"#)
+            }
+        }
+    }
+
     @Test func rejectsAnUnreadableTimestamp() async throws {
         try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"{"message":"t","timestamp":"yesterday"}"# + "\n" + #"{"message":"t","ts":-5}"#)

@@ -23,7 +23,7 @@ struct ServeOptionsTests {
     }
 
     @Test(arguments: [
-        ["--dedup-window", "10x"], ["--dedup-capacity", "0"], ["--port", "70000"], ["--port", "-1"], ["--log-level", "loud"], ["--first-request-timeout", "0s"],
+        ["--dedup-window", "10x"], ["--dedup-capacity", "0"], ["--port", "70000"], ["--port", "-1"], ["--log-level", "loud"], ["--first-request-timeout", "0s"], ["--max-clock-skew", "soon"],
     ])
     func aBadOptionStopsTheDaemonWithAnErrorNamingIt(_ arguments: [String]) async throws {
         let (status, message) = try await Self.serve(["--port", "0", "--store", "memory"] + arguments)

@@ -15,6 +15,8 @@ final class IngestPipeline: Sendable {
     let writeHealth: StoreWriteHealth
     private let dedup: Mutex<DedupWindow>
     private let maximumRecordBytes: Int
+    /// ``ReceiverConfiguration/maximumClockSkew``, in microseconds.
+    private let maximumClockSkew: Int64
 
     init(store: any LogStore, configuration: ReceiverConfiguration, metrics: ReceiverMetrics, logger: Logger) {
         self.store = store
@@ -27,6 +29,7 @@ final class IngestPipeline: Sendable {
         self.feed = StoredRecordsFeed(maximumSubscribers: configuration.maximumLiveViewers)
         self.dedup = Mutex(DedupWindow(window: configuration.dedupWindow, capacity: configuration.dedupCapacity))
         self.maximumRecordBytes = configuration.maximumRecordBytes
+        self.maximumClockSkew = configuration.maximumClockSkew.microseconds
     }
 
     /// Loads the dedup keys of the most recently stored records, so a resend after a restart is still
@@ -52,7 +55,10 @@ final class IngestPipeline: Sendable {
 
     /// A decoder for records from `source`.
     func recordDecoder(source: RecordSource, defaultService: String? = nil) -> RecordDecoder {
-        RecordDecoder(source: source, defaultService: defaultService ?? "unknown", maximumRecordBytes: maximumRecordBytes)
+        RecordDecoder(
+            source: source, defaultService: defaultService ?? "unknown", maximumRecordBytes: maximumRecordBytes,
+            maximumClockSkew: maximumClockSkew
+        )
     }
 
     /// Ingests already decoded records (rate limit, dedup, store).

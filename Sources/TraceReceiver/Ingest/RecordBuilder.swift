@@ -14,9 +14,19 @@ struct RecordBuilder: JSONMemberSink {
 
     private static let unreadableTimestamp = RecordRejection("timestamp is neither RFC 3339 nor an epoch number")
 
-    /// Starts from `defaults`: the arrival time, default service and source.
-    init(_ defaults: LogRecord) {
+    /// When the record arrived (``init(_:latestTimestamp:)``'s defaults).
+    private let arrival: Int64
+    /// Latest timestamp taken as given; see ``init(_:latestTimestamp:)``.
+    private let latestTimestamp: Int64?
+
+    /// Starts from `defaults`: the arrival time, default service and source. A record stamped after
+    /// `latestTimestamp` (a sender whose clock is ahead) is stored at its arrival time, with the time it
+    /// gave kept as the `sent_timestamp` field: otherwise it would head every newest-first list, and
+    /// outlive retention by age, for as long as its clock was ahead.
+    init(_ defaults: LogRecord, latestTimestamp: Int64? = nil) {
         record = defaults
+        arrival = defaults.timestamp
+        self.latestTimestamp = latestTimestamp
     }
 
     mutating func take(_ keyValue: JSONScanner.Value, _ value: JSONScanner.Value, in scanner: JSONScanner) {
@@ -96,6 +106,10 @@ struct RecordBuilder: JSONMemberSink {
                 return .failure(Self.unreadableTimestamp)
             }
             record.timestamp = micros
+        }
+        if let latestTimestamp, record.timestamp > latestTimestamp {
+            fields.append(key: "sent_timestamp", text: RecordTime.format(record.timestamp))
+            record.timestamp = arrival
         }
         record.fields = fields.finish()
         // Moved out (a stored property of a copyable type cannot be consumed, so returning it would copy).

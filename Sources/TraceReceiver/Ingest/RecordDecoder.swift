@@ -14,6 +14,10 @@ struct RecordDecoder: Sendable {
     var defaultService = "unknown"
     /// Longest accepted record, in bytes.
     var maximumRecordBytes = 64 * 1024
+    /// How far ahead of its arrival a record's timestamp is taken as given, in microseconds; later ones
+    /// are stored at their arrival (see ``RecordBuilder/init(_:latestTimestamp:)``). `nil` takes every
+    /// timestamp as given (records read back from a receiver).
+    var maximumClockSkew: Int64?
 
     func decode(_ line: UnsafeBufferPointer<UInt8>, now: Int64) -> Result<LogRecord, RecordRejection> {
         guard line.count <= maximumRecordBytes else {
@@ -40,7 +44,10 @@ struct RecordDecoder: Sendable {
     /// anywhere in the object is thrown, and takes precedence over what the members say (such as an
     /// unreadable timestamp), which is returned as a rejection.
     func decodeObject(_ scanner: inout JSONScanner, now: Int64) throws(JSONSyntaxError) -> Result<LogRecord, RecordRejection> {
-        var builder = RecordBuilder(LogRecord(timestamp: now, service: defaultService, source: source, message: ""))
+        var builder = RecordBuilder(
+            LogRecord(timestamp: now, service: defaultService, source: source, message: ""),
+            latestTimestamp: maximumClockSkew.map { now + $0 }
+        )
         try scanner.scanObject(depth: 1, into: &builder)
         // Consumed, not copied: a consuming call on a variable still in scope would copy the builder
         // (every string of its record retained, then released with the original).

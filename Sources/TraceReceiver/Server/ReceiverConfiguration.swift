@@ -30,6 +30,10 @@ public struct ReceiverConfiguration: Sendable {
     public var maximumBodyBytes = 16 * 1024 * 1024
     /// Largest single record, in bytes.
     public var maximumRecordBytes = 64 * 1024
+    /// How far ahead of the receiver's clock a record's timestamp is taken as given. A record stamped
+    /// later (its sender's clock is ahead) is stored at its arrival, with its own time kept as the
+    /// `sent_timestamp` field, so it cannot head every newest-first list or outlive retention.
+    public var maximumClockSkew = Duration.seconds(600)
     /// Largest `POST /api/frontend-log` body, in bytes.
     public var frontendMaximumBytes = 64 * 1024
     /// Browser reports accepted per minute from one client address.
