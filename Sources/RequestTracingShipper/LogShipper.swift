@@ -56,6 +56,8 @@ public final class LogShipper: LogSink, Service {
         var warnedUnreachable = false
         /// The receiver refused to store a batch (its disk is full), and that was said.
         var warnedRefusal = false
+        /// The receiver closed the stream for a batch over its size limit, and that was said.
+        var warnedTooLarge = false
         var resendNotBefore: ContinuousClock.Instant?
         var acknowledged = 0
         var duplicates = 0
@@ -267,8 +269,9 @@ public final class LogShipper: LogSink, Service {
         while !Task.isCancelled && !isFinished {
             let connectedBefore = state.withLock { $0.connected }
             var failure: (any Error)?
+            var refusedAsTooLarge = false
             do {
-                try await WebSocketClient.connect(
+                let closing = try await WebSocketClient.connect(
                     url: streamURL,
                     configuration: clientConfiguration,
                     logger: logger
@@ -276,6 +279,7 @@ public final class LogShipper: LogSink, Service {
                     self.didConnect()
                     try await self.exchange(inbound: inbound, outbound: outbound)
                 }
+                refusedAsTooLarge = closing?.closeCode == .messageTooLarge
             } catch {
                 failure = error
             }
@@ -285,7 +289,11 @@ public final class LogShipper: LogSink, Service {
             }
             spool.connectionLost()
             if isFinished || Task.isCancelled { return }
-            if wasConnected || connectedBefore {
+            if refusedAsTooLarge {
+                // Sending the same batch again at once would be refused again: back off, and say why.
+                failures += 1
+                warnBatchTooLarge()
+            } else if wasConnected || connectedBefore {
                 failures = 0
             } else {
                 failures += 1
@@ -327,6 +335,21 @@ public final class LogShipper: LogSink, Service {
         configuration.diagnostics("cannot reach the trace receiver at \(streamURL)\(reason); \(keeping)")
     }
 
+    /// Says once (until a batch is acknowledged) that the receiver closed the stream because a batch
+    /// was larger than it accepts.
+    private func warnBatchTooLarge() {
+        let first = state.withLock { state in
+            defer { state.warnedTooLarge = true }
+            return !state.warnedTooLarge
+        }
+        guard first else { return }
+        configuration.diagnostics(
+            "the trace receiver at \(streamURL) closed the stream because a batch was larger than it accepts: "
+                + "its --max-body-size is below this shipper's batches (up to \(configuration.batchBytes) bytes); "
+                + "raise it, or lower batchBytes. Keeping records in \(spool.directory) and retrying"
+        )
+    }
+
     /// Says once per outage that the receiver cannot store records (a rate limit is routine and not
     /// said). Only the reply's error code is shown, and only when it is a plain word: the text comes
     /// from whatever answers at the receiver's address.
@@ -349,8 +372,6 @@ public final class LogShipper: LogSink, Service {
         )
     }
 
-    private struct ConnectionClosed: Error {}
-
     /// Sends spooled batches (at most ``Configuration/maximumInFlightBatches`` unacknowledged) and handles
     /// the replies, until the connection drops or shutdown has shipped everything.
     private func exchange(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
@@ -364,7 +385,7 @@ public final class LogShipper: LogSink, Service {
                         }
                     if let reply { try await self.handle(reply) }
                 }
-                throw ConnectionClosed()
+                // The receiver closed the stream: the exchange ends, and `connect` returns its close frame.
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -402,7 +423,7 @@ public final class LogShipper: LogSink, Service {
                     state.duplicates += reply.duplicates ?? 0
                     state.rejected += reply.rejected ?? 0
                 }
-                defer { state.warnedRefusal = false }
+                defer { state.warnedRefusal = false; state.warnedTooLarge = false }
                 return state.warnedRefusal
             }
             if refusalEnded { configuration.diagnostics("the trace receiver at \(streamURL) stores records again; sending the spooled ones") }

@@ -55,6 +55,31 @@ struct LogShipperTests {
         }
     }
 
+    @Test func aBatchOverTheReceiversMessageLimitIsKeptAndTheMismatchNamedOnce() async throws {
+        try await withReceiver(configure: { $0.maximumBodyBytes = 64 * 1024 }) { receiver in
+            let diagnostics = DiagnosticsLog()
+            try await withTemporaryDirectory { spool in
+                let shipper = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "bulky", spool: spool, diagnostics: diagnostics))
+                let logger = shippingLogger(service: "bulky", sink: shipper)
+                try await withRunningShipper(shipper) {
+                    // About 300 KiB in one batch: the receiver closes the stream (1009) at each attempt.
+                    for index in 0..<1_000 { logger.info("bulky \(index) \(String(repeating: "b", count: 200))") }
+                    let said = await eventually(within: 20) { diagnostics.all.contains { $0.contains("larger than it accepts") } }
+                    #expect(said, "\(diagnostics.all)")
+                    try await Task.sleep(for: .seconds(1))  // several more attempts, backing off
+                    let warnings = diagnostics.all.filter { $0.contains("larger than it accepts") }
+                    #expect(warnings == [
+                        "the trace receiver at ws://127.0.0.1:\(receiver.port)/api/stream closed the stream because a batch was larger than it accepts: "
+                            + "its --max-body-size is below this shipper's batches (up to 1048576 bytes); raise it, or lower batchBytes. "
+                            + "Keeping records in \(spool) and retrying",
+                    ])
+                    #expect(shipper.statistics.spooledRecords == 1_000, "kept, not dropped")
+                }
+                #expect(try await receiver.store.statistics().records == 0)
+            }
+        }
+    }
+
     @Test func replaysTheSpoolLeftByAnEarlierRunExactlyOnce() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { spool in
