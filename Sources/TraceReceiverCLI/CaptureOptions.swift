@@ -41,11 +41,15 @@ struct CaptureOptions: ParsableArguments {
         return CaptureParser(service: service, patterns: custom)
     }
 
-    /// A shipper whose spool is named after `kind` (`run`, `tail`) and the service.
+    /// A shipper to the receiver, whose spool folder is named after `kind` (`run`, `tail`) and the service,
+    /// under `TRACE_RECEIVER_SPOOL_DIR` when it is set (it reads the token from the environment too).
     func makeShipper(kind: String, service: String, note: @escaping @Sendable (String) -> Void) throws -> LogShipper {
-        var configuration = LogShipper.Configuration(receiverURL: baseURL, service: kind + "-" + service)
+        var environment = ProcessInfo.processInfo.environment
+        environment["TRACE_RECEIVER_URL"] = baseURL
+        var configuration =
+            LogShipper.Configuration(service: kind + "-" + service, environment: environment)
+            ?? LogShipper.Configuration(receiverURL: baseURL, service: kind + "-" + service)
         configuration.diagnostics = note
-        configuration.ingestToken = ProcessInfo.processInfo.environment["TRACE_RECEIVER_INGEST_TOKEN"]
         return try LogShipper(configuration: configuration)
     }
 }

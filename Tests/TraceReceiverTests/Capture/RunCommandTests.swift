@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import RequestTracingShipper
 import TestSupport
 import Testing
 
@@ -132,6 +133,25 @@ struct RunCommandTests {
                 #expect(stored.count == printed.count, "each record once, though it was both streamed and captured")
                 #expect(Set(stored.map(\.service)) == ["gateway", "inventory"])
             }
+        }
+    }
+
+    @Test func keepsWhatItCouldNotSendUnderTheSpoolDirectoryTheEnvironmentNames() async throws {
+        let port = try unusedLoopbackPort()  // nothing listens: every line stays spooled
+        try await withTemporaryDirectory { directory in
+            let service = "spooled-\(UUID().uuidString)"
+            let wrapper = try WrapperProcess(
+                ["run", "--receiver", "http://127.0.0.1:\(port)", "--no-daemon", "--exit-flush-timeout", "1", "--service", service, "--", "/bin/echo", "kept"],
+                environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+            )
+            let (status, _, stderr) = await wrapper.finish()
+            let note = String(decoding: stderr, as: UTF8.self)
+            #expect(status == 0)
+            #expect(note.contains("1 captured records not yet acknowledged; they stay in \(directory)/spool/run-\(service)"), "\(note)")
+            let batches = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/spool/run-\(service)")) ?? []
+            #expect(batches.contains { $0.hasSuffix(".batch") }, "\(batches)")
+            let defaultRoot = LogShipper.Configuration.defaultSpoolRoot + "/run-\(service)"
+            #expect(!FileManager.default.fileExists(atPath: defaultRoot), "nothing under the default spool root")
         }
     }
 
