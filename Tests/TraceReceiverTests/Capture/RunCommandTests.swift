@@ -10,7 +10,13 @@ import Testing
 final class WrapperProcess: Sendable {
     let program: SpawnedProgram
 
+    /// Where spools go when a test names none: this test run's own folder, never the developer's
+    /// `~/.local/state`, where a spool a killed test left would be replayed into a later test's receiver.
+    static let spoolRoot = FileManager.default.temporaryDirectory.path + "/trace-receiver-test-spools-\(UUID().uuidString)"
+
     init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        var environment = environment
+        if environment["TRACE_RECEIVER_SPOOL_DIR"] == nil { environment["TRACE_RECEIVER_SPOOL_DIR"] = Self.spoolRoot }
         program = try SpawnedProgram(try builtExecutable("trace-receiver").path, arguments, environment: environment, directory: directory)
     }
 
