@@ -1,5 +1,3 @@
-import Foundation
-
 extension LogQuery {
     /// Whether `record` meets every criterion except the cursor (used by the in-memory store).
     func matches(_ record: LogRecord, words: [[UInt8]]) -> Bool {
@@ -20,7 +18,7 @@ extension LogQuery {
 
     /// The query words folded as the SQLite store's full-text index folds text (lowercase, without
     /// diacritics), as UTF-8, for ``matches(_:words:)``.
-    var wordBytes: [[UInt8]] { words.map { Array(Self.folded($0).utf8) } }
+    var wordBytes: [[UInt8]] { words.map(TextFolding.folded) }
 
     /// Whether a word of `haystack` begins with `needle` (folded, see ``wordBytes``): what the query
     /// `"needle"*` finds in the SQLite store's FTS5 index, so that `q` finds the same records in both
@@ -31,13 +29,7 @@ extension LogQuery {
         // Folding leaves ASCII as it is (but for case, which the scan ignores), so a match in the text
         // as stored is a match; only text with other characters may need folding to match.
         if let found = haystack.withUTF8({ scan($0, for: needle) }) { return found }
-        var folded = Self.folded(haystack)
-        return folded.withUTF8 { scan($0, for: needle) } ?? false
-    }
-
-    /// `text` lowercase and without diacritics ("Ångström" → "angstrom").
-    static func folded(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        return TextFolding.folded(haystack).withUnsafeBufferPointer { scan($0, for: needle) } ?? false
     }
 
     /// Whether `needle` (lowercase) occurs in `text`, ignoring ASCII case, where a word begins; `nil`
