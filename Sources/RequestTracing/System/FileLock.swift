@@ -31,4 +31,9 @@ package enum FileLock {
         }
         return .acquired(descriptor)
     }
+
+    /// Releases a lock ``acquire(_:create:)`` took, closing its descriptor.
+    package static func release(_ descriptor: Int32) {
+        close(descriptor)
+    }
 }

@@ -18,15 +18,9 @@ struct QueryController: Sendable {
     /// Adds the routes to `routes`, which every route that reads records shares (see
     /// ``ReadAuthorizationMiddleware``).
     func register(on routes: RouterGroup<ReceiverRequestContext>) {
-        routes.get("/api/debug/logs") { request, _ in
-            return try await logs(request)
-        }
-        routes.get("/api/debug/logs/follow") { request, _ in
-            return try await follow(request)
-        }
-        routes.get("/api/requests") { request, _ in
-            return try await requests(request)
-        }
+        routes.get("/api/debug/logs") { request, _ in try await logs(request) }
+        routes.get("/api/debug/logs/follow") { request, _ in try await follow(request) }
+        routes.get("/api/requests") { request, _ in try await requests(request) }
         routes.get("/api/debug/trace/{id}") { request, context -> Response in
             let id = try Self.validID(context.parameters.get("id") ?? "")
             guard let timeline = try await assembler.assemble(id: id) else { throw Self.notFound(id) }

@@ -77,7 +77,7 @@ public final class SQLiteLogStore: LogStore {
             count = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0 }
         } catch {
             // `self` is not whole yet, so `deinit` will not release the lock.
-            Glibc.close(owner)
+            FileLock.release(owner)
             guard let error = error as? DatabaseError else { throw error }
             throw StoreOpenError(path: path, reason: Self.reason(opening: error))
         }
@@ -112,7 +112,7 @@ public final class SQLiteLogStore: LogStore {
     /// Closes the lock's descriptor, once, so another receiver may open the store.
     private func releaseOwnership() {
         ownership.withLock { descriptor in
-            if descriptor >= 0 { Glibc.close(descriptor) }
+            if descriptor >= 0 { FileLock.release(descriptor) }
             descriptor = -1
         }
     }

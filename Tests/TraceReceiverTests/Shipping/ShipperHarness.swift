@@ -51,8 +51,19 @@ func spoolARunThatEnds(service: String, spool: String, records: Int, prefix: Str
         }
         return shipper.instance
     }()
-    // Work the shipper handed to other threads may hold it for a moment after it stops.
+    // Work the shipper handed to other threads may hold it, or its spool, for a moment after it stops:
+    // a cancelled thread-pool job keeps its closure (and the spool it captured) until a pool thread
+    // dequeues it, which under a loaded suite can take a while. What matters is the spool's lock.
     #expect(await eventually(within: 20) { gone == nil }, "the ended run's shipper was released")
+    // The folder it used: its own `process-<pid>` one when another holder had the service's folder.
+    let own = spool + "/process-\(getpid())"
+    let used = FileManager.default.fileExists(atPath: own + "/.lock") ? own : spool
+    let released = await eventually(within: 20) {
+        guard case .acquired(let descriptor) = FileLock.acquire(used + "/.lock", create: false) else { return false }
+        FileLock.release(descriptor)
+        return true
+    }
+    #expect(released, "the ended run's spool lock was released")
     return instance
 }
 
