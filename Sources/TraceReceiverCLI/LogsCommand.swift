@@ -45,10 +45,15 @@ struct LogsCommand: AsyncParsableCommand {
         ]
     }
 
+    /// Each filter's option, for the receiver's refusals: `request_id` → `--request-id`, `q` → `-q`.
+    private var options: [String: String] {
+        Dictionary(uniqueKeysWithValues: filters.map { name, _ in (name, name == "q" ? "-q" : "--" + name.replacingOccurrences(of: "_", with: "-")) })
+    }
+
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)
         if follow { return try await followArrivals(client) }
-        let object = try await client.getObject("/api/debug/logs", query: filters)
+        let object = try await client.getObject("/api/debug/logs", query: filters, options: options)
         let logs = (object["logs"] as? [[String: Any]]) ?? []
         if json {
             for record in logs.reversed() { print(RecordPrinter.compact(record)) }
@@ -71,7 +76,7 @@ struct LogsCommand: AsyncParsableCommand {
         while true {
             var full = false
             do {
-                let object = try await client.getObject("/api/debug/logs/follow", query: filters + [("after", position)])
+                let object = try await client.getObject("/api/debug/logs/follow", query: filters + [("after", position)], options: options)
                 if unreachable {
                     FileHandle.standardError.write(Data("[trace-receiver logs] the receiver answers again\n".utf8))
                     unreachable = false

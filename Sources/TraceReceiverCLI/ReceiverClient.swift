@@ -50,11 +50,20 @@ struct ReceiverClient {
     }()
 
     /// GETs `path` and returns the JSON object it answers; an answer other than 200 becomes an error
-    /// quoting the receiver's message.
-    func getObject(_ path: String, query: [(String, String?)] = []) async throws -> [String: Any] {
+    /// quoting the receiver's message. A parameter the receiver refuses is named by its option in
+    /// `options` (`since` → `--since`), as the person typed it.
+    func getObject(_ path: String, query: [(String, String?)] = [], options: [String: String] = [:]) async throws -> [String: Any] {
         let (status, body) = try await getBytes(path, query: query)
         let object = (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) as? [String: Any] ?? [:]
-        guard status == 200 else { throw ClientError("receiver answered \(status): \(object["message"] ?? "no message")") }
+        guard status == 200 else {
+            let message = object["message"] as? String ?? "no message"
+            if status == 400, object["error"] as? String == "invalid_parameter", let colon = message.firstIndex(of: ":"),
+                let option = options[String(message[..<colon])]
+            {
+                throw ClientError(option + message[colon...])
+            }
+            throw ClientError("receiver answered \(status): \(message)")
+        }
         return object
     }
 

@@ -99,6 +99,21 @@ struct ReadableOutputTests {
         #expect(!message.contains("cannot reach"))
     }
 
+    @Test(arguments: [
+        (["--since", "2026-13-45"], "--since: expected a span like 30m, 1h, 2d or an RFC 3339 timestamp"),
+        (["--level", "loud"], "--level: must be one of"), (["--limit", "0"], "--limit: must be a whole number"),
+        (["--follow", "--source", "nowhere"], "--source: must be backend, frontend or capture"),
+    ])
+    func logsNamesTheOptionTheReceiverRefusedAsItWasTyped(_ arguments: [String], _ expected: String) async throws {
+        try await withReceiver { receiver in
+            let process = try WrapperProcess(["logs"] + arguments + ["--receiver", receiver.baseURL])
+            let (status, _, stderr) = await process.finish()
+            let message = String(decoding: stderr, as: UTF8.self)
+            #expect(status != 0)
+            #expect(message.contains("Error: " + expected), "\(message)")
+        }
+    }
+
     @Test func aServiceLongerThanItsColumnIsPrintedWhole() async throws {
         try await withReceiver { receiver in
             try await Self.seedHostileRequest(receiver)
