@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Records per second accepted from one service (burst: twice this).")
     var serviceRate = environment("SERVICE_RATE").flatMap(Double.init) ?? 10_000
 
-    @Option(help: "Largest POST /api/logs body or stream message.")
+    @Option(help: "Largest POST /api/logs body (once decoded, when sent compressed) or stream message; a LogShipper sends batches of up to 1MiB.")
     var maxBodySize = environment("MAX_BODY_SIZE") ?? "16MiB"
 
     @Option(help: "Largest single record.")
