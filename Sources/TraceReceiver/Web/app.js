@@ -20,6 +20,7 @@
  *   #list-status[data-state=loading|ok|empty|error]  list state; error text is the API error body
  *   #request-rows > tr.req-row[data-request-id][data-failed=true|false][aria-selected]
  *   #live-status[data-state=connecting|live|paused|disconnected], #live-toggle[aria-pressed]
+ *   #store-status[hidden]  shown while /health says the store cannot write (a full disk)
  *   #request-view[data-request-id][data-state=loading|ready|error]
  *       [data-rendered=true][data-render-ms][data-load-ms]   set once the view is built
  *       (data-rendered/-render-ms/-load-ms are removed whenever a new view starts loading)
@@ -477,6 +478,7 @@ function connectLive() {
 }
 
 function onStored() {
+  if (!$('store-status').hidden) checkStoreHealth();  // a store that stores again
   if (state.paused) {
     state.missedUpdates += 1;
     renderLiveStatus();
@@ -1103,6 +1105,26 @@ function showCopyStatus(text) {
   copyTimer = setTimeout(() => { $('rv-copy-status').textContent = ''; }, 2500);
 }
 
+/* ---- store health ---- */
+
+const HEALTH_INTERVAL_MS = 15000;
+
+// While the store cannot write (a full disk), senders are refused and nothing new appears: say so above
+// the list rather than let the page look merely quiet. /health needs no token.
+async function checkStoreHealth() {
+  let health = null;
+  try {
+    const response = await fetch('/health', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    health = await response.json();
+  } catch (_) {
+    health = null;  // unreachable: the live indicator already says so
+  }
+  const banner = $('store-status');
+  const problem = health && health.status === 'degraded' && typeof health.store_error === 'string' ? health.store_error : null;
+  banner.hidden = problem === null;
+  banner.textContent = problem === null ? '' : `Records are not being stored: ${cleanText(problem)}. Senders are told to retry later.`;
+}
+
 /* ---------------------------------------------------------------- 8. Boot */
 
 function bindEvents() {
@@ -1139,6 +1161,8 @@ function boot() {
   if (id) openRequest(id, { history: 'none' });
   refreshList();
   connectLive();
+  checkStoreHealth();
+  setInterval(checkStoreHealth, HEALTH_INTERVAL_MS);
 }
 
 boot();

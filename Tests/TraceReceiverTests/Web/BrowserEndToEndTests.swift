@@ -100,6 +100,21 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aReceiverWhoseStoreCannotWriteSaysSoAboveTheList() async throws {
+        // SQLite's page cap fails the write as a full disk does; a batch bigger than the whole store is refused.
+        try await withReceiver(configure: { $0.sqliteMaximumPages = 64 }) { (receiver) async throws in
+            let tooBig = (0..<2_000).map { recordLine(["service": "filler", "message": "record \($0) " + String(repeating: "f", count: 240)]) }
+            #expect(try await receiver.postLogs(tooBig.joined(separator: "\n")).status == 507)
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_store.py").path
+            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--timeout", "40"], timeout: 240)
+            try #require(run.status == 0, "browser_store.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            #expect(result["banner_hidden"] as? Bool == false)
+            #expect((result["banner_text"] as? String)?.hasPrefix("Records are not being stored: the disk holding the store ") == true, "\(result)")
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)
