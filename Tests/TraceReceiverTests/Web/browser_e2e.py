@@ -321,6 +321,18 @@ def drive(name, body, artifacts=None):
     return 0
 
 
+def drive_script(name, doc, argv, body, options=()):
+    """The main of a small page script: reads --receiver, --timeout and each of `options` (further
+    required string options), then drives body(arguments, driver) as drive() does."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--receiver", required=True)
+    for option in options:
+        parser.add_argument(option, required=True)
+    parser.add_argument("--timeout", type=float, default=30.0)
+    arguments = parser.parse_args(argv)
+    return drive(name, lambda driver: body(arguments, driver))
+
+
 def main(argv):
     arguments = parse_arguments(argv)
     os.makedirs(arguments.artifacts, exist_ok=True)

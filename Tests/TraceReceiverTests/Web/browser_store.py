@@ -7,7 +7,6 @@ Opens <receiver>/ and waits for #store-status to be shown. Prints one JSON objec
 banner_hidden) and exits 0; on failure prints a message on stderr and exits 1. Uses browser_e2e.py's
 driver setup (same needs).
 """
-import argparse
 import sys
 
 # Importing browser_e2e must not leave a __pycache__ folder in the test target's sources.
@@ -26,11 +25,7 @@ def run(arguments, driver):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--receiver", required=True)
-    parser.add_argument("--timeout", type=float, default=30.0)
-    arguments = parser.parse_args(argv)
-    return e2e.drive("browser_store", lambda driver: run(arguments, driver))
+    return e2e.drive_script("browser_store", __doc__, argv, run)
 
 
 if __name__ == "__main__":

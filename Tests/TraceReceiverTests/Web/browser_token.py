@@ -9,7 +9,6 @@
 Prints one JSON object (refused_text, final_url, list_state, cookie_visible_to_script) and exits 0; on
 failure prints a message on stderr and exits 1. Uses browser_e2e.py's driver setup (same needs).
 """
-import argparse
 import sys
 import urllib.parse
 
@@ -41,12 +40,7 @@ def run(arguments, driver):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--receiver", required=True)
-    parser.add_argument("--token", required=True)
-    parser.add_argument("--timeout", type=float, default=30.0)
-    arguments = parser.parse_args(argv)
-    return e2e.drive("browser_token", lambda driver: run(arguments, driver))
+    return e2e.drive_script("browser_token", __doc__, argv, run, options=["--token"])
 
 
 if __name__ == "__main__":
