@@ -16,8 +16,10 @@ struct TailCommand: AsyncParsableCommand {
             client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop. \
             Lines are parsed like `run`'s and shipped with source "capture".
 
-            Examples:  trace-receiver tail --service api /var/log/api.log
-                       trace-receiver tail deploy@app-1.internal:/var/log/app.log --ssh-option=-p --ssh-option=2222
+            Examples:
+              trace-receiver tail --service api /var/log/api.log
+              trace-receiver tail deploy@app-1.internal:/var/log/app.log
+              trace-receiver tail --ssh-option=-p --ssh-option=2222 app-1:/var/log/app.log
             """
     )
 
