@@ -5,7 +5,8 @@ import Synchronization
 import TraceReceiver
 import UnixSignals
 
-/// `trace-receiver tail [--service NAME] FILE | [USER@]HOST:PATH`: follow a log file and capture its lines.
+/// `trace-receiver tail [--service NAME] TARGET…`: follow log files (local, or `[USER@]HOST:PATH` over
+/// ssh) and capture their lines.
 struct TailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail",
@@ -14,10 +15,11 @@ struct TailCommand: AsyncParsableCommand {
             A local FILE is followed across rotation (rename + create, and copytruncate) and resumed after a \
             restart from the offset saved in --state-dir. [USER@]HOST:PATH runs `tail -F` through the system ssh \
             client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop. \
-            Lines are parsed like `run`'s and shipped with source "capture".
+            Lines are parsed like `run`'s and shipped with source "capture". Several targets are followed             together, each as the service its file is named after unless --service names one for all.
 
             Examples:
               trace-receiver tail --service api /var/log/api.log
+              trace-receiver tail /var/log/gateway.log /var/log/worker.log
               trace-receiver tail deploy@app-1.internal:/var/log/app.log
               trace-receiver tail --ssh-option=-p --ssh-option=2222 app-1:/var/log/app.log
             """
@@ -34,21 +36,46 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: "An option for ssh (repeatable), e.g. --ssh-option=-p --ssh-option=2222 or --ssh-option=-F --ssh-option=FILE.")
     var sshOption: [String] = []
 
-    @Argument(help: "FILE, or [USER@]HOST:PATH to follow over ssh.")
-    var target: String
+    @Argument(help: "Each FILE, or [USER@]HOST:PATH to follow over ssh.")
+    var targets: [String]
 
     /// How often the read position is saved (for lines already handed to the shipper's spool).
     static let checkpointInterval = Duration.seconds(1)
 
     func validate() throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("\(target) is a directory; give the log file to follow")
+        guard !targets.isEmpty else { throw ValidationError("give the log file (or [USER@]HOST:PATH) to follow") }
+        for target in targets {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ValidationError("\(target) is a directory; give the log file to follow")
+            }
         }
+        if targets.count != Set(targets).count { throw ValidationError("a target is given twice") }
     }
 
     func run() async throws {
         try await options.ensureReceiver(note: Self.note)
+        // Each target is followed until SIGINT or SIGTERM, or until it fails; one that fails fails the command.
+        let failed = await withTaskGroup(of: Bool.self) { group in
+            for target in targets { group.addTask { await follow(target) } }
+            return await group.reduce(false) { $0 || $1 }
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    /// Follows `target` until a signal asks to stop, or it fails (then returns `true`), and ships what it read.
+    private func follow(_ target: String) async -> Bool {
+        let failed: Bool
+        do {
+            failed = try await followOrThrow(target)
+        } catch {
+            Self.note("\(target): \(error)")
+            return true
+        }
+        return failed
+    }
+
+    private func followOrThrow(_ target: String) async throws -> Bool {
         let isRemote = !FileManager.default.fileExists(atPath: target) && (try? SSHTailer(parsing: target)) != nil
         let serviceName = options.service ?? Self.defaultService(for: target, remote: isRemote)
         let parser = try options.makeParser(service: serviceName)
@@ -114,7 +141,7 @@ struct TailCommand: AsyncParsableCommand {
             } catch is TailEnded {
                 return false
             } catch {
-                Self.note("\(error)")
+                Self.note("\(target): \(error)")
                 return true
             }
         }
@@ -124,7 +151,7 @@ struct TailCommand: AsyncParsableCommand {
             try? await fileTailer.commit(last)
         }
         // What was read is shipped (or spooled) above; a follower that stopped on an error fails the command.
-        if failed { throw ExitCode.failure }
+        return failed
     }
 
     private struct TailEnded: Error {}

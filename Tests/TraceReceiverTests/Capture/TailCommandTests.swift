@@ -105,4 +105,40 @@ struct TailCommandTests {
             }
         }
     }
+
+    @Test func followsSeveralFilesInOneProcessEachAsItsOwnServiceAndOneFailingDoesNotStopTheOthers() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let (gateway, worker, loop) = (directory + "/gateway.log", directory + "/worker.log", directory + "/loop.log")
+                try "INFO gateway up\n".write(toFile: gateway, atomically: true, encoding: .utf8)
+                try "INFO worker up\n".write(toFile: worker, atomically: true, encoding: .utf8)
+                try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)  // open: ELOOP
+                let tail = try WrapperProcess(
+                    ["tail", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", gateway, worker, loop],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                )
+                func messages(_ service: String) async -> [String] {
+                    (try? await receiver.store.search(LogQuery(service: service, limit: 10)).records.map(\.message).sorted()) ?? []
+                }
+                let both = await eventually(within: 20) {
+                    let (first, second) = (await messages("gateway"), await messages("worker"))
+                    return first == ["INFO gateway up"] && second == ["INFO worker up"]
+                }
+                #expect(both)
+                try Self.append(["ERROR worker failed"], to: worker)
+                #expect(await eventually(within: 20) { await messages("worker") == ["ERROR worker failed", "INFO worker up"] }, "still followed after loop.log failed")
+                kill(tail.processIdentifier, SIGINT)
+                let (status, _, stderr) = await tail.finish()
+                #expect(status == 1, "one follower failed")
+                #expect(String(decoding: stderr, as: UTF8.self).contains("\(loop): open \(loop) failed: Too many levels of symbolic links"))
+            }
+        }
+    }
+
+    @Test func aTargetGivenTwiceIsRefused() async throws {
+        let wrapper = try WrapperProcess(["tail", "--receiver", "http://127.0.0.1:9", "--no-daemon", "/tmp/app.log", "/tmp/app.log"])
+        let (status, _, stderr) = await wrapper.finish()
+        #expect(status == 64)
+        #expect(String(decoding: stderr, as: UTF8.self).contains("a target is given twice"))
+    }
 }
