@@ -15,7 +15,8 @@ struct TailCommand: AsyncParsableCommand {
             A local FILE is followed across rotation (rename + create, and copytruncate) and resumed after a \
             restart from the offset saved in --state-dir. [USER@]HOST:PATH runs `tail -F` through the system ssh \
             client, so ~/.ssh/config, the agent and host-key checking apply; it reconnects after a drop. \
-            Lines are parsed like `run`'s and shipped with source "capture". Several targets are followed             together, each as the service its file is named after unless --service names one for all.
+            Lines are parsed like `run`'s and shipped with source "capture". Several targets are followed \
+            together, each as the service its file is named after unless --service names one for all.
 
             Examples:
               trace-receiver tail --service api /var/log/api.log
