@@ -58,8 +58,9 @@ public final class SpawnedProgram: Sendable {
         let output = try route(standardOutput, to: STDOUT_FILENO)
         let errors = try route(standardError, to: STDERR_FILENO)
         // The child gets nothing else of ours: a socket it inherited (a test's client connection, say)
-        // would stay open after the test closes it. (Foundation's Process closes them the same way.)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+        // would stay open after the test closes it. (Foundation's Process closes them the same way.) The
+        // listing is read in place, not with FileManager, whose readdir over-read is the crash above.
+        for name in DirectoryListing.names(in: "/proc/self/fd") ?? [] {
             if let descriptor = Int32(name), descriptor > STDERR_FILENO {
                 posix_spawn_file_actions_addclose(&actions, descriptor)
             }
