@@ -106,12 +106,12 @@ struct LogShipperTests {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { spool in
                 // A live process holds the service's spool folder, so the second one spools in process-<pid>/.
-                let held = open(spool + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-                #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
+                let lock = FileLock.acquire(spool + "/.lock")
+                guard case .acquired(let held) = lock else { throw LockNotTaken(outcome: lock) }
                 let orphanInstance = try await spoolARunThatEnds(service: "twin", spool: spool, records: 30, prefix: "from the second process")
                 let orphan = spool + "/process-\(getpid())"
                 #expect(!spoolFiles(orphan).isEmpty, "the second process spooled in a folder of its own")
-                close(held)  // the first process exits cleanly, with nothing spooled
+                FileLock.release(held)  // the first process exits cleanly, with nothing spooled
 
                 let next = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "twin", spool: spool))
                 try await withRunningShipper(next) {
@@ -258,4 +258,9 @@ struct LogShipperTests {
             }
         }
     }
+}
+
+/// The test could not take a lock it needs to stand in for another process.
+private struct LockNotTaken: Error {
+    let outcome: FileLock.Outcome
 }
