@@ -29,37 +29,61 @@ struct DedupWindow {
     /// Most records remembered.
     let capacity: Int
 
-    private var exactKeys: Set<UInt64> = []
-    private var contentKeys: [UInt64: Origins] = [:]
+    private var exactKeys: FingerprintTable
+    /// Each fingerprint with the ``Origins`` of the records it was seen on.
+    private var contentKeys: FingerprintTable
     private var order = CircularBuffer<Entry>()
+    /// The slots ``admit(_:now:)`` loaded ahead of a batch, folded together and kept so the loads are made.
+    private var touched: UInt64 = 0
 
     init(window: Duration, capacity: Int) {
         self.window = window.microseconds
         self.capacity = max(1, capacity)
-        exactKeys.reserveCapacity(min(self.capacity, 1 << 16))
-        contentKeys.reserveCapacity(min(self.capacity, 1 << 16))
+        exactKeys = FingerprintTable(minimumCapacity: min(self.capacity, 1 << 16))
+        contentKeys = FingerprintTable(minimumCapacity: min(self.capacity, 1 << 16))
     }
 
     /// Records remembered.
     var count: Int { order.count }
 
+    /// Admits a batch of records in order, as the one-record `admit` does; each element of the result
+    /// is `false` when that record duplicates one seen before, earlier in the batch included.
+    ///
+    /// The table slots the batch will probe, and those of the records it will push out of the window, are
+    /// loaded first in a loop with nothing else to do, so their cache misses overlap instead of each
+    /// lookup waiting on its own.
+    mutating func admit(_ batch: [DedupKeys], now: Int64) -> [Bool] {
+        expire(now: now)
+        var touched = self.touched
+        for keys in batch {
+            touched ^= contentKeys.touch(keys.content)
+            if let exact = keys.exact { touched ^= exactKeys.touch(exact) }
+        }
+        var leaving = order.startIndex
+        for _ in 0..<min(order.count, max(0, order.count + batch.count - capacity)) {
+            touched ^= contentKeys.touch(order[leaving].content)
+            if let exact = order[leaving].exact { touched ^= exactKeys.touch(exact) }
+            leaving = order.index(after: leaving)
+        }
+        self.touched = touched
+        var admitted: [Bool] = []
+        admitted.reserveCapacity(batch.count)
+        for keys in batch { admitted.append(admit(keys, now: now)) }
+        return admitted
+    }
+
     /// Records the record with `keys` as seen; returns `false` when it duplicates one already seen.
     mutating func admit(_ keys: DedupKeys, now: Int64) -> Bool {
         expire(now: now)
         let exact = keys.exact
-        let content = keys.content
         let origin: Origins = keys.isCapture ? .capture : .direct
         if let exact, exactKeys.contains(exact) { return false }
-        // One probe of the table finds the fingerprint's entry or adds an empty one, which is always
-        // admitted (so no empty entry stays behind).
-        func admit(_ seen: inout Origins) -> Bool {
-            let duplicate = exact == nil ? !seen.isEmpty : seen.contains(origin == .capture ? .direct : .capture)
-            if !duplicate { seen.formUnion(origin) }
-            return !duplicate
-        }
-        guard admit(&contentKeys[content, default: []]) else { return false }
-        if let exact { exactKeys.insert(exact) }
-        order.append(Entry(exact: exact, content: content, at: now))
+        let seen = contentKeys.flags(of: keys.content).map { Origins(rawValue: $0) } ?? []
+        let duplicate = exact == nil ? !seen.isEmpty : seen.contains(origin == .capture ? .direct : .capture)
+        if duplicate { return false }
+        contentKeys.set(keys.content, flags: seen.union(origin).rawValue)
+        if let exact { exactKeys.set(exact) }
+        order.append(Entry(exact: exact, content: keys.content, at: now))
         if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
         return true
     }
@@ -67,8 +91,8 @@ struct DedupWindow {
     /// Remembers a stored record's dedup key (from ``LogStore/recentDedupKeys(limit:)``) after a restart.
     /// The key is exact or a fingerprint — which one is not stored — so it is remembered as both.
     mutating func seed(_ key: UInt64, now: Int64) {
-        exactKeys.insert(key)
-        contentKeys[key] = [.capture, .direct]
+        exactKeys.set(key)
+        contentKeys.set(key, flags: Origins([.capture, .direct]).rawValue)
         order.append(Entry(exact: key, content: key, at: now))
         if order.count > capacity, let oldest = order.popFirst() { forget(oldest) }
     }
@@ -76,7 +100,7 @@ struct DedupWindow {
     /// Forgets the record with `keys` (used when storing it failed, so a retry is not taken for a duplicate).
     mutating func remove(_ keys: DedupKeys) {
         if let exact = keys.exact { exactKeys.remove(exact) }
-        contentKeys.removeValue(forKey: keys.content)
+        contentKeys.remove(keys.content)
     }
 
     private mutating func expire(now: Int64) {
@@ -88,6 +112,6 @@ struct DedupWindow {
 
     private mutating func forget(_ entry: Entry) {
         if let exact = entry.exact { exactKeys.remove(exact) }
-        contentKeys.removeValue(forKey: entry.content)
+        contentKeys.remove(entry.content)
     }
 }

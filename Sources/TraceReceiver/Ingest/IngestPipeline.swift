@@ -80,13 +80,10 @@ final class IngestPipeline: Sendable {
 
         let keys = DedupKeys.of(records)
         let now = MonotonicClock.microseconds()
-        var admitted = [Bool](repeating: false, count: records.count)
         var duplicates: [LogRecord] = []
-        dedup.withLock { window in
-            for index in records.indices where window.admit(keys[index], now: now) {
-                admitted[index] = true
-                records[index].dedupKey = keys[index].stored
-            }
+        let admitted = dedup.withLock { window in window.admit(keys, now: now) }
+        for index in records.indices where admitted[index] {
+            records[index].dedupKey = keys[index].stored
         }
         if admitted.contains(false) {
             duplicates = zip(records, admitted).filter { !$0.1 }.map(\.0)
