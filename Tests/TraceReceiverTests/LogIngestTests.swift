@@ -250,6 +250,18 @@ struct LogIngestTests {
         }
     }
 
+    @Test func aRecordStampedFarAheadIsStillRecognisedWhenItIsSentAgain() async throws {
+        try await withReceiver { (receiver) async throws in
+            // No instance or seq: only its content identifies it, and its stored timestamp is its arrival,
+            // which differs between the two sends.
+            let body = #"{"message":"from the future","service":"ahead","timestamp":"2099-01-01T00:00:00Z"}"#
+            #expect(try await receiver.postLogs(body).counts() == Counts(accepted: 1))
+            try await Task.sleep(for: .milliseconds(5))
+            #expect(try await receiver.postLogs(body).counts() == Counts(accepted: 0, duplicates: 1))
+            #expect(try await receiver.store.search(LogQuery(service: "ahead")).records.count == 1)
+        }
+    }
+
     @Test func rejectsAnUnreadableTimestamp() async throws {
         try await withReceiver { (receiver) async throws in
             let reply = try await receiver.postLogs(#"{"message":"t","timestamp":"yesterday"}"# + "\n" + #"{"message":"t","ts":-5}"#)

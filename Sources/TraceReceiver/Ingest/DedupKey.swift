@@ -3,7 +3,8 @@ struct DedupKeys {
     /// From the sender's `instance` and `seq`, when the record has both.
     let exact: UInt64?
     /// A hash of what the record says (timestamp, level, service, event, message, ids, duration, error
-    /// and fields), leaving out how it arrived (`source`, `instance`, `seq`), so a line captured from a
+    /// and fields; the timestamp the record gave, not its arrival, when it was stored at its arrival),
+    /// leaving out how it arrived (`source`, `instance`, `seq`), so a line captured from a
     /// program's output matches the same record streamed by the program's log shipper.
     let content: UInt64
     /// Whether the record was captured from a program's output rather than sent directly.
@@ -31,7 +32,8 @@ struct DedupKeys {
             }
             var hasher = StableHasher()
             hasher.combine(2)
-            hasher.combine(UInt64(bitPattern: records[index].timestamp))
+            // A record stored at its arrival carries its own time in `fields`, hashed below.
+            hasher.combine(records[index].stampedAtArrival ? 0 : UInt64(bitPattern: records[index].timestamp))
             hasher.combine(UInt64(records[index].level.rank))
             hasher.combine(records[index].service)
             hasher.combine(records[index].event)

@@ -110,6 +110,7 @@ struct RecordBuilder: JSONMemberSink {
         if let latestTimestamp, record.timestamp > latestTimestamp {
             fields.append(key: "sent_timestamp", text: RecordTime.format(record.timestamp))
             record.timestamp = arrival
+            record.stampedAtArrival = true
         }
         record.fields = fields.finish()
         // Moved out (a stored property of a copyable type cannot be consumed, so returning it would copy).

@@ -33,6 +33,10 @@ public struct LogRecord: Sendable, Hashable {
     public var inferred: Bool
     /// Identity used to recognise the same record sent twice (see ``DedupKeys``); assigned at ingest.
     var dedupKey: UInt64 = 0
+    /// Set at ingest on a record whose own timestamp was too far ahead and was replaced by its arrival
+    /// time (its own time is kept in ``fields`` as `sent_timestamp`). Its content fingerprint then leaves
+    /// the arrival time out, so the same record sent again is still recognised.
+    var stampedAtArrival = false
 
     /// Creates a record; only the message is required.
     public init(
