@@ -18,10 +18,20 @@ struct DedupWindow {
         static let direct = Origins(rawValue: 2)
     }
 
+    /// A remembered record, in 24 bytes: an optional would pad the entry to 32.
     private struct Entry {
-        let exact: UInt64?
         let content: UInt64
+        /// The exact key, or 0 for none (so an exact key that hashes to 0, one in 2^64, is never forgotten).
+        private let exactOrZero: UInt64
         let at: Int64
+
+        init(exact: UInt64?, content: UInt64, at: Int64) {
+            self.content = content
+            self.exactOrZero = exact ?? 0
+            self.at = at
+        }
+
+        var exact: UInt64? { exactOrZero == 0 ? nil : exactOrZero }
     }
 
     /// How long a record is remembered, in microseconds.
