@@ -31,9 +31,6 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
-    /// Longest line captured whole (the rest is passed through but not captured), leaving room under the
-    /// receiver's default 64 KiB record limit for the record's other fields and JSON escaping.
-    static let maximumLineBytes = 48 * 1024
     /// How long to wait, once the program has exited, for its output pipes to reach end of file (a
     /// background process it started may hold them open).
     static let outputDrainTimeout = Duration.seconds(2)
@@ -107,9 +104,9 @@ struct RunCommand: AsyncParsableCommand {
         let splitter = SplitterBox()
         await ChildProcess.readToEnd(descriptor) { chunk in
             ChildProcess.writeAll(chunk, to: target)
-            for line in splitter.append(chunk) { forwarder.append(line: line, stream: stream) }
+            for line in splitter.append(chunk) { forwarder.append(line: line.bytes, stream: stream, skippedBytes: line.skippedBytes) }
         }
-        if let rest = splitter.finish() { forwarder.append(line: rest, stream: stream) }
+        if let rest = splitter.finish() { forwarder.append(line: rest.bytes, stream: stream, skippedBytes: rest.skippedBytes) }
     }
 
     static func note(_ message: String) {
@@ -120,23 +117,23 @@ struct RunCommand: AsyncParsableCommand {
 /// A ``LineSplitter`` used from the one Dispatch thread that reads a pipe, then from the task awaiting it.
 private final class SplitterBox: Sendable {
     private struct State {
-        var splitter = LineSplitter(maximumLineLength: RunCommand.maximumLineBytes)
+        var splitter = LineSplitter(maximumLineLength: CaptureForwarder.maximumLineBytes)
         var offset: UInt64 = 0
     }
 
     private let state = Mutex(State())
 
-    func append(_ chunk: [UInt8]) -> [[UInt8]] {
+    func append(_ chunk: [UInt8]) -> [LineSplitter.Line] {
         state.withLock { state in
             var lines: [LineSplitter.Line] = []
             chunk.withUnsafeBytes { state.splitter.feed($0, startingAt: state.offset, into: &lines) }
             state.offset += UInt64(chunk.count)
-            return lines.map(\.bytes)
+            return lines
         }
     }
 
-    func finish() -> [UInt8]? {
-        state.withLock { state in state.splitter.flush(at: state.offset)?.bytes }
+    func finish() -> LineSplitter.Line? {
+        state.withLock { state in state.splitter.flush(at: state.offset) }
     }
 }
 

@@ -87,6 +87,7 @@ struct TailCommand: AsyncParsableCommand {
         let makeLines: @Sendable () -> TailLineSequence
         if isRemote {
             var configuration = SSHTailer.Configuration()
+            configuration.maximumLineLength = CaptureForwarder.maximumLineBytes
             configuration.startPosition = fromStart ? .beginning : .end
             configuration.extraOptions = sshOption
             configuration.onEvent = { event in
@@ -101,6 +102,7 @@ struct TailCommand: AsyncParsableCommand {
             makeLines = { tailer.lines() }
         } else {
             var configuration = FileTailer.Configuration()
+            configuration.maximumLineLength = CaptureForwarder.maximumLineBytes
             configuration.startPosition = fromStart ? .beginning : .end
             configuration.stateDirectory = stateDir
             let tailer = FileTailer(path: target, configuration: configuration)
@@ -128,7 +130,7 @@ struct TailCommand: AsyncParsableCommand {
             }
             group.addTask {
                 for try await line in makeLines() {
-                    forwarder.append(line: line.bytes)
+                    forwarder.append(line: line.bytes, skippedBytes: line.skippedBytes)
                     if let checkpoint = line.checkpoint { latest.value = checkpoint }
                 }
                 throw TailEnded()

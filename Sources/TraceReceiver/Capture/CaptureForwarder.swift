@@ -12,6 +12,17 @@ public final class CaptureForwarder: Sendable {
     /// Default quiet time after which an open multi-line event is complete.
     public static let defaultIdleFlushDelay = Duration.milliseconds(100)
 
+    /// Longest line captured whole: longer lines are cut (and say how many bytes were left out), leaving
+    /// room under the receiver's default 64 KiB record limit for the record's other fields and JSON
+    /// escaping, so a long line is stored cut rather than refused whole.
+    public static let maximumLineBytes = 48 * 1024
+
+    /// Largest record sent, in bytes of JSON: the receiver's default record limit, less room for the
+    /// `instance` and `seq` a log shipper adds to each record. A longer record (a long stack trace joined
+    /// into one event, its newlines and tabs escaped) has its longest text cut to fit, saying how many
+    /// bytes were left out, rather than being refused whole by the receiver.
+    public static let maximumRecordBytes = 64 * 1024 - 128
+
     private struct Stream {
         var joiner = MultilineJoiner()
         var lastLine = ContinuousClock.now
@@ -40,8 +51,12 @@ public final class CaptureForwarder: Sendable {
     public var forwardedCount: Int { forwarded.load(ordering: .relaxed) }
 
     /// Takes one line (without its newline) read from `stream` (any small integer naming the source).
-    public func append(line: [UInt8], stream: Int = 0) {
-        let text = String(decoding: line, as: UTF8.self)
+    ///
+    /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
+    /// says so at the end of its text, so nobody takes the cut line for all there was.
+    public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
+        var text = String(decoding: line, as: UTF8.self)
+        if skippedBytes > 0 { text += " [… \(skippedBytes) more bytes of this line not captured]" }
         let events = streams.withLock { streams in
             streams[stream, default: Stream()].lastLine = .now
             return streams[stream, default: Stream()].joiner.append(text)
@@ -84,10 +99,9 @@ public final class CaptureForwarder: Sendable {
         for event in events {
             var record = parser.parse(event, receivedAt: receivedAt)
             record.source = .capture
-            var writer = JSONWriter(capacity: 256 + event.utf8.count)
-            record.write(to: &writer)
-            writer.byte(UInt8(ascii: "\n"))
-            writer.withBytes { sink.write(bytes: $0) }
+            var line = record.encodedLine(within: Self.maximumRecordBytes)
+            line.append(UInt8(ascii: "\n"))
+            line.withUnsafeBytes { sink.write(bytes: $0) }
         }
         forwarded.add(events.count, ordering: .relaxed)
     }

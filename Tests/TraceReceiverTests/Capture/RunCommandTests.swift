@@ -99,6 +99,59 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aLineTooLongToCaptureWholeIsPassedThroughWholeAndStoredCutSayingHowMuchWasLeftOut() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let script = "print('x' * 200000); print('after')"
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "long", "--", "python3", "-c", script],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
+                )
+                let (status, stdout, _) = await wrapper.finish()
+                #expect(status == 0)
+                #expect(stdout.count == 200_000 + "\nafter\n".utf8.count)
+                let records = try await receiver.store.search(LogQuery(service: "long", limit: 10)).records
+                #expect(Set(records.map(\.message)).contains("after"))
+                let cut = try #require(records.first { $0.message.hasPrefix("xxx") })
+                let kept = CaptureForwarder.maximumLineBytes
+                #expect(cut.message == String(repeating: "x", count: kept) + " [… \(200_000 - kept) more bytes of this line not captured]")
+            }
+        }
+    }
+
+    @Test func aStackTraceTooLongForOneRecordIsStoredCutSayingHowMuchWasLeftOut() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                // A Java exception whose 475 frames (65,146 bytes with its first line) join into one event
+                // under the joiner's 64 KiB cap, but not into one record under the receiver's 64 KiB
+                // record limit once its tabs and newlines are escaped. Its frames hold multi-byte text,
+                // so a careless cut would split a character.
+                let script = #"""
+                    print('Exception in thread "main" java.lang.RuntimeException: boom ünïcödé')
+                    for i in range(475):
+                        print(f"\tat com.example.ünïcödé.package.name.for.testing.purposes.of.this.receiver.ServiceImplementation.methodNumber{i:04}(Service.java:{i:04})")
+                    print("done")
+                    """#
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "java", "--", "python3", "-c", script],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory]
+                )
+                let (status, _, stderr) = await wrapper.finish()
+                #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
+                let records = try await receiver.store.search(LogQuery(service: "java", limit: 10)).records
+                let exception = try #require(records.first { $0.message.hasPrefix("Exception in thread") }, "\(records.map(\.message))")
+                #expect(exception.level == .error)
+                let stack = try #require(exception.stack)
+                #expect(stack.hasPrefix("\tat com.example.ünïcödé.package.name.for.testing.purposes.of.this.receiver.ServiceImplementation.methodNumber0000("))
+                #expect(stack.range(of: #"\n\[… \d+ more bytes of this event not captured\]$"#, options: .regularExpression) != nil, "\(stack.suffix(200))")
+                #expect(exception.jsonLine.utf8.count <= CaptureForwarder.maximumRecordBytes)
+                #expect(records.contains { $0.message == "done" })
+                let metrics = try await receiver.metrics()
+                #expect(!metrics.contains(#"outcome="rejected""#), "nothing refused by the receiver")
+            }
+        }
+    }
+
     @Test func forwardsATerminationSignalToTheChildAndReportsItsStatus() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

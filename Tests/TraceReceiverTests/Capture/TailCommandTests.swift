@@ -50,6 +50,28 @@ struct TailCommandTests {
         }
     }
 
+    @Test func aLineTooLongForOneRecordIsStoredCutSayingHowMuchWasLeftOut() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let log = directory + "/long.log"
+                try (String(repeating: "y", count: 100_000) + "\nafter\n").write(toFile: log, atomically: true, encoding: .utf8)
+                let tail = try WrapperProcess(
+                    ["tail", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", log],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                )
+                func stored() async throws -> [String] {
+                    try await receiver.store.search(LogQuery(service: "long", limit: 10)).records.map(\.message)
+                }
+                #expect(await eventually(within: 20) { (try? await stored().count) == 2 })
+                kill(tail.processIdentifier, SIGINT)
+                #expect(await tail.finish().status == 0)
+                let kept = CaptureForwarder.maximumLineBytes
+                let expected = String(repeating: "y", count: kept) + " [… \(100_000 - kept) more bytes of this line not captured]"
+                #expect(Set(try await stored()) == [expected, "after"])
+            }
+        }
+    }
+
     @Test func aLocalPathWithAColonIsFollowedAsAFileEvenBeforeItExists() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

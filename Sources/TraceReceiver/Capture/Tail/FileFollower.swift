@@ -161,6 +161,6 @@ final class FileFollower {
             device: identity.device, inode: identity.inode, offset: line.endOffset,
             fingerprintLength: fingerprint.length, fingerprint: fingerprint.value
         )
-        return channel.send(TailedLine(bytes: line.bytes, isTruncated: line.isTruncated, offset: line.endOffset, checkpoint: checkpoint))
+        return channel.send(TailedLine(bytes: line.bytes, skippedBytes: line.skippedBytes, offset: line.endOffset, checkpoint: checkpoint))
     }
 }

@@ -1,23 +1,26 @@
 /// Cuts a byte stream into lines, remembering the offset just after each one.
 ///
 /// A line without its newline yet is held until the newline arrives (or ``flush(at:)`` is called);
-/// past `maximumLineLength` bytes the rest of the line is skipped and the line is marked truncated,
-/// so memory stays bounded whatever the input.
+/// past `maximumLineLength` bytes the rest of the line is skipped (and counted), so memory stays
+/// bounded whatever the input.
 public struct LineSplitter: Sendable {
     /// A line found in the stream.
     public struct Line: Sendable {
         /// The line's bytes, without `\n` (and without a `\r` before it).
         public var bytes: [UInt8]
-        /// Whether bytes past the maximum length were skipped.
-        public var isTruncated: Bool
+        /// How many bytes past the maximum length were skipped.
+        public var skippedBytes: Int
         /// Offset just after the line's newline (or after its last byte, for a flushed partial line).
         public var endOffset: UInt64
+
+        /// Whether bytes past the maximum length were skipped.
+        public var isTruncated: Bool { skippedBytes > 0 }
     }
 
     /// Longest line kept whole; the rest of a longer line is skipped.
     public let maximumLineLength: Int
     private var pending: [UInt8] = []
-    private var pendingIsTruncated = false
+    private var pendingSkipped = 0
     private var pendingHasBytes = false
 
     /// Creates a splitter keeping at most `maximumLineLength` bytes of a line.
@@ -53,7 +56,7 @@ public struct LineSplitter: Sendable {
     /// Forgets the held partial line.
     public mutating func reset() {
         pending = []
-        pendingIsTruncated = false
+        pendingSkipped = 0
         pendingHasBytes = false
     }
 
@@ -65,18 +68,18 @@ public struct LineSplitter: Sendable {
             pending.append(contentsOf: bytes)
         } else {
             if room > 0 { pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<(bytes.startIndex + room)])) }
-            pendingIsTruncated = true
+            pendingSkipped += bytes.count - max(0, room)
         }
     }
 
     private mutating func takeLine(endOffset: UInt64, terminated: Bool) -> Line {
         var bytes = pending
-        if terminated, !pendingIsTruncated, bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-        let line = Line(bytes: bytes, isTruncated: pendingIsTruncated, endOffset: endOffset)
+        if terminated, pendingSkipped == 0, bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        let line = Line(bytes: bytes, skippedBytes: pendingSkipped, endOffset: endOffset)
         // A fresh array rather than `removeAll(keepingCapacity:)`: the line shares the old storage, and
         // keeping the capacity of one over-long line would copy that much for every later line.
         pending = []
-        pendingIsTruncated = false
+        pendingSkipped = 0
         pendingHasBytes = false
         return line
     }

@@ -180,7 +180,7 @@ final class SSHFollower {
         found.removeAll(keepingCapacity: true)
         splitter.feed(bytes, startingAt: start, into: &found)
         for line in found {
-            guard channel.send(TailedLine(bytes: line.bytes, isTruncated: line.isTruncated, offset: line.endOffset)) else {
+            guard channel.send(TailedLine(bytes: line.bytes, skippedBytes: line.skippedBytes, offset: line.endOffset)) else {
                 return nil
             }
             resumeOffset = line.endOffset

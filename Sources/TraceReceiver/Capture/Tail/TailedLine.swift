@@ -1,7 +1,7 @@
 /// One complete line read by a ``FileTailer`` or an ``SSHTailer``.
 ///
 /// The bytes exclude the line terminator (`\n`, or `\r\n`). A line longer than the tailer's
-/// maximum line length is cut to that length and marked ``isTruncated``; the rest of it is skipped.
+/// maximum line length is cut to that length; the rest of it is skipped and counted in ``skippedBytes``.
 ///
 /// ```swift
 /// for try await line in tailer.lines() {
@@ -12,8 +12,8 @@
 public struct TailedLine: Sendable, Hashable {
     /// The line's bytes, without the trailing `\n` (and without a `\r` just before it).
     public var bytes: [UInt8]
-    /// Whether the line was longer than the limit and has been cut.
-    public var isTruncated: Bool
+    /// How many bytes of the line past the limit were skipped (0 for a line kept whole).
+    public var skippedBytes: Int
     /// The byte offset just after this line (its newline included) in the file it was read from.
     ///
     /// For an ``SSHTailer`` this is the offset in the remote file as the tailer tracks it.
@@ -23,12 +23,15 @@ public struct TailedLine: Sendable, Hashable {
     public var checkpoint: TailCheckpoint?
 
     /// Creates a line.
-    public init(bytes: [UInt8], isTruncated: Bool = false, offset: UInt64, checkpoint: TailCheckpoint? = nil) {
+    public init(bytes: [UInt8], skippedBytes: Int = 0, offset: UInt64, checkpoint: TailCheckpoint? = nil) {
         self.bytes = bytes
-        self.isTruncated = isTruncated
+        self.skippedBytes = skippedBytes
         self.offset = offset
         self.checkpoint = checkpoint
     }
+
+    /// Whether the line was longer than the limit and has been cut.
+    public var isTruncated: Bool { skippedBytes > 0 }
 
     /// The line decoded as UTF-8 (invalid sequences become U+FFFD).
     public var text: String { String(decoding: bytes, as: UTF8.self) }
