@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RequestTracing
+import TraceReceiver
 
 /// `trace-receiver trace ID`: one request's merged timeline, readable.
 struct TraceCommand: AsyncParsableCommand {
@@ -48,6 +49,7 @@ struct TraceCommand: AsyncParsableCommand {
                 + "services \(services.joined(separator: " → "))  "
                 + (errors > 0 ? printer.paint("\(errors) error(s)", level: "error") : "no errors")
         )
+        if trace["truncated"] as? Bool == true { lines.append(truncatedTimelineNote) }
         let spans = (trace["spans"] as? [[String: Any]]) ?? []
         if !spans.isEmpty {
             lines.append("")

@@ -36,7 +36,9 @@ struct RemoteObservationSource: ObservationSource {
         }
         let records = try timeline.map { try Self.record($0, path: path) }
         guard !records.isEmpty else { return nil }
-        return TraceAssembler.summarise(records, id: id)
+        var summary = TraceAssembler.summarise(records, id: id)
+        summary.truncated = object["truncated"] as? Bool == true
+        return summary
     }
 
     /// The query-string form of `query`, as `GET /api/debug/logs` reads it.

@@ -29,6 +29,7 @@ enum TraceTextRenderer {
                 + "services \(trace.services.map(\.escapingControlCharacters).joined(separator: " → "))  "
                 + (trace.errorCount > 0 ? "\(trace.errorCount) error(s)" : "no errors")
         )
+        if trace.truncated { lines.append(truncatedTimelineNote) }
         lines.append("timeline (offset from start):")
         for record in trace.timeline {
             lines.append("  " + line(record, start: trace.startedAt))

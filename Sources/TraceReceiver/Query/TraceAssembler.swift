@@ -9,21 +9,42 @@ struct TraceAssembler: Sendable {
     let store: any LogStore
     /// Largest distance between a browser report and a matched backend request, microseconds.
     let window: Int64
-    /// Most records in one timeline.
+    /// Most records in one timeline (browser reports matched by path aside).
     var limit = 10_000
 
     func assemble(id: String) async throws -> TraceTimeline? {
         var ids: Set<String> = [id]
-        var records = try await store.records(correlatedWith: ids, limit: limit)
+        var (records, truncated) = try await gather(ids)
         guard !records.isEmpty else { return nil }
         let widened = ids.union(records.compactMap(\.traceID)).union(records.compactMap(\.requestID))
         if widened.count > ids.count {
             ids = widened
-            records = try await store.records(correlatedWith: ids, limit: limit)
+            (records, truncated) = try await gather(ids)
         }
         records += try await inferredFrontendRecords(for: records)
         records.sort(by: LogRecord.chronological)
-        return Self.summarise(records, id: id)
+        var timeline = Self.summarise(records, id: id)
+        timeline.truncated = truncated
+        return timeline
+    }
+
+    /// The records carrying one of `ids`: all of them when there are at most ``limit``. Otherwise the
+    /// trace's landmarks (records at warning level or above, and those closing a span, so its errors,
+    /// hops and spans are all there), up to half the limit, with the oldest and the newest records filling
+    /// the rest: its beginning and its end, where a request's outcome is.
+    private func gather(_ ids: Set<String>) async throws -> (records: [LogRecord], truncated: Bool) {
+        let oldest = try await store.records(correlatedWith: ids, selection: .oldest, limit: limit + 1)
+        guard oldest.count > limit else { return (oldest, false) }
+        let landmarks = try await store.records(correlatedWith: ids, selection: .landmarks, limit: limit / 2)
+        let newest = try await store.records(correlatedWith: ids, selection: .newest, limit: (limit - landmarks.count) / 2)
+        var records: [LogRecord] = []
+        var seen: Set<Int64> = []
+        for record in landmarks + newest + oldest where seen.insert(record.id).inserted {
+            guard records.count < limit else { break }
+            records.append(record)
+        }
+        records.sort(by: LogRecord.chronological)
+        return (records, true)
     }
 
     private func inferredFrontendRecords(for records: [LogRecord]) async throws -> [LogRecord] {

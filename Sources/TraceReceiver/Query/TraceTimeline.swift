@@ -1,5 +1,10 @@
 import RequestTracing
 
+/// What a text rendering of a truncated timeline (``TraceTimeline/truncated``) says under its summary:
+/// the `trace` command's and the MCP tool's.
+package let truncatedTimelineNote =
+    "more records than one timeline holds: shown are its first and last ones, and every warning, error and span end between them"
+
 /// Everything known about one request or trace: records from every service and the browser, oldest
 /// first, and the span tree they describe.
 struct TraceTimeline: Sendable {
@@ -31,6 +36,9 @@ struct TraceTimeline: Sendable {
     var errorCount: Int
     var timeline: [LogRecord]
     var spans: [Span]
+    /// Whether the trace has more records than ``timeline`` holds (see ``TraceAssembler``: its landmarks,
+    /// beginning and end are kept). Written as `"truncated":true` only when set.
+    var truncated = false
 
     func json() -> [UInt8] {
         var writer = JSONWriter(capacity: 512 + timeline.count * 400)
@@ -58,6 +66,7 @@ struct TraceTimeline: Sendable {
         writer.decimal(durationMS)
         writer.raw(",\"error_count\":")
         writer.integer(errorCount)
+        if truncated { writer.raw(",\"truncated\":true") }
         writer.raw(",\"timeline\":")
         Self.writeRecords(timeline, to: &writer)
         writer.raw(",\"spans\":[")

@@ -16,8 +16,9 @@ public protocol LogStore: Sendable {
     /// would pass it by.
     func arrivals(matching query: LogQuery, after position: Int64?) async throws -> LogArrivals
 
-    /// Every record whose request id or trace id is one of `ids`, oldest first, at most `limit`.
-    func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord]
+    /// Records whose request id or trace id is one of `ids`, oldest first: at most `limit` of them, chosen
+    /// by `selection` when there are more.
+    func records(correlatedWith ids: Set<String>, selection: CorrelatedSelection, limit: Int) async throws -> [LogRecord]
 
     /// Frontend records that carry neither a request id nor a trace id, with timestamps in `range`
     /// (microseconds), oldest first: candidates for matching by method and path.

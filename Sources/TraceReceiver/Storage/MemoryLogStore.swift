@@ -165,7 +165,7 @@ public final class MemoryLogStore: LogStore {
         }
     }
 
-    public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
+    public func records(correlatedWith ids: Set<String>, selection: CorrelatedSelection, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
             var found: Set<Int64> = []
             for id in ids {
@@ -174,9 +174,10 @@ public final class MemoryLogStore: LogStore {
             }
             // The index is by hash: keep only records that really carry one of the ids.
             let records = found.compactMap { state.record(id: $0) }.filter { record in
-                record.requestID.map(ids.contains) == true || record.traceID.map(ids.contains) == true
-            }
-            return Array(records.sorted(by: LogRecord.chronological).prefix(limit))
+                (record.requestID.map(ids.contains) == true || record.traceID.map(ids.contains) == true)
+                    && (selection != .landmarks || record.isLandmark)
+            }.sorted(by: LogRecord.chronological)
+            return Array(selection == .newest ? records.suffix(limit) : records.prefix(limit))
         }
     }
 

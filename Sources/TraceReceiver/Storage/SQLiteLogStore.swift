@@ -280,21 +280,27 @@ public final class SQLiteLogStore: LogStore {
         }
     }
 
-    public func records(correlatedWith ids: Set<String>, limit: Int) async throws -> [LogRecord] {
+    public func records(correlatedWith ids: Set<String>, selection: CorrelatedSelection, limit: Int) async throws -> [LogRecord] {
         guard !ids.isEmpty else { return [] }
         let list = Array(ids)
         let placeholders = Self.placeholders(list.count)
-        return try await pool.read { db in
+        // The same test as LogRecord.isLandmark (level 4 is warning).
+        let landmark = selection == .landmarks
+            ? #" AND (level >= 4 OR event LIKE '%\_completed' ESCAPE '\' OR event LIKE '%\_failed' ESCAPE '\')"#
+            : ""
+        let order = selection == .newest ? "ts DESC, id DESC" : "ts, id"
+        let records = try await pool.read { db in
             try Self.fetchRecords(
                 db,
                 sql: """
-                    SELECT \(Self.columns) FROM logs WHERE request_id IN (\(placeholders))
-                    UNION SELECT \(Self.columns) FROM logs WHERE trace_id IN (\(placeholders))
-                    ORDER BY ts, id LIMIT ?
+                    SELECT \(Self.columns) FROM logs WHERE request_id IN (\(placeholders))\(landmark)
+                    UNION SELECT \(Self.columns) FROM logs WHERE trace_id IN (\(placeholders))\(landmark)
+                    ORDER BY \(order) LIMIT ?
                     """,
                 arguments: StatementArguments((list + list).map(\.databaseValue) + [limit.databaseValue])
             )
         }
+        return selection == .newest ? records.reversed() : records
     }
 
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {

@@ -949,7 +949,13 @@ function logsSection(model) {
   head.append(toggle);
   for (const item of model.records) list.append(logLine(item));
   if (!model.records.length) list.append(el('li', 'log-empty', 'No log lines for this request.'));
-  section.append(head, list);
+  section.append(head);
+  if (model.trace.truncated === true) {
+    section.append(el('p', 'logs-cut',
+      'This request has more log lines than one view holds: shown are its first and last lines, '
+      + 'and every warning, error and span end between them.'));
+  }
+  section.append(list);
   return section;
 }
 
