@@ -221,7 +221,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "MCP", package: "swift-sdk"),
             ],
-            exclude: ["MCP/mcp_client.py", "Web/browser_e2e.py", "Web/browser_token.py", "Web/browser_store.py"],
+            exclude: ["MCP/mcp_client.py", "Web/browser_e2e.py", "Web/browser_token.py", "Web/browser_store.py", "Web/browser_cut.py"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -115,6 +115,29 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aRequestTooLongForOneViewSaysItsLogLinesAreCut() async throws {
+        try await withReceiver { (receiver) async throws in
+            let lines = (0..<10_050).map { index in
+                recordLine(["timestamp": timestamp(secondsAgo: 60 - Double(index) / 1000), "service": "worker", "request_id": "page-long-1", "message": "step \(index)"])
+            }
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 10_050))
+            #expect(try await receiver.postLogs(recordLine(["service": "worker", "request_id": "page-short-1", "message": "one line"])).status == 200)
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_cut.py").path
+            for (id, expectedLines) in [("page-long-1", 10_000), ("page-short-1", 1)] {
+                let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--request-id", id, "--timeout", "60"], timeout: 240)
+                try #require(run.status == 0, "browser_cut.py failed (\(run.status)): \(run.stderr)")
+                let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+                #expect(result["log_lines"] as? Int == expectedLines, "\(id): \(result)")
+                if expectedLines == 1 {
+                    #expect(result["cut_note"] is NSNull, "\(result)")
+                } else {
+                    #expect((result["cut_note"] as? String)?.hasPrefix("This request has more log lines than one view holds") == true, "\(result)")
+                }
+            }
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)
