@@ -10,7 +10,10 @@ struct TraceAssembler: Sendable {
     /// Largest distance between a browser report and a matched backend request, microseconds.
     let window: Int64
     /// Most records in one timeline (browser reports matched by path aside).
-    var limit = 10_000
+    var limit = Self.defaultLimit
+
+    /// ``limit`` unless told otherwise.
+    static let defaultLimit = 10_000
 
     func assemble(id: String) async throws -> TraceTimeline? {
         var ids: Set<String> = [id]

@@ -20,6 +20,9 @@ public struct ReceiverConfiguration: Sendable {
     /// For tests: the most pages the SQLite database may have (`PRAGMA max_page_count`), past which a
     /// write fails as it does on a full disk (`SQLITE_FULL`).
     var sqliteMaximumPages: Int?
+    /// Most records in one trace's timeline (see ``TraceAssembler/limit``); smaller in tests, so a trace
+    /// past it takes hundreds of records rather than ten thousand.
+    var traceTimelineLimit = TraceAssembler.defaultLimit
     /// Hot buffer expiry (by arrival).
     public var memoryMaximumAge = Duration.seconds(3600)
     /// Hot buffer byte cap.

@@ -87,7 +87,9 @@ public final class TraceReceiver: Service {
             maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
-        let assembler = TraceAssembler(store: store, window: configuration.inferenceWindow.microseconds)
+        let assembler = TraceAssembler(
+            store: store, window: configuration.inferenceWindow.microseconds, limit: configuration.traceTimelineLimit
+        )
         let reads = router.group().add(middleware: ReadAuthorizationMiddleware(authorization: authorization))
         QueryController(store: store, assembler: assembler).register(on: reads)
         LiveController(feed: pipeline.feed, metrics: metrics, keepAliveInterval: configuration.liveKeepAliveInterval).register(on: reads)

@@ -65,7 +65,10 @@ enum ToolSourceKind: String, CaseIterable, CustomTestStringConvertible {
     func tools(for receiver: RunningReceiver) -> ObservationTools {
         switch self {
         case .store:
-            ObservationTools(source: StoreObservationSource(store: receiver.store, assembler: TraceAssembler(store: receiver.store, window: 5_000_000)))
+            ObservationTools(source: StoreObservationSource(
+                store: receiver.store,
+                assembler: TraceAssembler(store: receiver.store, window: 5_000_000, limit: receiver.receiver.configuration.traceTimelineLimit)
+            ))
         case .api:
             ObservationTools(source: RemoteObservationSource(api: HTTPReceiverAPI(baseURL: receiver.baseURL)))
         }
