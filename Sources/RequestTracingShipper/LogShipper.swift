@@ -58,6 +58,9 @@ public final class LogShipper: LogSink, Service {
         var warnedRefusal = false
         /// The receiver closed the stream for a batch over its size limit, and that was said.
         var warnedTooLarge = false
+        /// When refused records were last said, and how many have been refused since.
+        var lastRejectionWarning: ContinuousClock.Instant?
+        var rejectedSinceWarning = 0
         var resendNotBefore: ContinuousClock.Instant?
         var acknowledged = 0
         var duplicates = 0
@@ -350,6 +353,31 @@ public final class LogShipper: LogSink, Service {
         )
     }
 
+    /// Says that the receiver refused records of a batch it stored (too large, unreadable), with its
+    /// reason for the first of them: at once the first time, then at most once a minute, counting those
+    /// refused meanwhile. The reason comes from whatever answers at the receiver's address, so it is shown
+    /// only as printable text, and short.
+    private func warnRejected(_ count: Int, reason: String?) {
+        let now = ContinuousClock.now
+        let refused: Int? = state.withLock { state in
+            state.rejectedSinceWarning += count
+            if let last = state.lastRejectionWarning, now - last < Self.rejectionWarningInterval { return nil }
+            state.lastRejectionWarning = now
+            defer { state.rejectedSinceWarning = 0 }
+            return state.rejectedSinceWarning
+        }
+        guard let refused else { return }
+        let printable = reason.map { String(String.UnicodeScalarView($0.unicodeScalars.filter { $0.properties.generalCategory != .control }).prefix(200)) }
+        configuration.diagnostics(
+            "the trace receiver at \(streamURL) refused \(refused) record\(refused == 1 ? "" : "s") as unreadable or too large"
+                + (printable.map { " (\($0))" } ?? "") + "; refused records are not stored. They are counted in the shipper's "
+                + "statistics (rejectedRecords) and said at most once a minute"
+        )
+    }
+
+    /// Least time between two warnings about refused records.
+    static let rejectionWarningInterval = Duration.seconds(60)
+
     /// Says once per outage that the receiver cannot store records (a rate limit is routine and not
     /// said). Only the reply's error code is shown, and only when it is a plain word: the text comes
     /// from whatever answers at the receiver's address.
@@ -427,6 +455,7 @@ public final class LogShipper: LogSink, Service {
                 return state.warnedRefusal
             }
             if refusalEnded { configuration.diagnostics("the trace receiver at \(streamURL) stores records again; sending the spooled ones") }
+            if batch != nil, let rejected = reply.rejected, rejected > 0 { warnRejected(rejected, reason: reply.errors?.first?.reason) }
         } else if let number = reply.nack {
             if reply.error == "invalid_batch" {
                 // The receiver cannot read this batch; resending would fail forever.

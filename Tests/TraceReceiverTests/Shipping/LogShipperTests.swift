@@ -80,6 +80,30 @@ struct LogShipperTests {
         }
     }
 
+    @Test func recordsTheReceiverRefusesAreNamedOnceWithItsReasonAndCounted() async throws {
+        try await withReceiver(configure: { $0.maximumRecordBytes = 1024 }) { receiver in
+            let diagnostics = DiagnosticsLog()
+            try await withTemporaryDirectory { spool in
+                let shipper = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "wordy", spool: spool, diagnostics: diagnostics))
+                let logger = shippingLogger(service: "wordy", sink: shipper)
+                try await withRunningShipper(shipper) {
+                    logger.info("short one")
+                    logger.info("too long \(String(repeating: "w", count: 2_000))")
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                    for index in 0..<3 { logger.info("too long again \(index) \(String(repeating: "w", count: 2_000))") }
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                }
+                #expect(shipper.statistics.rejectedRecords == 4)
+                let warnings = diagnostics.all.filter { $0.contains("refused") }
+                #expect(warnings.count == 1, "once, not per record or batch: \(diagnostics.all)")
+                let warning = try #require(warnings.first)
+                #expect(warning.hasPrefix("the trace receiver at ws://127.0.0.1:\(receiver.port)/api/stream refused 1 record as unreadable or too large"), "\(warning)")
+                #expect(warning.contains("the limit is 1024"), "its reason: \(warning)")
+                #expect(try await receiver.store.search(LogQuery(service: "wordy")).records.map(\.message) == ["short one"])
+            }
+        }
+    }
+
     @Test func replaysTheSpoolLeftByAnEarlierRunExactlyOnce() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { spool in
