@@ -8,6 +8,7 @@ struct LogsCommand: AsyncParsableCommand {
         abstract: "Search the records of a running receiver (oldest of the page first), or follow them as they arrive.",
         discussion: """
             Examples:  trace-receiver logs --service gateway --level warning --since 1h -q timeout
+                       trace-receiver logs --event request_failed --since 1d
                        trace-receiver logs -f --level error      # the last errors, then each new one until Ctrl-C
             """
     )
@@ -19,6 +20,7 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Only this trace id.") var traceId: String?
     @Option(help: "Only this service.") var service: String?
     @Option(help: "Only this source: backend, frontend or capture.") var source: String?
+    @Option(help: "Only these events, comma-separated (request_failed,payment_declined; up to 16).") var event: String?
     @Option(help: "Minimum level (trace … critical).") var level: String?
     @Option(help: "Since a span back from now (30m, 1h, 2d) or an RFC 3339 time.") var since: String?
     @Option(help: "Until a span back from now or an RFC 3339 time.") var until: String?
@@ -40,7 +42,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     private var filters: [(String, String?)] {
         [
-            ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source),
+            ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source), ("event", event),
             ("level", level), ("since", since), ("until", until), ("q", query), ("limit", String(limit)),
         ]
     }

@@ -64,6 +64,26 @@ struct ReadableOutputTests {
         }
     }
 
+    @Test func logsFiltersByEventNames() async throws {
+        try await withReceiver { receiver in
+            let records = [
+                ["service": "api", "event": "request_completed", "message": "GET /a 200"],
+                ["service": "api", "event": "request_failed", "message": "GET /b 500"],
+                ["service": "api", "event": "payment_declined", "message": "card refused"],
+                ["service": "api", "message": "no event"],
+            ]
+            #expect(try await receiver.postLogs(records.map(recordLine).joined(separator: "\n")).counts() == Counts(accepted: 4))
+            let found = try await Self.run(["logs", "--event", "request_failed,payment_declined", "--json"], receiver)
+                .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(Set(found.compactMap { $0["message"] as? String }) == ["GET /b 500", "card refused"])
+
+            let process = try WrapperProcess(["logs", "--receiver", receiver.baseURL, "--event", "bad event!"])
+            let (status, _, stderr) = await process.finish()
+            #expect(status != 0)
+            #expect(String(decoding: stderr, as: UTF8.self).contains("--event"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+
     @Test func logsPrintsEverySendersStringEscaped() async throws {
         try await withReceiver { receiver in
             try await Self.seedHostileRequest(receiver)
