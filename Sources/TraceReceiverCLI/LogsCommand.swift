@@ -7,9 +7,10 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Search the records of a running receiver (oldest of the page first), or follow them as they arrive.",
         discussion: """
-            Examples:  trace-receiver logs --service gateway --level warning --since 1h -q timeout
-                       trace-receiver logs --event request_failed --since 1d
-                       trace-receiver logs -f --level error      # the last errors, then each new one until Ctrl-C
+            Examples:
+              trace-receiver logs --service gateway --level warning --since 1h -q timeout
+              trace-receiver logs --event request_failed --since 1d
+              trace-receiver logs -f --level error    # the last errors, then each new one
             """
     )
 
