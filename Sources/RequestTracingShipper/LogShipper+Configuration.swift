@@ -36,6 +36,13 @@ extension LogShipper {
         public var queueCapacity = 20_000
         /// Bound on bytes waiting in memory to be spooled (allocated once, when the shipper is made).
         public var queueLimitBytes = 8 * 1024 * 1024
+        /// Longest record sent, in bytes. A longer one (a huge message, say) has its longest text cut to
+        /// fit, ending with a note of how many bytes were left out, rather than being refused whole by the
+        /// receiver. Keep it at or under the receiver's `--max-record-size`.
+        public var maximumRecordBytes = Self.defaultMaximumRecordBytes
+        /// ``maximumRecordBytes`` unless set: the receiver's default record limit (64 KiB), less room for
+        /// the `instance` and `seq` the shipper adds to each record.
+        public static let defaultMaximumRecordBytes = 64 * 1024 - 128
         /// Most records in one batch.
         public var batchRecords = 1_000
         /// Most bytes in one batch (the receiver's default message limit is 16 MiB).

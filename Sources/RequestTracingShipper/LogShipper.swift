@@ -95,6 +95,10 @@ public final class LogShipper: LogSink, Service {
     }
 
     public func write(bytes line: UnsafeRawBufferPointer) {
+        if line.count > configuration.maximumRecordBytes, let cut = OversizedRecord.cut(line, toFit: configuration.maximumRecordBytes) {
+            if cut.withUnsafeBytes({ queue.append($0) }) { drainWakeup.signal() }
+            return
+        }
         if queue.append(line) { drainWakeup.signal() }
     }
 

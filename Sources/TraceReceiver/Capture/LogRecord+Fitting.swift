@@ -34,10 +34,7 @@ extension LogRecord {
     /// `text` without at least its last `count` bytes (cut where a character begins), ended by a note of
     /// how many bytes were left out.
     private static func cut(_ text: String, by count: Int) -> String {
-        let utf8 = Array(text.utf8)
-        var keep = max(0, utf8.count - count)
-        // Back to the start of a character: UTF-8 continuation bytes are 0b10xxxxxx.
-        while keep > 0, utf8[keep] & 0xC0 == 0x80 { keep -= 1 }
-        return String(decoding: utf8[..<keep], as: UTF8.self) + "\n[… \(utf8.count - keep) more bytes of this event not captured]"
+        let (kept, dropped) = text.droppingUTF8Suffix(atLeast: count)
+        return kept + "\n[… \(dropped) more bytes of this event not captured]"
     }
 }

@@ -80,6 +80,30 @@ struct LogShipperTests {
         }
     }
 
+    @Test func aRecordOverTheReceiversLimitIsSentCutSayingHowMuchWasLeftOut() async throws {
+        try await withReceiver { receiver in
+            let diagnostics = DiagnosticsLog()
+            try await withTemporaryDirectory { spool in
+                let shipper = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "dumpy", spool: spool, diagnostics: diagnostics))
+                let logger = shippingLogger(service: "dumpy", sink: shipper)
+                try await withRunningShipper(shipper) {
+                    // A 100,000-byte message, its quotes escaped in JSON, and multi-byte text where it is cut.
+                    logger.warning("payload \(String(repeating: "\"é", count: 50_000))", metadata: ["order": "4711"])
+                    logger.info("small one")
+                    #expect(await shipper.flush(timeout: .seconds(20)))
+                }
+                #expect(shipper.statistics.rejectedRecords == 0, "\(diagnostics.all)")
+                let stored = try await receiver.store.search(LogQuery(service: "dumpy")).records
+                #expect(Set(stored.map { String($0.message.prefix(9)) }) == ["payload \"", "small one"])
+                let cut = try #require(stored.first { $0.message.hasPrefix("payload") })
+                #expect(cut.level == .warning && cut.fields == #"{"order":"4711"}"#, "the rest of the record is kept")
+                #expect(cut.message.range(of: #"\[… \d+ more bytes of this record not sent: it was over the receiver's limit\]$"#, options: .regularExpression) != nil, "\(cut.message.suffix(120))")
+                #expect(cut.jsonLine.utf8.count <= LogShipper.Configuration.defaultMaximumRecordBytes)
+                #expect(!cut.message.contains("\u{FFFD}"), "cut where a character begins")
+            }
+        }
+    }
+
     @Test func recordsTheReceiverRefusesAreNamedOnceWithItsReasonAndCounted() async throws {
         try await withReceiver(configure: { $0.maximumRecordBytes = 1024 }) { receiver in
             let diagnostics = DiagnosticsLog()
