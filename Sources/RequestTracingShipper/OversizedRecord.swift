@@ -17,7 +17,7 @@ enum OversizedRecord {
             if encoded.count < limit { return Array(encoded) + [UInt8(ascii: "\n")] }
             guard let (key, inFields, text) = longestText(in: record) else { return nil }
             let (kept, dropped) = text.droppingUTF8Suffix(atLeast: encoded.count - limit + noteRoom)
-            let shortened = kept + "[… \(dropped) more bytes of this record not sent: it was over the receiver's limit]"
+            let shortened = kept + " [… \(dropped) more bytes of this record not sent: it was over the receiver's limit]"
             if inFields, var fields = record["fields"] as? [String: Any] {
                 fields[key] = shortened
                 record["fields"] = fields
