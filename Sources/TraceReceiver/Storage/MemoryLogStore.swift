@@ -25,37 +25,29 @@ public final class MemoryLogStore: LogStore {
         let size: Int
     }
 
-    /// A record in the buffer, boxed: the buffer then holds a pointer per place, so its unused capacity
-    /// (it grows by doubling and never shrinks) costs 8 bytes a place rather than a whole record's.
-    private final class Held: Sendable {
-        let record: LogRecord
-
-        init(_ record: consuming LogRecord) {
-            self.record = record
-        }
-    }
-
     private struct State {
-        var records = CircularBuffer<Held>()
+        var records = RecordChunks()
         var slots = CircularBuffer<Slot>()
         var byRequest = IDIndex()
         var byTrace = IDIndex()
-        /// The records' bytes: each one's place in the buffers, its box, and its ``LogRecord/approximateSize``.
+        /// The records' bytes: each one's places in the buffers and its ``LogRecord/approximateSize``.
         var bytes = 0
+        /// The bytes of records evicted but not yet freed (see ``RecordChunks``): still held.
+        var evictedUnfreedBytes = 0
         var nextID: Int64 = 1
         var evicted = 0
 
-        /// Bytes held: the records' own, plus the buffers' unused capacity (a buffer grows by doubling and
-        /// never shrinks).
+        /// Bytes held: the records' own (evicted ones until they are freed), plus the places allocated and
+        /// not in use (the chunks' unfilled places; the slots' buffer grows by doubling and never shrinks).
         var heldBytes: Int {
-            bytes + (records.capacity - records.count) * Self.placeSize
+            bytes + evictedUnfreedBytes + records.unfilledPlaces * Self.recordPlaceSize
+                + (slots.capacity - slots.count) * Self.slotPlaceSize
         }
 
-        /// What one place in the buffers takes, used or not.
-        static let placeSize = MemoryLayout<Held?>.stride + MemoryLayout<Slot?>.stride
-
-        /// A record's box: object header and the record, rounded up by the allocator.
-        static let boxSize = (16 + MemoryLayout<LogRecord>.stride + 15) & ~15
+        /// What one place in the record chunks takes, used or not.
+        static let recordPlaceSize = MemoryLayout<LogRecord>.stride
+        /// What one place in the slots' buffer takes, used or not.
+        static let slotPlaceSize = MemoryLayout<Slot?>.stride
 
         /// Id of the oldest record held (ids are consecutive, and records leave only from the front).
         var firstID: Int64 { nextID - Int64(records.count) }
@@ -63,7 +55,7 @@ public final class MemoryLogStore: LogStore {
         func record(id: Int64) -> LogRecord? {
             let offset = Int(id - firstID)
             guard offset >= 0, offset < records.count else { return nil }
-            return records[records.index(records.startIndex, offsetBy: offset)].record
+            return records[offset]
         }
     }
 
@@ -83,7 +75,7 @@ public final class MemoryLogStore: LogStore {
         prepared.reserveCapacity(records.count)
         for index in records.indices {
             prepared.append((
-                size: State.placeSize + State.boxSize + records[index].approximateSize,
+                size: State.recordPlaceSize + State.slotPlaceSize + records[index].approximateSize,
                 requestKey: IDIndex.key(records[index].requestID),
                 traceKey: IDIndex.key(records[index].traceID)
             ))
@@ -98,7 +90,7 @@ public final class MemoryLogStore: LogStore {
                 state.nextID += 1
                 if requestKey != 0 { state.byRequest.append(stored.id, key: requestKey) }
                 if traceKey != 0 { state.byTrace.append(stored.id, key: traceKey) }
-                state.records.append(Held(consume stored))
+                state.records.append(consume stored)
                 state.slots.append(Slot(arrival: now, size: size))
                 state.bytes += size
                 evict(&state, now: now)
@@ -126,8 +118,8 @@ public final class MemoryLogStore: LogStore {
                     }
                 }
             } else {
-                for held in state.records.reversed() where query.matches(held.record, words: words) {
-                    page.offer(held.record)
+                for position in (0..<state.records.count).reversed() where query.matches(state.records[position], words: words) {
+                    page.offer(state.records[position])
                 }
             }
             return page.finish()
@@ -141,8 +133,8 @@ public final class MemoryLogStore: LogStore {
             let newest = state.nextID - 1
             var found: [LogRecord] = []
             guard let position else {
-                for held in state.records.reversed() where query.matches(held.record, words: words) {
-                    found.append(held.record)
+                for position in (0..<state.records.count).reversed() where query.matches(state.records[position], words: words) {
+                    found.append(state.records[position])
                     if found.count == limit { break }
                 }
                 return LogArrivals(records: found.reversed(), position: newest)
@@ -152,14 +144,9 @@ public final class MemoryLogStore: LogStore {
             // record is from before a restart (ids start again): everything held is new to the follower.
             let after = position > newest ? 0 : position
             let skipped = Int(max(0, min(after + 1 - state.firstID, Int64(state.records.count))))
-            var index = state.records.index(state.records.startIndex, offsetBy: skipped)
-            while index != state.records.endIndex {
-                let record = state.records[index].record
-                if query.matches(record, words: words) {
-                    found.append(record)
-                    if found.count == limit { return LogArrivals(records: found, position: record.id) }
-                }
-                index = state.records.index(after: index)
+            for position in skipped..<state.records.count where query.matches(state.records[position], words: words) {
+                found.append(state.records[position])
+                if found.count == limit { return LogArrivals(records: found, position: state.records[position].id) }
             }
             return LogArrivals(records: found, position: newest)
         }
@@ -184,8 +171,8 @@ public final class MemoryLogStore: LogStore {
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
             var matches: [LogRecord] = []
-            for held in state.records {
-                let record = held.record
+            for position in 0..<state.records.count {
+                let record = state.records[position]
                 if record.source == .frontend, record.requestID == nil, record.traceID == nil, range.contains(record.timestamp) {
                     matches.append(record)
                 }
@@ -195,7 +182,10 @@ public final class MemoryLogStore: LogStore {
     }
 
     public func recentDedupKeys(limit: Int) async throws -> [UInt64] {
-        state.withLock { state in state.records.reversed().prefix(limit).map(\.record.dedupKey) }
+        state.withLock { state in
+            let count = state.records.count
+            return (max(0, count - limit)..<count).reversed().map { state.records[$0].dedupKey }
+        }
     }
 
     public func enforceRetention(now: Int64) async throws -> Int {
@@ -215,14 +205,15 @@ public final class MemoryLogStore: LogStore {
         state.withLock { $0 = State() }
     }
 
-    /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records.
+    /// Evicts from the oldest end while the buffer is over its byte cap or holds expired records. Evicted
+    /// records are freed a chunk at a time (``RecordChunks``), so the cap evicts up to a chunk's worth at once.
     private func evict(_ state: inout State, now: Int64) {
         let oldestAllowed = now - limits.maximumAge.microseconds
         while let slot = state.slots.first, state.heldBytes > limits.maximumBytes || slot.arrival < oldestAllowed {
-            // removeFirst(1), unlike removeFirst(), does not hand back (copy) the record it drops.
-            state.records.removeFirst(1)
             state.slots.removeFirst(1)
             state.bytes -= slot.size
+            state.evictedUnfreedBytes += slot.size
+            if state.records.removeFirst() { state.evictedUnfreedBytes = 0 }
             state.evicted += 1
         }
         // A comparison when no segment has emptied.
