@@ -118,8 +118,8 @@ public final class MemoryLogStore: LogStore {
                     }
                 }
             } else {
-                for position in (0..<state.records.count).reversed() where query.matches(state.records[position], words: words) {
-                    page.offer(state.records[position])
+                for place in (0..<state.records.count).reversed() where query.matches(state.records[place], words: words) {
+                    page.offer(state.records[place])
                 }
             }
             return page.finish()
@@ -133,8 +133,8 @@ public final class MemoryLogStore: LogStore {
             let newest = state.nextID - 1
             var found: [LogRecord] = []
             guard let position else {
-                for position in (0..<state.records.count).reversed() where query.matches(state.records[position], words: words) {
-                    found.append(state.records[position])
+                for place in (0..<state.records.count).reversed() where query.matches(state.records[place], words: words) {
+                    found.append(state.records[place])
                     if found.count == limit { break }
                 }
                 return LogArrivals(records: found.reversed(), position: newest)
@@ -144,9 +144,9 @@ public final class MemoryLogStore: LogStore {
             // record is from before a restart (ids start again): everything held is new to the follower.
             let after = position > newest ? 0 : position
             let skipped = Int(max(0, min(after + 1 - state.firstID, Int64(state.records.count))))
-            for position in skipped..<state.records.count where query.matches(state.records[position], words: words) {
-                found.append(state.records[position])
-                if found.count == limit { return LogArrivals(records: found, position: state.records[position].id) }
+            for place in skipped..<state.records.count where query.matches(state.records[place], words: words) {
+                found.append(state.records[place])
+                if found.count == limit { return LogArrivals(records: found, position: state.records[place].id) }
             }
             return LogArrivals(records: found, position: newest)
         }
@@ -171,8 +171,8 @@ public final class MemoryLogStore: LogStore {
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
             var matches: [LogRecord] = []
-            for position in 0..<state.records.count {
-                let record = state.records[position]
+            for place in 0..<state.records.count {
+                let record = state.records[place]
                 if record.source == .frontend, record.requestID == nil, record.traceID == nil, range.contains(record.timestamp) {
                     matches.append(record)
                 }
