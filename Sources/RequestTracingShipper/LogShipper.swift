@@ -323,11 +323,7 @@ public final class LogShipper: LogSink, Service {
     }
 
     private func warnUnreachable(_ error: (any Error)?) {
-        let first = state.withLock { state in
-            defer { state.warnedUnreachable = true }
-            return !state.warnedUnreachable
-        }
-        guard first else { return }
+        guard firstTime(\.warnedUnreachable) else { return }
         let keeping = "keeping records in \(spool.directory) and retrying"
         if let error = error as? WebSocketClientError, error == .webSocketUpgradeFailed {
             // Something answered, but not with a stream; WSClient does not say what it answered.
@@ -342,14 +338,19 @@ public final class LogShipper: LogSink, Service {
         configuration.diagnostics("cannot reach the trace receiver at \(streamURL)\(reason); \(keeping)")
     }
 
+    /// Sets `flag` (a "this was said" mark of the run state) and returns whether it was clear: whether
+    /// the warning it marks is to be said now.
+    private func firstTime(_ flag: WritableKeyPath<RunState, Bool>) -> Bool {
+        state.withLock { state in
+            defer { state[keyPath: flag] = true }
+            return !state[keyPath: flag]
+        }
+    }
+
     /// Says once (until a batch is acknowledged) that the receiver closed the stream because a batch
     /// was larger than it accepts.
     private func warnBatchTooLarge() {
-        let first = state.withLock { state in
-            defer { state.warnedTooLarge = true }
-            return !state.warnedTooLarge
-        }
-        guard first else { return }
+        guard firstTime(\.warnedTooLarge) else { return }
         configuration.diagnostics(
             "the trace receiver at \(streamURL) closed the stream because a batch was larger than it accepts: "
                 + "its --max-body-size is below this shipper's batches (up to \(configuration.batchBytes) bytes); "
@@ -386,11 +387,7 @@ public final class LogShipper: LogSink, Service {
     /// said). Only the reply's error code is shown, and only when it is a plain word: the text comes
     /// from whatever answers at the receiver's address.
     private func warnRefused(_ reply: StreamReply, retryingIn delay: Duration) {
-        let first = state.withLock { state in
-            defer { state.warnedRefusal = true }
-            return !state.warnedRefusal
-        }
-        guard first else { return }
+        guard firstTime(\.warnedRefusal) else { return }
         let code = reply.error.flatMap { $0.count <= 32 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") } ? $0 : nil }
         let reason =
             switch code {
