@@ -22,12 +22,6 @@ extension LogRecord {
         return encoded
     }
 
-    private func jsonBytes() -> [UInt8] {
-        var writer = JSONWriter(capacity: 256 + message.utf8.count + (stack?.utf8.count ?? 0) + (fields?.utf8.count ?? 0))
-        write(to: &writer)
-        return writer.bytes
-    }
-
     /// Most bytes a cut note takes in JSON.
     private static let cutNoteRoom = 64
 

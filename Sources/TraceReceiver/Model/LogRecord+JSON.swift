@@ -34,8 +34,13 @@ extension LogRecord {
 
     /// The record as one line of compact JSON (no trailing newline).
     public var jsonLine: String {
-        var writer = JSONWriter(capacity: 256 + message.utf8.count + (fields?.utf8.count ?? 0))
+        String(decoding: jsonBytes(), as: UTF8.self)
+    }
+
+    /// ``jsonLine``'s UTF-8.
+    func jsonBytes() -> [UInt8] {
+        var writer = JSONWriter(capacity: 256 + message.utf8.count + (stack?.utf8.count ?? 0) + (fields?.utf8.count ?? 0))
         write(to: &writer)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 }

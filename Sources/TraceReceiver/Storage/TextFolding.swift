@@ -1,4 +1,5 @@
 import Foundation
+import RequestTracing
 
 /// Folds text for matching as the SQLite store's FTS5 index does (lowercase, without diacritics:
 /// "Ångström" → "angstrom"), fast enough for the memory store to fold every record a search reads.
@@ -61,8 +62,7 @@ enum TextFolding {
 
     /// `text` folded.
     static func folded(_ text: String) -> [UInt8] {
-        var text = text
-        return text.withUTF8 { folded($0) }
+        text.withContiguousUTF8 { folded($0) }
     }
 
     /// The table index of `value` (not ASCII), or `nil` when it is outside ``ranges``.
