@@ -77,8 +77,7 @@ struct IngestController: Sendable {
             } catch let error as StoreWriteError {
                 // Logged by the pipeline, once per outage; the shipper keeps the batch and waits.
                 let refusal = ReceiverError.storeWrite(error)
-                let seconds = refusal.headers[.retryAfter].flatMap(Int.init) ?? 5
-                return Self.errorMessage(batchNumber, refusal.code, refusal.message, retryAfterMilliseconds: seconds * 1000)
+                return Self.errorMessage(batchNumber, refusal.code, refusal.message, retryAfterMilliseconds: error.retryAfterSeconds * 1000)
             } catch {
                 logger.error("storing a stream batch failed", metadata: ["error": "\(error)"])
                 return Self.errorMessage(batchNumber, "store_failed", "the batch could not be stored; resend it")

@@ -49,12 +49,12 @@ struct ReceiverError: HTTPResponseError {
             ReceiverError(
                 HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "store_full",
                 "\(error); nothing from this request was stored. Free space there, or lower the retention size so older records are deleted, and send it again",
-                headers: [.retryAfter: "30"]
+                headers: [.retryAfter: String(error.retryAfterSeconds)]
             )
         case .failed:
             ReceiverError(
                 .serviceUnavailable, "store_failed", "\(error); nothing from this request was stored, send it again",
-                headers: [.retryAfter: "5"]
+                headers: [.retryAfter: String(error.retryAfterSeconds)]
             )
         }
     }

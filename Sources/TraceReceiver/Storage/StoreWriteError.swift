@@ -15,6 +15,12 @@ public struct StoreWriteError: Error, Sendable, CustomStringConvertible {
     /// The underlying error, in the storage engine's words.
     public let detail: String
 
+    /// How long a sender should wait before sending again: 30 s for a full disk (space is freed by
+    /// someone, or by retention), 5 s for another failure.
+    public var retryAfterSeconds: Int {
+        reason == .full ? 30 : 5
+    }
+
     public var description: String {
         switch reason {
         case .full: "the disk holding the store \(path) is full"
