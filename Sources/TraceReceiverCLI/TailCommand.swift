@@ -66,14 +66,12 @@ struct TailCommand: AsyncParsableCommand {
 
     /// Follows `target` until a signal asks to stop, or it fails (then returns `true`), and ships what it read.
     private func follow(_ target: String) async -> Bool {
-        let failed: Bool
         do {
-            failed = try await followOrThrow(target)
+            return try await followOrThrow(target)
         } catch {
             Self.note("\(target): \(error)")
             return true
         }
-        return failed
     }
 
     private func followOrThrow(_ target: String) async throws -> Bool {

@@ -284,9 +284,9 @@ public final class SQLiteLogStore: LogStore {
         guard !ids.isEmpty else { return [] }
         let list = Array(ids)
         let placeholders = Self.placeholders(list.count)
-        // The same test as LogRecord.isLandmark (level 4 is warning).
+        // The same test as LogRecord.isLandmark.
         let landmark = selection == .landmarks
-            ? #" AND (level >= 4 OR event LIKE '%\_completed' ESCAPE '\' OR event LIKE '%\_failed' ESCAPE '\')"#
+            ? " AND (level >= \(Logger.Level.warning.rank)" + #" OR event LIKE '%\_completed' ESCAPE '\' OR event LIKE '%\_failed' ESCAPE '\')"#
             : ""
         let order = selection == .newest ? "ts DESC, id DESC" : "ts, id"
         let records = try await pool.read { db in
