@@ -33,6 +33,9 @@ struct IDIndex {
     var segmentCount: Int { segments.count - head }
 
     /// The index key of an id's text; never 0, which stands for "no id" (and is the key of `nil`).
+    /// Always inlined, as `StableHasher.combine(_:)` for strings is, so an id read from a record in an
+    /// array is not retained and released around a call.
+    @inline(__always)
     static func key(_ id: String?) -> UInt64 {
         guard let id else { return 0 }
         var hasher = StableHasher()
