@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Delete stored records older than this (e.g. 12h, 7d).")
     var retentionAge = environment("RETENTION_AGE") ?? "7d"
 
-    @Option(help: "Keep the SQLite store under this size (e.g. 500MiB, 1GiB).")
+    @Option(help: "Keep the SQLite store under this size (e.g. 500MiB, 1GiB); its write-ahead log adds up to 1/32 of it (at least 4 MiB).")
     var retentionSize = environment("RETENTION_SIZE") ?? "1GiB"
 
     @Option(help: "Hot-buffer expiry (by arrival).")

@@ -42,6 +42,27 @@ struct RetentionTests {
         }
     }
 
+    /// The WAL keeps the size it reached and the size cap does not count it, so a store with a small cap
+    /// checkpoints as often as SQLite's default (1,000 pages, 4 MiB), while the default 1 GiB cap lets it
+    /// grow to 32 MiB between checkpoints.
+    @Test func aStoreWithASmallSizeCapKeepsItsWriteAheadLogSmall() async throws {
+        try await withTemporaryDirectory { directory in
+            let padding = String(repeating: "p", count: 300)
+            var sizes: [Int] = []
+            for (name, cap) in [("small", 16 << 20), ("default", SQLiteLogStore.Retention().maximumBytes)] {
+                let store = try SQLiteLogStore(directory: "\(directory)/\(name)", retention: .init(maximumBytes: cap))
+                for batch in 0..<30 {
+                    try await store.append((0..<1000).map { LogRecord(timestamp: Int64(batch * 1000 + $0), service: "svc", message: "n\($0) \(padding)") })
+                }
+                let wal = try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int ?? 0
+                sizes.append(wal)
+                try await store.close()
+            }
+            #expect(sizes[0] < 5 << 20, "small cap: \(sizes[0]) bytes of WAL")
+            #expect(sizes[1] > 8 << 20, "default cap: \(sizes[1]) bytes of WAL")
+        }
+    }
+
     @Test func theMemoryStoreExpiresRecordsByArrivalAge() async throws {
         try await withReceiver(configure: {
             $0.store = .memory

@@ -65,12 +65,12 @@ public final class SQLiteLogStore: LogStore {
         configuration.prepareDatabase { db in
             // NORMAL in WAL mode: a commit survives a crash of the receiver (not of the machine).
             // A 64 MiB page cache keeps the five indexes' hot pages in memory during bulk ingest.
-            // Checkpoints every 8,192 pages (32 MiB of WAL) rather than SQLite's 1,000: an index page
-            // rewritten by many batches is copied into the database file once per checkpoint, and the
-            // checkpoint's fsync is paid an eighth as often.
+            // Checkpoints up to 8× less often than SQLite's 1,000 pages (see checkpointPages): an index
+            // page rewritten by many batches is copied into the database file once per checkpoint, and
+            // the checkpoint's fsync is paid less often.
             try db.execute(sql: """
                 PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;
-                PRAGMA wal_autocheckpoint = \(Self.checkpointPages)
+                PRAGMA wal_autocheckpoint = \(Self.checkpointPages(for: retention))
                 """)
             if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
         }
@@ -182,8 +182,12 @@ public final class SQLiteLogStore: LogStore {
         return migrator
     }
 
-    /// Pages of WAL after which SQLite checkpoints it into the database file.
-    static let checkpointPages = 8192
+    /// Pages of WAL after which SQLite checkpoints it into the database file: 8,192 (32 MiB), or fewer
+    /// for a small size cap, so that the WAL (which keeps the size it reached, and which the cap does not
+    /// count) stays within about 1/32 of it; never fewer than SQLite's own 1,000.
+    static func checkpointPages(for retention: Retention) -> Int {
+        min(8192, max(1000, retention.maximumBytes / 32 / 4096))
+    }
     /// The lowest level rank in `logs_level_ts` (warning).
     static let indexedLevel = Logger.Level.warning.rank
 
