@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Receiver benchmarks, release build: ingest throughput into memory and SQLite (receiver pinned to
-# core 0, one client process on core 1), trace-by-id and search latency at 1,000,000 stored records,
-# and hot-buffer memory per record under a flood.  Usage: Benchmarks/receiver.sh [seconds] [records]
+# core 0, one client process on core 1; then both unpinned, sharing the two cores), trace-by-id and
+# search latency at 1,000,000 stored records, and hot-buffer memory per record under a flood.
+# Usage: Benchmarks/receiver.sh [seconds] [records]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
@@ -16,8 +17,8 @@ PORT=17990
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-start_receiver() {  # store
-  taskset -c 0 "$BIN/trace-receiver" serve --port "$PORT" --store "$1" --log-level warning >"$WORK/receiver.log" 2>&1 &
+start_receiver() {  # store [cores, default 0]
+  taskset -c "${2:-0}" "$BIN/trace-receiver" serve --port "$PORT" --store "$1" --log-level warning >"$WORK/receiver.log" 2>&1 &
   RECEIVER=$!
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return; sleep 0.05; done
   echo "receiver did not start"; cat "$WORK/receiver.log"; exit 1
@@ -29,6 +30,15 @@ for store in memory sqlite; do
   start_receiver "$dir"
   taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$CONNECTIONS" >/dev/null  # warm-up
   echo -n "[$store] "; taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$CONNECTIONS"
+  stop_receiver
+done
+# The whole machine: nothing pinned, the receiver and the one client sharing both cores, the client
+# over two connections so that one batch is decoded while the other's answer travels.
+for store in memory sqlite; do
+  dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db-shared")
+  start_receiver "$dir" 0,1
+  "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 2 >/dev/null  # warm-up
+  echo -n "[$store, both cores shared with the client] "; "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" 2
   stop_receiver
 done
 
