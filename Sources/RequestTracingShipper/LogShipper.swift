@@ -129,14 +129,39 @@ public final class LogShipper: LogSink, Service {
     ///
     /// - Returns: `true` when nothing is left to ship.
     public func flush(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
+        await flush(waiting: timeout, extendedByProgress: false)
+    }
+
+    /// Waits until every record logged so far has been acknowledged by the receiver, for as long as the
+    /// receiver keeps settling records: gives up only once `stallTimeout` passes with none acknowledged,
+    /// refused or dropped. A receiver that rate-limits this service so takes all of a burst at its own
+    /// pace, while one that is down or stuck costs `stallTimeout`.
+    ///
+    /// - Returns: `true` when nothing is left to ship.
+    public func flush(stallTimeout: Duration) async -> Bool {
+        await flush(waiting: stallTimeout, extendedByProgress: true)
+    }
+
+    private func flush(waiting limit: Duration, extendedByProgress: Bool) async -> Bool {
+        var deadline = ContinuousClock.now + limit
+        var settled = settledRecords
         drainWakeup.signal()
-        while ContinuousClock.now < deadline {
-            if isEmpty { return true }
+        while !isEmpty {
+            if extendedByProgress, settledRecords != settled {
+                settled = settledRecords
+                deadline = ContinuousClock.now + limit
+            }
+            guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(10))
             drainWakeup.signal()
         }
-        return isEmpty
+        return true
+    }
+
+    /// Records that left the shipper's hands so far: acknowledged, refused by the receiver, or dropped.
+    private var settledRecords: Int {
+        let dropped = queue.droppedTotal + spool.droppedTotal
+        return state.withLock { $0.acknowledged + $0.rejected + $0.spoolWriteFailures } + dropped
     }
 
     // MARK: Service

@@ -21,7 +21,7 @@ struct CaptureOptions: ParsableArguments {
     @Flag(help: "Do not start a receiver when none answers; lines are spooled until one does.")
     var noDaemon = false
 
-    @Option(help: "Seconds to wait at exit for the receiver to acknowledge the last lines (the rest stays spooled for the next run).")
+    @Option(help: "Seconds to wait at exit, with no line acknowledged, for the receiver to take the last lines: `run` waits as long as it keeps taking them, `tail` this long at most (the rest stays spooled for the next run).")
     var exitFlushTimeout: Double = 5
 
     /// ``exitFlushTimeout`` as a duration (at least zero).

@@ -118,4 +118,10 @@ enum SignalForwarding {
             sigaction(signal, &action, nil)
         }
     }
+
+    /// Gives ``forwarded`` signals their default actions again (the child is gone: a Ctrl-C now stops
+    /// this process).
+    static func restoreDefaults() {
+        for number in forwarded { _ = signal(number, SIG_DFL) }
+    }
 }

@@ -81,10 +81,7 @@ struct RunCommand: AsyncParsableCommand {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
                 forwarder.finish()
-                if !(await shipper.flush(timeout: options.exitFlushDuration)) {
-                    let left = shipper.statistics
-                    Self.note("\(left.spooledRecords + left.queuedRecords) captured records not yet acknowledged; they stay in \(shipper.configuration.spoolDirectory) and are sent by the next run")
-                }
+                await Self.deliverLastLines(shipper, stallTimeout: options.exitFlushDuration)
                 return status
             }
             var status: Int32 = 0
@@ -97,6 +94,21 @@ struct RunCommand: AsyncParsableCommand {
             return status
         }
         throw ExitCode(status)
+    }
+
+    /// Once the program has exited: waits while the receiver keeps acknowledging its last lines (a
+    /// receiver that rate-limits the service takes a burst at its own pace), saying so when that takes
+    /// more than a second, and gives up after `stallTimeout` without progress. Signals now act on this
+    /// process as on any other, so Ctrl-C stops the wait; what is left stays spooled for the next run.
+    static func deliverLastLines(_ shipper: LogShipper, stallTimeout: Duration) async {
+        SignalForwarding.restoreDefaults()
+        let spool = shipper.configuration.spoolDirectory
+        guard !(await shipper.flush(timeout: .seconds(1))) else { return }
+        let waiting = shipper.statistics
+        note("sending the last \(waiting.spooledRecords + waiting.queuedRecords) captured records to the receiver (Ctrl-C leaves them in \(spool) for the next run)")
+        guard !(await shipper.flush(stallTimeout: stallTimeout)) else { return }
+        let left = shipper.statistics
+        note("\(left.spooledRecords + left.queuedRecords) captured records not yet acknowledged; they stay in \(spool) and are sent by the next run")
     }
 
     /// Copies a child's output stream to ours byte for byte and feeds its lines to the forwarder.

@@ -195,6 +195,60 @@ struct RunCommandTests {
         }
     }
 
+    /// A program that prints more at exit than the receiver lets its service store at once: `run` stays
+    /// while the receiver keeps taking the lines (here 500 a second, after a burst of 1,000), longer than
+    /// `--exit-flush-timeout`, which bounds only a wait without progress.
+    @Test func waitsAtExitWhileARateLimitingReceiverKeepsTakingTheLastLines() async throws {
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 500 }) { receiver in
+            try await withTemporaryDirectory { directory in
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "2", "--receiver", receiver.baseURL, "--no-daemon", "--service", "burst", "--", "seq", "1", "3000"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                )
+                let started = ContinuousClock.now
+                let (status, stdout, stderr) = await wrapper.finish()
+                let notes = String(decoding: stderr, as: UTF8.self)
+                #expect(status == 0, "\(notes)")
+                #expect(stdout.count == String((1...3000).map { "\($0)\n" }.joined()).utf8.count, "stdout passes through")
+                #expect(notes.contains("[trace-receiver run] sending the last "), "\(notes)")
+                #expect(!notes.contains("not yet acknowledged"), "\(notes)")
+                #expect(ContinuousClock.now - started > .seconds(2), "the receiver needed longer than the flush timeout")
+                #expect(try await receiver.store.search(LogQuery(service: "burst", limit: 1)).totalCount == 3000)
+            }
+        }
+    }
+
+    /// Once the program has exited, Ctrl-C stops `run`'s wait for the receiver at once; the lines not yet
+    /// taken stay spooled for the next run.
+    @Test func ctrlCWhileWaitingForTheReceiverToTakeTheLastLinesStopsAtOnceAndKeepsThemSpooled() async throws {
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 50 }) { receiver in
+            try await withTemporaryDirectory { directory in
+                let notes = directory + "/stderr"
+                let program = try SpawnedProgram(
+                    try builtExecutable("trace-receiver").path,
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--service", "patient", "--", "seq", "1", "2000"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
+                    standardOutput: .null, standardError: .file(notes)
+                )
+                let waiting = await eventually(within: 60) {
+                    ((try? String(contentsOfFile: notes, encoding: .utf8)) ?? "").contains("sending the last")
+                }
+                try #require(waiting, "run says it is waiting: \((try? String(contentsOfFile: notes, encoding: .utf8)) ?? "")")
+                let interrupted = ContinuousClock.now
+                program.send(SIGINT)
+                let (status, _, _) = await program.finish()
+                #expect(status == 128 + SIGINT)
+                #expect(ContinuousClock.now - interrupted < .seconds(5), "stopped at once, not after the receiver took every line")
+                let stored = try await receiver.store.search(LogQuery(service: "patient", limit: 1)).totalCount
+                let spooled = try FileManager.default.contentsOfDirectory(atPath: directory + "/spool/run-patient")
+                    .filter { $0.hasSuffix(".batch") }
+                    .compactMap { Int($0.split(separator: "-").last!.dropLast(".batch".count)) }
+                    .reduce(0, +)
+                #expect(stored < 2000 && stored + spooled >= 2000, "stored \(stored), spooled \(spooled)")
+            }
+        }
+    }
+
     @Test func keepsWhatItCouldNotSendUnderTheSpoolDirectoryTheEnvironmentNames() async throws {
         let port = try unusedLoopbackPort()  // nothing listens: every line stays spooled
         try await withTemporaryDirectory { directory in
