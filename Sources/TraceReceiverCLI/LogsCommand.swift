@@ -76,6 +76,9 @@ struct LogsCommand: AsyncParsableCommand {
         let printer = RecordPrinter(datingOtherDays: true)
         var position: String?
         var unreachable = false
+        // Records gone before they could be read, said at most once a second (and when caught up).
+        var missed = 0
+        var lastMissedNote = ContinuousClock.now - .seconds(1)
         while true {
             var full = false
             do {
@@ -89,6 +92,12 @@ struct LogsCommand: AsyncParsableCommand {
                 fflush(nil)  // each batch reaches a pipe (| grep) at once
                 position = object["position"] as? String ?? position
                 full = logs.count == limit
+                missed += object["missed"] as? Int ?? 0
+                if missed > 0, !full || ContinuousClock.now - lastMissedNote >= .seconds(1) {
+                    FileHandle.standardError.write(Data("[trace-receiver logs] \(missed) records left the receiver (its size or age limit) before they could be shown; some may have matched\n".utf8))
+                    missed = 0
+                    lastMissedNote = ContinuousClock.now
+                }
             } catch let error as ClientError where error.isUnreachable {
                 if !unreachable {
                     FileHandle.standardError.write(Data("[trace-receiver logs] \(error.description); retrying\n".utf8))

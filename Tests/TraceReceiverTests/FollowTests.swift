@@ -61,6 +61,36 @@ struct FollowTests {
         }
     }
 
+    /// A follower slower than a flood: records stored after its position and gone before it read them
+    /// (the hot buffer's cap evicted them, or retention removed them to keep the store under its size
+    /// cap) are counted as missed.
+    @Test(arguments: StoreKind.allCases)
+    func recordsThatLeftTheStoreBeforeTheFollowerReadThemAreCountedAsMissed(_ store: StoreKind) async throws {
+        try await withReceiver(configure: {
+            store.apply(&$0)
+            $0.memoryMaximumBytes = 256 * 1024
+            $0.retentionBytes = 256 * 1024
+        }) { receiver in
+            try await Self.post(receiver, [("api", 0, "seen")])
+            let start = try await receiver.get("/api/debug/logs/follow").object()
+            #expect(start["missed"] as? Int == 0)
+            let position = try #require(start["position"] as? String)
+
+            // 400 records the follower does not read in time; the oldest of them then leave the store.
+            try await Self.post(receiver, (0..<400).map { ("api", 0, "flood \($0) " + String(repeating: "x", count: 1000)) })
+            if store == .sqlite { _ = try await receiver.store.enforceRetention(now: RecordTime.now()) }
+            try await Self.post(receiver, [("api", 0, "fresh")])
+            let held = try await receiver.store.statistics().records
+            let next = try await receiver.get("/api/debug/logs/follow?service=api&after=\(position)&limit=1000").object()
+            let messages = ((next["logs"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+            let missed = try #require(next["missed"] as? Int)
+            #expect(messages.last == "fresh")
+            #expect(missed > 0 && missed + messages.count == 401, "missed \(missed), read \(messages.count), held \(held)")
+            let quiet = try await receiver.get("/api/debug/logs/follow?after=\(try #require(next["position"] as? String))").object()
+            #expect(quiet["missed"] as? Int == 0, "nothing more went missing since")
+        }
+    }
+
     @Test func aPositionFromBeforeARestartOfAMemoryStoreStartsFromWhatIsHeld() async throws {
         try await withReceiver(configure: StoreKind.memory.apply) { receiver in
             try await Self.post(receiver, [("api", 0, "after the restart")])

@@ -54,9 +54,10 @@ struct QueryController: Sendable {
         return .json(writer.bytes)
     }
 
-    /// `{"logs":[…],"position":"n"}`: the records matching the search filters in the order they were
-    /// stored, after `after` (a `position` from an earlier answer) or, without it, the last `limit`
-    /// stored. A client follows a search by passing each answer's position to the next request.
+    /// `{"logs":[…],"position":"n","missed":n}`: the records matching the search filters in the order they
+    /// were stored, after `after` (a `position` from an earlier answer) or, without it, the last `limit`
+    /// stored. A client follows a search by passing each answer's position to the next request; `missed`
+    /// counts records stored since that position and already gone (see ``LogArrivals/missed``).
     private func follow(_ request: Request) async throws -> Response {
         let parameters = request.uri.queryParameters
         if parameters["cursor"] != nil {
@@ -76,7 +77,9 @@ struct QueryController: Sendable {
         TraceTimeline.writeRecords(arrivals.records, to: &writer)
         writer.raw(",\"position\":\"")
         writer.integer(Int(arrivals.position))
-        writer.raw("\"}\n")
+        writer.raw("\",\"missed\":")
+        writer.integer(arrivals.missed)
+        writer.raw("}\n")
         return .json(writer.bytes)
     }
 

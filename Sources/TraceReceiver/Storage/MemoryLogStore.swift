@@ -144,11 +144,12 @@ public final class MemoryLogStore: LogStore {
             // record is from before a restart (ids start again): everything held is new to the follower.
             let after = position > newest ? 0 : position
             let skipped = Int(max(0, min(after + 1 - state.firstID, Int64(state.records.count))))
+            let missed = Int(max(0, state.firstID - 1 - after))
             for place in skipped..<state.records.count where query.matches(state.records[place], words: words) {
                 found.append(state.records[place])
-                if found.count == limit { return LogArrivals(records: found, position: state.records[place].id) }
+                if found.count == limit { return LogArrivals(records: found, position: state.records[place].id, missed: missed) }
             }
-            return LogArrivals(records: found, position: newest)
+            return LogArrivals(records: found, position: newest, missed: missed)
         }
     }
 

@@ -308,9 +308,13 @@ public final class SQLiteLogStore: LogStore {
                 sql: "SELECT \(Self.columns) FROM logs \(filter.whereClause) ORDER BY id \(after == nil ? "DESC" : "ASC") LIMIT ?",
                 arguments: StatementArguments(filter.arguments + [limit.databaseValue])
             )
-            guard after != nil else { return LogArrivals(records: records.reversed(), position: newest) }
-            if records.count == limit, let last = records.last { return LogArrivals(records: records, position: last.id) }
-            return LogArrivals(records: records, position: newest)
+            guard let after else { return LogArrivals(records: records.reversed(), position: newest) }
+            let position = records.count == limit ? records.last!.id : newest
+            // Ids are given in arrival order, one more each time: those up to the answer's position that
+            // are no longer held were removed (by retention, which may take them from anywhere, by age)
+            // after the follower's last answer. Counted over the ids the answer covers, as its query was.
+            let held = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM logs WHERE id > ? AND id <= ?", arguments: [after, position]) ?? 0
+            return LogArrivals(records: records, position: position, missed: Int(max(0, position - after - held)))
         }
     }
 
