@@ -12,7 +12,8 @@ import Synchronization
 /// cooperative pool or an event loop), so a batch is committed, or not, as a whole. Reads run on
 /// GRDB's reader pool concurrently with writes.
 public final class SQLiteLogStore: LogStore {
-    /// Retention limits. Records past either are deleted oldest first.
+    /// Retention limits. Records past either are deleted oldest first, except the newest record, which
+    /// always stays (so that its id is never given to another).
     public struct Retention: Sendable {
         /// Records with timestamps older than this are deleted.
         public var maximumAge: Duration
@@ -365,16 +366,20 @@ public final class SQLiteLogStore: LogStore {
         let oldestAllowed = now - retention.maximumAge.microseconds
         let maximumBytes = retention.maximumBytes
         let removed = try await pool.write { db -> Int in
-            var removed = try Self.delete(db, where: "ts < ?", [oldestAllowed])
+            // The newest record stays, whatever its age: SQLite gives a new row the largest id held plus
+            // one, so removing it would give its id again, and a follower already past that id (see
+            // arrivals(matching:after:)) would never see the record that got it.
+            guard let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM logs") else { return 0 }
+            var removed = try Self.delete(db, where: "ts < ? AND id < ?", [oldestAllowed, newest])
             // Over the size cap: delete the oldest records, a slice at a time, until under 90% of it.
             while try Self.usedBytes(db) > maximumBytes {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs") ?? 0
-                guard count > 0 else { break }
+                guard count > 1 else { break }
                 let used = try Self.usedBytes(db)
                 let excess = Double(used - maximumBytes * 9 / 10) / Double(used)
-                let slice = max(1, Int(Double(count) * excess))
+                let slice = min(count - 1, max(1, Int(Double(count) * excess)))
                 let boundary = try Int64.fetchOne(db, sql: "SELECT id FROM logs ORDER BY id LIMIT 1 OFFSET ?", arguments: [slice - 1]) ?? Int64.max
-                removed += try Self.delete(db, where: "id <= ?", [boundary])
+                removed += try Self.delete(db, where: "id <= ?", [min(boundary, newest - 1)])
             }
             return removed
         }
