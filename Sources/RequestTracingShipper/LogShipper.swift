@@ -147,9 +147,9 @@ public final class LogShipper: LogSink, Service {
         var settled = settledRecords
         drainWakeup.signal()
         while !isEmpty {
-            if extendedByProgress, settledRecords != settled {
-                settled = settledRecords
-                deadline = ContinuousClock.now + limit
+            if extendedByProgress {
+                let now = settledRecords
+                if now != settled { (settled, deadline) = (now, ContinuousClock.now + limit) }
             }
             guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(10))

@@ -310,7 +310,7 @@ public final class SQLiteLogStore: LogStore {
                 arguments: StatementArguments(filter.arguments + [limit.databaseValue])
             )
             guard let after else { return LogArrivals(records: records.reversed(), position: newest) }
-            let position = records.count == limit ? records.last!.id : newest
+            let position = records.count == limit ? records.last?.id ?? newest : newest
             // Ids are given in arrival order, one more each time: those up to the answer's position that
             // are no longer held were removed (by retention, which may take them from anywhere, by age)
             // after the follower's last answer. Counted over the ids the answer covers, as its query was.
