@@ -1,5 +1,6 @@
 /// What a key of a foreign structured line (JSON or logfmt) means, across the common loggers:
-/// pino, bunyan, structlog, python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON, and our own.
+/// pino, bunyan, structlog, python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON, the Elastic
+/// Common Schema's (ecs-logging for Java, .NET, Go, Node.js, Python, Ruby), and our own.
 enum CaptureFieldKey: Equatable {
     /// `message`: the message, strongest claim.
     case message
@@ -25,7 +26,7 @@ enum CaptureFieldKey: Equatable {
     case spanID
     case parentSpanID
     case traceparent
-    /// `error`, `err`: a string, or an object with `message`, `type`/`name` and `stack`.
+    /// `error`, `err`: a string, or an object with `message`, `type`/`name` and `stack`/`stack_trace`.
     case error
     case errorType
     /// A stack or traceback text: `stack`, `stacktrace`, `exc_info`, `exception`.
@@ -56,12 +57,16 @@ enum CaptureFieldKey: Equatable {
         ("name", .name),
         ("request_id", .requestID), ("requestId", .requestID), ("requestID", .requestID), ("req_id", .requestID),
         ("reqId", .requestID), ("x-request-id", .requestID), ("X-Request-ID", .requestID), ("x_request_id", .requestID),
+        ("http.request.id", .requestID),
         ("correlation_id", .requestID), ("correlationId", .requestID), ("correlationID", .requestID), ("req", .request),
         ("trace_id", .traceID), ("traceId", .traceID), ("traceID", .traceID), ("trace.id", .traceID),
         ("span_id", .spanID), ("spanId", .spanID), ("spanID", .spanID), ("span.id", .spanID),
         ("parent_span_id", .parentSpanID), ("parentSpanId", .parentSpanID), ("traceparent", .traceparent),
         ("error", .error), ("err", .error), ("error_type", .errorType), ("errorType", .errorType),
         ("stack", .stack), ("stacktrace", .stack), ("stack_trace", .stack), ("exc_info", .stack), ("exception", .stack),
+        // ECS and OpenTelemetry's exception attributes, as dotted top-level keys.
+        ("error.message", .error), ("error.type", .errorType), ("error.stack_trace", .stack),
+        ("exception.message", .error), ("exception.type", .errorType), ("exception.stacktrace", .stack),
         ("duration_ms", .durationMS), ("fields", .fields),
     ]
 }

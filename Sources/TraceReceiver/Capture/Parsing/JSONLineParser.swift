@@ -129,7 +129,9 @@ enum JSONLineParser {
                     parsed.errorType =
                         parsed.errorType ?? (member("type", of: value, in: scanner) ?? member("name", of: value, in: scanner))
                         .flatMap(scanner.text)
-                    parsed.stack = parsed.stack ?? member("stack", of: value, in: scanner).flatMap(scanner.text)
+                    parsed.stack =
+                        parsed.stack ?? (member("stack", of: value, in: scanner) ?? member("stack_trace", of: value, in: scanner))
+                        .flatMap(scanner.text)
                 } else {
                     parsed.error = scanner.text(value)
                 }

@@ -122,6 +122,37 @@ struct CaptureParsingJSONTests {
         #expect(CaptureParsing.fields(record)["caller"] as? String == "main.go:17")
     }
 
+    // The Elastic Common Schema's loggers: ecs-logging-java's example output
+    // (https://www.elastic.co/guide/en/ecs-logging/java/current/intro.html), with the error fields it adds
+    // for an exception (error.type, error.message, error.stack_trace as dotted top-level keys).
+    @Test func ecsLoggingJavaDottedKeysAndItsErrorFields() {
+        let record = CaptureParsing.parse(
+            #"{"@timestamp":"2019-08-06T14:08:40.199Z", "log.level":"ERROR", "message":"Request processing failed", "service.name":"spring-petclinic","process.thread.name":"http-nio-8080-exec-8","log.logger":"org.springframework.web.servlet.DispatcherServlet","http.request.id":"req-42","trace.id":"4bf92f3577b34da6a3ce929d0e0e4736","error.type":"java.lang.IllegalStateException","error.message":"bad state","error.stack_trace":"java.lang.IllegalStateException: bad state\n\tat org.example.A.b(A.java:1)"}"#
+        )
+        #expect(record.level == .error)
+        #expect(record.message == "Request processing failed")
+        #expect(record.service == "spring-petclinic")
+        #expect(record.timestamp == CaptureParsing.micros("2019-08-06T14:08:40.199Z"))
+        #expect(record.requestID == "req-42")
+        #expect(record.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(record.errorType == "java.lang.IllegalStateException")
+        #expect(record.error == "bad state")
+        #expect(record.stack == "java.lang.IllegalStateException: bad state\n\tat org.example.A.b(A.java:1)")
+        #expect(CaptureParsing.fields(record)["log.logger"] as? String == "org.springframework.web.servlet.DispatcherServlet")
+    }
+
+    // ecs-logging-python nests the error (`"error": {"message", "stack_trace", "type"}`), as its
+    // StdlibFormatter does for logger.exception(…).
+    @Test func ecsLoggingPythonNestedError() {
+        let record = CaptureParsing.parse(
+            #"{"@timestamp":"2020-03-20T18:11:37.895Z","log.level":"error","message":"checkout failed","ecs.version":"1.6.0","error":{"message":"division by zero","stack_trace":"  File \"app.py\", line 3, in <module>\n    1 / 0\n","type":"ZeroDivisionError"},"log":{"logger":"app","origin":{"file":{"line":14,"name":"app.py"},"function":"checkout"}}}"#
+        )
+        #expect(record.level == .error)
+        #expect(record.error == "division by zero")
+        #expect(record.errorType == "ZeroDivisionError")
+        #expect(record.stack?.hasPrefix("  File \"app.py\", line 3") == true, "\(String(describing: record.stack))")
+    }
+
     // Go's log/slog JSONHandler documentation: https://pkg.go.dev/log/slog
     @Test func slogJSON() {
         let record = CaptureParsing.parse(#"{"time":"2022-11-08T15:28:26.000000000-05:00","level":"INFO","msg":"hello","count":3}"#)
