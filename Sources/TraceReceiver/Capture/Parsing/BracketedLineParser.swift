@@ -1,7 +1,8 @@
 import Logging
 
 /// Reads lines led by bracketed groups: `[2024-01-01T12:00:00.123Z] INFO [req:abc123] [auth] User logged in`
-/// and its variants (`[ts] [LEVEL] msg`, gunicorn's `[ts] [pid] [LEVEL] msg`, `[LEVEL] msg`).
+/// and its variants (`[ts] [LEVEL] msg`, gunicorn's `[ts] [pid] [LEVEL] msg`, `[LEVEL] msg`, and Rust's
+/// env_logger, which puts all three in one group: `[2024-01-01T12:00:00Z ERROR my_app::db] msg`).
 ///
 /// The first group must be a timestamp or a level. After it, up to ``maximumGroups`` more groups or words
 /// are read: a level name (bracketed or a bare word), a correlation tag (`req:ID`, `request_id=ID`,
@@ -22,15 +23,17 @@ enum BracketedLineParser {
         }
         var timestamp: Int64?
         var level: Logger.Level?
+        var logger: Range<Int>?
         if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
             timestamp = time
         } else if let found = CaptureBytes.level(bytes, CaptureBytes.trimmed(bytes, open + 1..<close)) {
             level = found
+        } else if let group = timeLevelTarget(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
+            (timestamp, level, logger) = group
         } else {
             return nil
         }
         var parsed = ParsedLine(message: "")
-        var logger: Range<Int>?
         var index = close + 1
         for _ in 0..<maximumGroups {
             index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
@@ -71,6 +74,22 @@ enum BracketedLineParser {
         parsed.level = level
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         return parsed
+    }
+
+    /// env_logger's group: a timestamp, a level and, optionally, the target (a module path, kept as the
+    /// logger), separated by spaces.
+    private static func timeLevelTarget(_ bytes: Bytes, _ content: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64)
+        -> (Int64, Logger.Level, Range<Int>?)?
+    {
+        let timeEnd = CaptureBytes.wordEnd(bytes, from: content.lowerBound, to: content.upperBound)
+        guard let time = CaptureTimestamp.parseWhole(bytes, content.lowerBound..<timeEnd, zone: zone, receivedAt: receivedAt) else {
+            return nil
+        }
+        let levelStart = CaptureBytes.skipSpaces(bytes, from: timeEnd, to: content.upperBound)
+        let levelEnd = CaptureBytes.wordEnd(bytes, from: levelStart, to: content.upperBound)
+        guard levelEnd > levelStart, let level = CaptureBytes.level(bytes, levelStart..<levelEnd) else { return nil }
+        let target = CaptureBytes.skipSpaces(bytes, from: levelEnd, to: content.upperBound)..<content.upperBound
+        return (time, level, target.isEmpty ? nil : target)
     }
 
     /// Reads a correlation tag filling the whole group; returns whether it was one.

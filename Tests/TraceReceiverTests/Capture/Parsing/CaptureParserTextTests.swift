@@ -46,6 +46,21 @@ struct CaptureParsingTextTests {
         #expect(record.fields == #"{"pid":4242}"#)
     }
 
+    // Rust's env_logger default format (https://docs.rs/env_logger): timestamp, level and target in one
+    // group; the level is padded to five characters.
+    @Test(arguments: [
+        ("[2024-01-01T12:00:00Z ERROR my_app::db] connection refused", Logger.Level.error, String?("my_app::db"), "2024-01-01T12:00:00Z"),
+        ("[2024-01-01T12:00:00.123Z WARN  my_app] slow query request_id=req-9", .warning, "my_app", "2024-01-01T12:00:00.123Z"),
+        ("[2024-01-01T12:00:00Z INFO ] started", .info, nil, "2024-01-01T12:00:00Z"),
+    ])
+    func envLoggerTimestampLevelAndTargetInOneGroup(_ line: String, _ level: Logger.Level, _ target: String?, _ time: String) {
+        let record = CaptureParsing.parse(line)
+        #expect(record.level == level)
+        #expect(record.timestamp == CaptureParsing.micros(time))
+        #expect(CaptureParsing.fields(record)["logger"] as? String == target)
+        #expect(!record.message.hasPrefix("["), "\(record.message)")
+    }
+
     @Test func seedTraceTagIsACorrelationID() {
         let record = CaptureParsing.parse("[2024-01-01T12:00:00Z] INFO [trace:550e8400-e29b-41d4] Received checkout")
         #expect(record.requestID == "550e8400-e29b-41d4")
