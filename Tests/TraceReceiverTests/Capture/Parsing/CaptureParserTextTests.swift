@@ -195,6 +195,12 @@ struct CaptureParsingTextTests {
         ("Fatal error: Unexpectedly found nil while unwrapping an Optional value", .critical),
         ("App/main.swift:12: Fatal error: boom", .critical),
         ("Traceback (most recent call last):", .error),
+        // ASP.NET Core's console logger (Microsoft.Extensions.Logging's SimpleConsoleFormatter).
+        ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", .error),
+        ("warn: Microsoft.AspNetCore.HttpsPolicy.HttpsRedirectionMiddleware[3]", .warning),
+        ("crit: Microsoft.AspNetCore.Hosting.Diagnostics[6]", .critical),
+        ("dbug: Microsoft.EntityFrameworkCore.Database.Command[20100]", .debug),
+        ("trce: Microsoft.AspNetCore.Routing.Matching.DfaMatcher[1001]", .trace),
         ("Listening on 0.0.0.0:3000", .info),
         ("0 errors, 2 warnings", .info),
         ("ERROR_CODES loaded", .info),
