@@ -76,8 +76,8 @@ public struct CaptureParser: Sendable {
         let truncated = bytes.count - limit
         let whole = CaptureBytes.trimmed(bytes, 0..<limit)
         let newline = CaptureBytes.find(0x0A, in: bytes, from: whole.lowerBound, to: whole.upperBound)
-        let head = CaptureBytes.trimmed(bytes, whole.lowerBound..<(newline ?? whole.upperBound))
-        let tail = newline.map { CaptureBytes.trimmedLines(bytes, $0 + 1..<whole.upperBound) } ?? whole.upperBound..<whole.upperBound
+        var head = CaptureBytes.trimmed(bytes, whole.lowerBound..<(newline ?? whole.upperBound))
+        var tail = newline.map { CaptureBytes.trimmedLines(bytes, $0 + 1..<whole.upperBound) } ?? whole.upperBound..<whole.upperBound
 
         var parsed: ParsedLine?
         var scanMessageOnly = false
@@ -107,7 +107,8 @@ public struct CaptureParser: Sendable {
         }
         if parsed == nil {
             parsed =
-                LogfmtLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
+                DotNetConsoleParser.parse(bytes, head: &head, tail: &tail)
+                ?? LogfmtLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? BracketedLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? AccessLogParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? PrefixedLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)

@@ -4,10 +4,8 @@ import Logging
 ///
 /// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere → critical; `Traceback (most
 /// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start → error),
-/// .NET's console logger's four-letter level at the start (`fail: Category[id]`, also `trce`, `dbug`,
-/// `info`, `warn`, `crit`), then the first upper-case level word standing alone (`ERROR`, `WARN`,
-/// `FATAL`, `DEBUG`…), or one in square brackets in any case (`[error]`, nginx's error log). `nil` when
-/// the text gives no sign.
+/// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
+/// square brackets in any case (`[error]`, nginx's error log). `nil` when the text gives no sign.
 enum LevelInference {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -28,7 +26,6 @@ enum LevelInference {
         {
             return .error
         }
-        for (prefix, level) in dotNetLevels where CaptureBytes.hasPrefix(bytes, at: start, prefix) { return level }
         var index = start
         while index < limit {
             let byte = bytes[index]
@@ -53,13 +50,6 @@ enum LevelInference {
         }
         return nil
     }
-
-    /// Microsoft.Extensions.Logging's console format (ASP.NET Core's default): the level's four-letter
-    /// name, a colon and the category, the message on the indented lines below.
-    private static let dotNetLevels: [(StaticString, Logger.Level)] = [
-        ("fail: ", .error), ("warn: ", .warning), ("info: ", .info), ("crit: ", .critical), ("dbug: ", .debug),
-        ("trce: ", .trace),
-    ]
 
     private static func isAllUpper(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
         for index in range where !CaptureBytes.isUpper(bytes[index]) { return false }

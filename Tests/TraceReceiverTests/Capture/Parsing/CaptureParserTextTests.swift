@@ -213,6 +213,28 @@ struct CaptureParsingTextTests {
         #expect(record.timestamp == CaptureParsing.receivedAt)
     }
 
+    // ASP.NET Core's console logger: a header with the level, category and event id; the message on the
+    // indented line below; an unhandled exception's text and stack after it (as the joiner hands it over).
+    @Test func aspNetCoreConsoleEventGivesLevelMessageCategoryAndStack() {
+        let record = CaptureParsing.parse(
+            "fail: Microsoft.AspNetCore.Server.Kestrel[13]\n"
+                + "      Connection id \"0HN1\", Request id \"0HN1:00000001\": An unhandled exception was thrown by the application.\n"
+                + "      System.InvalidOperationException: bad state\n"
+                + "         at App.Program.Main() in /src/Program.cs:line 12"
+        )
+        #expect(record.level == .error)
+        #expect(record.message == "Connection id \"0HN1\", Request id \"0HN1:00000001\": An unhandled exception was thrown by the application.")
+        #expect(CaptureParsing.fields(record)["logger"] as? String == "Microsoft.AspNetCore.Server.Kestrel")
+        #expect(CaptureParsing.fields(record)["event_id"] as? Int == 13)
+        #expect(record.stack?.contains("System.InvalidOperationException: bad state") == true, "\(String(describing: record.stack))")
+        #expect(record.stack?.contains("at App.Program.Main()") == true)
+
+        let single = CaptureParsing.parse("info: Microsoft.Hosting.Lifetime[14]\n      Now listening on: http://localhost:5000")
+        #expect(single.level == .info)
+        #expect(single.message == "Now listening on: http://localhost:5000")
+        #expect(single.stack == nil)
+    }
+
     @Test func goPanicGivesTheError() {
         let record = CaptureParsing.parse("panic: runtime error: index out of range [3] with length 3")
         #expect(record.error == "runtime error: index out of range [3] with length 3")
