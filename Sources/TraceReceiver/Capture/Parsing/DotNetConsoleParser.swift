@@ -23,7 +23,10 @@ enum DotNetConsoleParser {
     /// message is the first line of `tail` (the header itself when there is none), the category is kept
     /// as `logger` and the event id as `event_id`; `tail` is left with the lines after the message.
     static func parse(_ bytes: Bytes, head: inout Range<Int>, tail: inout Range<Int>) -> ParsedLine? {
-        guard let level = levels.first(where: { CaptureBytes.hasPrefix(bytes, at: head.lowerBound, $0.0) })?.1 else { return nil }
+        // The prefix must lie within the head (which is trimmed: "fail: " alone ends before its space).
+        guard head.count > 6, let level = levels.first(where: { CaptureBytes.hasPrefix(bytes, at: head.lowerBound, $0.0) })?.1 else {
+            return nil
+        }
         // `Category[EventId]`: one word ending in a bracketed number.
         let category = CaptureBytes.trimmed(bytes, head.lowerBound + 6..<head.upperBound)
         guard !category.isEmpty, bytes[category.upperBound - 1] == UInt8(ascii: "]"),

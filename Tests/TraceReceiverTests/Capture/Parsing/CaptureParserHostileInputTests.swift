@@ -73,6 +73,8 @@ struct CaptureParsingHostileInputTests {
         "[", "[]", "[2024-01-01", "{", "{\"", "a=", "=b", "- - - [", "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET",
         "2024-01-01", "2024-13-45 99:99:99 INFO x", "E, [", "00-", "0190ab12-", "req:", "request_id=",
         "Traceback (most recent call last):\nX", "\n\n\n", "ERROR:", "I, [2024-01-01T12:00:00.123456 #1] INFO --",
+        "fail: ", "fail: \n      x", "fail: [", "fail: []", "fail: a[", "fail: a[]\n", "fail: [1]\n  x", "warn: a[99999999999999999999]",
+        "[2024-01-01T12:00:00Z ", "[2024-01-01T12:00:00Z ERROR", "[2024-01-01T12:00:00Z ERROR ]", "[2024-01-01T12:00:00Z  ]",
     ])
     func truncatedShapesDoNotCrash(line: String) {
         let record = CaptureParsing.parse(line)
