@@ -199,24 +199,25 @@ struct RunCommandTests {
     }
 
     /// A program that prints more at exit than the receiver lets its service store at once: `run` stays
-    /// while the receiver keeps taking the lines (here 500 a second, after a burst of 1,000), longer than
-    /// `--exit-flush-timeout`, which bounds only a wait without progress.
+    /// while the receiver keeps taking the lines (here 200 a second after a burst of 400: about 15 s for
+    /// 4,000), longer than `--exit-flush-timeout` (10 s, room for a loaded machine's slowest answer),
+    /// which bounds only a wait without progress.
     @Test func waitsAtExitWhileARateLimitingReceiverKeepsTakingTheLastLines() async throws {
-        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 500 }) { receiver in
+        try await withReceiver(configure: { $0.serviceRecordsPerSecond = 200 }) { receiver in
             try await withTemporaryDirectory { directory in
                 let wrapper = try WrapperProcess(
-                    ["run", "--exit-flush-timeout", "2", "--receiver", receiver.baseURL, "--no-daemon", "--service", "burst", "--", "seq", "1", "3000"],
+                    ["run", "--exit-flush-timeout", "10", "--receiver", receiver.baseURL, "--no-daemon", "--service", "burst", "--", "seq", "1", "4000"],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
                 )
                 let started = ContinuousClock.now
                 let (status, stdout, stderr) = await wrapper.finish()
                 let notes = String(decoding: stderr, as: UTF8.self)
                 #expect(status == 0, "\(notes)")
-                #expect(stdout.count == String((1...3000).map { "\($0)\n" }.joined()).utf8.count, "stdout passes through")
+                #expect(stdout.count == String((1...4000).map { "\($0)\n" }.joined()).utf8.count, "stdout passes through")
                 #expect(notes.contains("[trace-receiver run] sending the last "), "\(notes)")
                 #expect(!notes.contains("not yet acknowledged"), "\(notes)")
-                #expect(ContinuousClock.now - started > .seconds(2), "the receiver needed longer than the flush timeout")
-                #expect(try await receiver.store.search(LogQuery(service: "burst", limit: 1)).totalCount == 3000)
+                #expect(ContinuousClock.now - started > .seconds(10), "the receiver needed longer than the flush timeout")
+                #expect(try await receiver.store.search(LogQuery(service: "burst", limit: 1)).totalCount == 4000)
             }
         }
     }
