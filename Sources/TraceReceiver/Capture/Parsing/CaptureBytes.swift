@@ -52,6 +52,15 @@ enum CaptureBytes {
         return lineStart..<max(lineStart, upper)
     }
 
+    /// The first line of `range`, trimmed, and the lines after it (``trimmedLines(_:_:)``; empty, at the
+    /// end of `range`, when there are none).
+    static func firstLine(_ bytes: Bytes, _ range: Range<Int>) -> (line: Range<Int>, rest: Range<Int>) {
+        guard let newline = find(0x0A, in: bytes, from: range.lowerBound, to: range.upperBound) else {
+            return (trimmed(bytes, range), range.upperBound..<range.upperBound)
+        }
+        return (trimmed(bytes, range.lowerBound..<newline), trimmedLines(bytes, newline + 1..<range.upperBound))
+    }
+
     @inline(__always) private static func isTrimmable(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }

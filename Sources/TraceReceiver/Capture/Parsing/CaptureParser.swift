@@ -75,9 +75,7 @@ public struct CaptureParser: Sendable {
         }
         let truncated = bytes.count - limit
         let whole = CaptureBytes.trimmed(bytes, 0..<limit)
-        let newline = CaptureBytes.find(0x0A, in: bytes, from: whole.lowerBound, to: whole.upperBound)
-        var head = CaptureBytes.trimmed(bytes, whole.lowerBound..<(newline ?? whole.upperBound))
-        var tail = newline.map { CaptureBytes.trimmedLines(bytes, $0 + 1..<whole.upperBound) } ?? whole.upperBound..<whole.upperBound
+        var (head, tail) = CaptureBytes.firstLine(bytes, whole)
 
         var parsed: ParsedLine?
         var scanMessageOnly = false

@@ -40,11 +40,7 @@ enum DotNetConsoleParser {
         parsed.level = level
         parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, category.lowerBound..<open))
         parsed.fields.append(key: "event_id", integer: eventID)
-        if !tail.isEmpty {
-            let lineEnd = CaptureBytes.find(0x0A, in: bytes, from: tail.lowerBound, to: tail.upperBound) ?? tail.upperBound
-            head = CaptureBytes.trimmed(bytes, tail.lowerBound..<lineEnd)
-            tail = lineEnd < tail.upperBound ? CaptureBytes.trimmedLines(bytes, lineEnd + 1..<tail.upperBound) : tail.upperBound..<tail.upperBound
-        }
+        if !tail.isEmpty { (head, tail) = CaptureBytes.firstLine(bytes, tail) }
         parsed.message = CaptureBytes.string(bytes, head)
         return parsed
     }
