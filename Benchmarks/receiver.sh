@@ -25,22 +25,19 @@ start_receiver() {  # store [cores, default 0]
 }
 stop_receiver() { kill -INT "$RECEIVER"; wait "$RECEIVER" 2>/dev/null || true; }
 
-for store in memory sqlite; do
-  dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db")
-  start_receiver "$dir"
-  taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$CONNECTIONS" >/dev/null  # warm-up
-  echo -n "[$store] "; taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$CONNECTIONS"
-  stop_receiver
-done
-# The whole machine: nothing pinned, the receiver and the one client sharing both cores, the client
-# over two connections so that one batch is decoded while the other's answer travels.
-for store in memory sqlite; do
-  dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db-shared")
-  start_receiver "$dir" 0,1
-  "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 2 >/dev/null  # warm-up
-  echo -n "[$store, both cores shared with the client] "; "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" 2
-  stop_receiver
-done
+ingest_both_stores() {  # LABEL RECEIVER_CORES CLIENT_CORES CONNECTIONS
+  for store in memory sqlite; do
+    dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db-$2")
+    start_receiver "$dir" "$2"
+    taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$4" >/dev/null  # warm-up
+    echo -n "[$store$1] "; taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$4"
+    stop_receiver
+  done
+}
+ingest_both_stores "" 0 1 "$CONNECTIONS"
+# The whole machine: the receiver and the one client sharing both cores, the client over two
+# connections so that one batch is decoded while the other's answer travels.
+ingest_both_stores ", both cores shared with the client" 0,1 0,1 2
 
 echo "populating $RECORDS records…"
 "$BIN/BenchReceiver" populate "$WORK/query-db" "$RECORDS"
