@@ -8,6 +8,12 @@ import Synchronization
 /// Each input stream (a child's stdout and stderr, a tailed file) has its own ``MultilineJoiner``, so a
 /// traceback on stderr is not interleaved with stdout lines. An event still open when its stream goes
 /// quiet for ``idleFlushDelay`` is completed by ``flushIdle()``, which the caller runs periodically.
+///
+/// A forwarder that reads service prefixes (for `docker compose up`, foreman, honcho, overmind) takes
+/// each line's `NAME | ` as the service it came from: the prefix is removed before the line is parsed,
+/// and each process named gets a joiner of its own, so interleaved tracebacks of two containers are not
+/// mixed. At most ``maximumPrefixedProcesses`` processes are told apart at once; lines of any more are
+/// read whole, as if they had no prefix.
 public final class CaptureForwarder: Sendable {
     /// Default quiet time after which an open multi-line event is complete.
     public static let defaultIdleFlushDelay = Duration.milliseconds(100)
@@ -23,16 +29,30 @@ public final class CaptureForwarder: Sendable {
     /// bytes were left out, rather than being refused whole by the receiver.
     public static let maximumRecordBytes = 64 * 1024 - 128
 
+    /// Processes told apart by their service prefix at once (a program that prints endless distinct
+    /// prefixes cannot grow the forwarder's memory without bound).
+    public static let maximumPrefixedProcesses = 256
+
+    /// One input stream, or one process's lines in it when prefixes are read.
+    private struct StreamKey: Hashable {
+        var stream: Int
+        /// The prefix's name (`api-1`), or nil for lines without one.
+        var process: String?
+    }
+
     private struct Stream {
         var joiner = MultilineJoiner()
         var lastLine = ContinuousClock.now
+        var prefix: ServicePrefix?
     }
 
     private let parser: CaptureParser
     private let sink: any LogSink
     /// How long a stream must be quiet before its open event is completed.
     public let idleFlushDelay: Duration
-    private let streams = Mutex<[Int: Stream]>([:])
+    /// Whether a line's `NAME | ` prefix names its service.
+    public let readsServicePrefixes: Bool
+    private let streams = Mutex<[StreamKey: Stream]>([:])
     private let forwarded = Atomic<Int>(0)
 
     /// Creates a forwarder.
@@ -41,10 +61,18 @@ public final class CaptureForwarder: Sendable {
     ///   - parser: Turns one event into a record.
     ///   - sink: Where each record goes, as one JSON line.
     ///   - idleFlushDelay: Quiet time that completes an open multi-line event.
-    public init(parser: CaptureParser, sink: any LogSink, idleFlushDelay: Duration = CaptureForwarder.defaultIdleFlushDelay) {
+    ///   - readsServicePrefixes: Whether a line's `NAME | ` prefix (docker compose, foreman, honcho,
+    ///     overmind) names the service it came from, instead of the parser's service.
+    public init(
+        parser: CaptureParser,
+        sink: any LogSink,
+        idleFlushDelay: Duration = CaptureForwarder.defaultIdleFlushDelay,
+        readsServicePrefixes: Bool = false
+    ) {
         self.parser = parser
         self.sink = sink
         self.idleFlushDelay = idleFlushDelay
+        self.readsServicePrefixes = readsServicePrefixes
     }
 
     /// Records handed to the sink so far.
@@ -55,11 +83,22 @@ public final class CaptureForwarder: Sendable {
     /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
     /// says so at the end of its text, so nobody takes the cut line for all there was.
     public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
-        var text = String(decoding: line, as: UTF8.self)
-        if skippedBytes > 0 { text += " [… \(skippedBytes) more bytes of this line not captured]" }
+        let plain = readsServicePrefixes ? line.withUnsafeBufferPointer { ANSIEscapes.contains($0) ? ANSIEscapes.strip($0) : line } : line
+        let found = readsServicePrefixes ? plain.withUnsafeBufferPointer { ServicePrefix.parse($0) } : nil
+        let cut = skippedBytes > 0 ? " [… \(skippedBytes) more bytes of this line not captured]" : ""
+        let text = String(decoding: found.map { plain[$0.contentStart...] } ?? line[...], as: UTF8.self) + cut
         let events = streams.withLock { streams in
-            streams[stream, default: Stream()].lastLine = .now
-            return streams[stream, default: Stream()].joiner.append(text)
+            var key = StreamKey(stream: stream, process: found?.name)
+            var prefix = found
+            var text = text
+            if key.process != nil, streams[key] == nil, streams.count >= Self.maximumPrefixedProcesses {
+                // Too many processes to tell apart: the line is read whole, prefix included.
+                key.process = nil
+                prefix = nil
+                text = String(decoding: line, as: UTF8.self) + cut
+            }
+            streams[key, default: Stream(prefix: prefix)].lastLine = .now
+            return streams[key]!.joiner.append(text).map { ($0, prefix) }
         }
         forward(events)
     }
@@ -67,10 +106,12 @@ public final class CaptureForwarder: Sendable {
     /// Completes the open event of every stream that has been quiet for ``idleFlushDelay``.
     public func flushIdle() {
         let now = ContinuousClock.now
-        let events: [String] = streams.withLock { streams in
-            var events: [String] = []
+        let events: [(String, ServicePrefix?)] = streams.withLock { streams in
+            var events: [(String, ServicePrefix?)] = []
             for key in streams.keys where now - streams[key]!.lastLine >= idleFlushDelay {
-                if let event = streams[key]!.joiner.flush() { events.append(event) }
+                if let event = streams[key]!.joiner.flush() { events.append((event, streams[key]!.prefix)) }
+                // A quiet process's joiner is made again if it prints more.
+                if key.process != nil { streams[key] = nil }
             }
             return events
         }
@@ -87,17 +128,17 @@ public final class CaptureForwarder: Sendable {
 
     /// Completes every open event (end of input).
     public func finish() {
-        let events: [String] = streams.withLock { streams in
-            streams.keys.compactMap { streams[$0]!.joiner.flush() }
+        let events: [(String, ServicePrefix?)] = streams.withLock { streams in
+            streams.keys.compactMap { key in streams[key]!.joiner.flush().map { ($0, streams[key]!.prefix) } }
         }
         forward(events)
     }
 
-    private func forward(_ events: [String]) {
+    private func forward(_ events: [(event: String, prefix: ServicePrefix?)]) {
         guard !events.isEmpty else { return }
         let receivedAt = RecordTime.now()
-        for event in events {
-            var record = parser.parse(event, receivedAt: receivedAt)
+        for (event, prefix) in events {
+            var record = parser.parse(event, receivedAt: receivedAt, prefix: prefix)
             record.source = .capture
             var line = record.encodedLine(within: Self.maximumRecordBytes)
             line.append(UInt8(ascii: "\n"))

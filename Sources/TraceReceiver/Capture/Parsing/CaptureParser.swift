@@ -58,15 +58,23 @@ public struct CaptureParser: Sendable {
     ///     when the line has no timestamp.
     /// - Returns: The record; never fails (anything unrecognised is plain text).
     public func parse(_ event: String, receivedAt: Int64) -> LogRecord {
+        parse(event, receivedAt: receivedAt, prefix: nil)
+    }
+
+    /// Parses one event that a process multiplexer wrote under `prefix` (its `NAME | ` already removed):
+    /// the prefix's service stands in for ``service``, and a replica other than 1 becomes the `replica`
+    /// field.
+    func parse(_ event: String, receivedAt: Int64, prefix: ServicePrefix?) -> LogRecord {
         var event = event
         return event.withUTF8 { bytes in
-            guard ANSIEscapes.contains(bytes) else { return parse(bytes: bytes, receivedAt: receivedAt) }
+            guard ANSIEscapes.contains(bytes) else { return parse(bytes: bytes, receivedAt: receivedAt, prefix: prefix) }
             let stripped = ANSIEscapes.strip(bytes)
-            return stripped.withUnsafeBufferPointer { parse(bytes: $0, receivedAt: receivedAt) }
+            return stripped.withUnsafeBufferPointer { parse(bytes: $0, receivedAt: receivedAt, prefix: prefix) }
         }
     }
 
-    private func parse(bytes: UnsafeBufferPointer<UInt8>, receivedAt: Int64) -> LogRecord {
+    private func parse(bytes: UnsafeBufferPointer<UInt8>, receivedAt: Int64, prefix: ServicePrefix?) -> LogRecord {
+        let service = prefix?.service ?? service
         var limit = bytes.count
         if limit > Self.maximumEventBytes {
             limit = Self.maximumEventBytes
@@ -125,6 +133,7 @@ public struct CaptureParser: Sendable {
         var level = line.level ?? LevelInference.infer(bytes, head) ?? .info
         if let implied { level = level.atLeast(implied) }
         if truncated > 0 { line.fields.append(key: "truncated_bytes", integer: Int64(truncated)) }
+        if let replica = prefix?.replica, replica != 1 { line.fields.append(key: "replica", integer: Int64(replica)) }
 
         return LogRecord(
             timestamp: line.timestamp ?? receivedAt,

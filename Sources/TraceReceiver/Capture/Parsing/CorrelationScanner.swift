@@ -2,7 +2,7 @@
 ///
 /// Precedence, strongest first (a slot already filled from a named field is never overwritten):
 /// 1. a labelled value: `req:ID`, `request_id=ID`, `requestId: ID`, `x-request-id=ID`,
-///    `correlation_id=ID` → request id; `trace_id=ID` / `traceId=ID` → trace id (a non-hex trace label
+///    `correlation_id=ID`, `"request_id":"ID"` → request id; `trace_id=ID` / `traceId=ID` → trace id (a non-hex trace label
 ///    value is a request id); `traceparent=00-…` → trace and span ids;
 /// 2. an unlabelled `traceparent` value `00-<32 hex>-<16 hex>-<2 hex>` → trace and span ids;
 /// 3. a whole UUID (8-4-4-4-12 hex digits) that is not a URL path segment → request id;
@@ -52,7 +52,7 @@ enum CorrelationScanner {
             }
             let lower = byte | 0x20
             if lower == UInt8(ascii: "r") || lower == UInt8(ascii: "x") || lower == UInt8(ascii: "c") || lower == UInt8(ascii: "t"),
-                let (label, value, next) = labelled(bytes, at: index, end: end)
+                let (label, value, next) = labelled(bytes, at: index, end: end, after: previous)
             {
                 let text = CaptureBytes.string(bytes, value)
                 switch label {
@@ -118,11 +118,17 @@ enum CorrelationScanner {
         }
     }
 
-    /// A label at `index` followed by `=`, `:` (optionally a space and a quote), and its value.
-    private static func labelled(_ bytes: Bytes, at index: Int, end: Int) -> (Label, Range<Int>, Int)? {
+    /// A label at `index` followed by `=`, `:` (optionally a space and a quote), and its value. A label in
+    /// quotes (`"request_id":"…"`, `'request_id': '…'`, as in JSON or a Python dict printed in a message)
+    /// counts when `previous`, the byte before it, is the same quote as the one after it.
+    private static func labelled(_ bytes: Bytes, at index: Int, end: Int, after previous: UInt8) -> (Label, Range<Int>, Int)? {
         for (name, label) in labels where CaptureBytes.hasPrefix(bytes, at: index, name, ignoringCase: true) {
             var cursor = index + name.utf8CodeUnitCount
             guard cursor < end else { return nil }
+            if isQuote(previous), bytes[cursor] == previous {
+                cursor += 1
+                guard cursor < end else { return nil }
+            }
             let separator = bytes[cursor]
             // A longer label sharing this prefix (`request_id` vs `req`) is tried first; anything else
             // directly after the label means it was a longer word.
@@ -130,7 +136,7 @@ enum CorrelationScanner {
             cursor += 1
             if cursor < end, bytes[cursor] == 0x20 { cursor += 1 }
             var quote: UInt8?
-            if cursor < end, bytes[cursor] == UInt8(ascii: "\"") || bytes[cursor] == UInt8(ascii: "'") {
+            if cursor < end, isQuote(bytes[cursor]) {
                 quote = bytes[cursor]
                 cursor += 1
             }
@@ -146,6 +152,10 @@ enum CorrelationScanner {
             return (label, start..<valueEnd, cursor)
         }
         return nil
+    }
+
+    @inline(__always) private static func isQuote(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 
     /// The characters of an X-Request-ID: `[A-Za-z0-9._:-]`.

@@ -57,6 +57,18 @@ struct CorrelationExtractionTests {
         #expect(record.traceID == nil)
     }
 
+    @Test func quotedLabelsOfJSONOrADictInTheTextCount() {
+        let json = CaptureParsing.parse(#"retrying payload={"order":7,"request_id":"r-json","trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}"#)
+        #expect(json.requestID == "r-json")
+        #expect(json.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(CaptureParsing.parse("job args {'correlation_id': 'c-dict', 'n': 2}").requestID == "c-dict")
+    }
+
+    @Test func aQuoteAfterALabelNeedsTheSameQuoteBeforeIt() {
+        #expect(CaptureParsing.parse(#"unbalanced request_id":"r-1" here"#).requestID == nil)
+        #expect(CaptureParsing.parse(#"mixed 'request_id":"r-1" here"#).requestID == nil)
+    }
+
     @Test func longerHexRunsAreNotTraceIDs() {
         #expect(CaptureParsing.parse("sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").traceID == nil)
     }

@@ -1,0 +1,82 @@
+/// The `NAME | ` that a process multiplexer writes before each line of the programs it runs, naming the
+/// service the line came from:
+///
+/// - docker compose: `api-1  | …` (Compose v1: `api_1  | …`);
+/// - foreman and honcho: `12:00:00 web.1  | …`;
+/// - overmind and hivemind: `web | …`.
+///
+/// The name is letters, digits, `_`, `.` and `-` (at most ``maximumNameLength``), followed by at least one
+/// space, then `|` and one space (or the end of the line, for an empty line). A trailing `-N`, `_N` or `.N`
+/// is the replica (Compose's `--scale`, foreman's process number) and is not part of the service.
+///
+/// ```swift
+/// let prefix = ServicePrefix.parse(bytes)   // "worker-2  | job done"
+/// // prefix?.service == "worker", prefix?.replica == 2, bytes[prefix!.contentStart...] == "job done"
+/// ```
+struct ServicePrefix: Equatable, Sendable {
+    /// Longest name read as a service (Compose's own limit on a container name is 63 characters after
+    /// its project prefix).
+    static let maximumNameLength = 64
+    /// Most digits of a replica number.
+    static let maximumReplicaDigits = 4
+
+    /// The name as written, replica included (`api-1`): it tells one process's lines from another's.
+    let name: String
+    /// The name without its replica number (`api`).
+    let service: String
+    /// The replica number, when the name ends with one.
+    let replica: Int?
+    /// Where the program's own line starts, after the prefix.
+    let contentStart: Int
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ServicePrefix? {
+        var index = 0
+        // foreman and honcho lead with the time the line was read: `HH:MM:SS `.
+        if bytes.count > 9, isClock(bytes), bytes[8] == UInt8(ascii: " ") { index = 9 }
+        let nameStart = index
+        guard index < bytes.count, CaptureBytes.isAlnum(bytes[index]) else { return nil }
+        while index < bytes.count, isNameByte(bytes[index]) {
+            index += 1
+            guard index - nameStart <= maximumNameLength else { return nil }
+        }
+        let nameEnd = index
+        guard index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return nil }
+        index = CaptureBytes.skipSpaces(bytes, from: index)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "|") else { return nil }
+        index += 1
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: " ") else { return nil }
+            index += 1
+        }
+        let (serviceEnd, replica) = replicaSuffix(bytes, nameStart..<nameEnd)
+        return ServicePrefix(
+            name: CaptureBytes.string(bytes, nameStart..<nameEnd),
+            service: CaptureBytes.string(bytes, nameStart..<serviceEnd),
+            replica: replica,
+            contentStart: index
+        )
+    }
+
+    /// Where the service part of `name` ends, and the replica number after it (`-N`, `_N`, `.N`).
+    private static func replicaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> (Int, Int?) {
+        var index = name.upperBound
+        while index > name.lowerBound, CaptureBytes.isDigit(bytes[index - 1]) { index -= 1 }
+        let digits = index..<name.upperBound
+        guard (1...maximumReplicaDigits).contains(digits.count), index - 1 > name.lowerBound,
+            [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ".")].contains(bytes[index - 1]),
+            let replica = CaptureBytes.integer(bytes, digits)
+        else { return (name.upperBound, nil) }
+        return (index - 1, Int(replica))
+    }
+
+    @inline(__always)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+    }
+
+    /// `HH:MM:SS` at the start.
+    private static func isClock(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in [0, 1, 3, 4, 6, 7] where !CaptureBytes.isDigit(bytes[index]) { return false }
+        return bytes[2] == UInt8(ascii: ":") && bytes[5] == UInt8(ascii: ":")
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+/// When `run` and `tail` read a line's `NAME | ` prefix as the service it came from (`--service-prefixes`).
+enum ServicePrefixMode: String, ExpressibleByArgument, CaseIterable {
+    /// For `run` of a command known to prefix its processes' lines; never for `tail`.
+    case auto
+    /// Always.
+    case on
+    /// Never: a prefix stays part of the line.
+    case off
+
+    /// Commands whose output is the prefixed lines of the processes they run, by file name. `docker` and
+    /// `podman` count only when `compose` is among their arguments.
+    static let multiplexers: Set<String> = ["docker-compose", "podman-compose", "foreman", "honcho", "overmind", "hivemind", "nf"]
+
+    /// Whether prefixes are read for `command` (nil for `tail`, which runs none).
+    func readsPrefixes(command: [String]?) -> Bool {
+        switch self {
+        case .on: return true
+        case .off: return false
+        case .auto:
+            guard let command, let first = command.first else { return false }
+            let name = URL(fileURLWithPath: first).lastPathComponent
+            if Self.multiplexers.contains(name) { return true }
+            return (name == "docker" || name == "podman") && command.dropFirst().contains("compose")
+        }
+    }
+}
