@@ -3,7 +3,8 @@ import Logging
 /// Guesses the level of a plain text line.
 ///
 /// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere → critical; `Traceback (most
-/// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start → error),
+/// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start, Go net/http's
+/// `http: panic serving` near it → error),
 /// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
 /// square brackets in any case (`[error]`, nginx's error log). `nil` when the text gives no sign.
 enum LevelInference {
@@ -17,6 +18,7 @@ enum LevelInference {
         if CaptureBytes.hasPrefix(bytes, at: start, "panic: ") { return .critical }
         let limit = min(range.upperBound, start + scanLimit)
         if CaptureBytes.find("Fatal error:", in: bytes, from: start, to: limit, ignoringCase: true) != nil { return .critical }
+        if isRecoveredGoPanic(bytes, range) { return .error }
         if CaptureBytes.hasPrefix(bytes, at: start, "Traceback (most recent call last)")
             || CaptureBytes.hasPrefix(bytes, at: start, "Exception in thread ")
             || CaptureBytes.hasPrefix(bytes, at: start, "Uncaught ")
@@ -49,6 +51,16 @@ enum LevelInference {
             index = wordEnd
         }
         return nil
+    }
+
+    /// How far into a line net/http's `http: panic serving` is looked for (after a `log` timestamp).
+    private static let recoveredPanicScanLimit = 64
+
+    /// Whether the line is Go net/http's report of a handler's panic that it recovered
+    /// (`2024/05/01 12:00:00 http: panic serving 127.0.0.1:53422: runtime error: …`), a goroutine dump below.
+    static func isRecoveredGoPanic(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        let limit = min(range.upperBound, range.lowerBound + recoveredPanicScanLimit)
+        return CaptureBytes.find("http: panic serving ", in: bytes, from: range.lowerBound, to: limit) != nil
     }
 
     private static func isAllUpper(_ bytes: Bytes, _ range: Range<Int>) -> Bool {

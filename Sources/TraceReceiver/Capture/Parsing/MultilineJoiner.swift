@@ -14,7 +14,8 @@ import Logging
 ///   an error (logback and log4j print it below the message);
 /// - `Current stack trace:` / `Stack dump:` and the numbered frames after it (`0  libswiftCore.so …`,
 ///   `#0 0x… in …`) of a Swift crash;
-/// - the `goroutine N [running]:` block of a Go panic, blank lines included.
+/// - the `goroutine N [running]:` block of a Go panic, blank lines included, or of a panic that net/http
+///   recovered and logged (`http: panic serving 127.0.0.1:5000: …`).
 ///
 /// A line that does not continue completes the pending event, which ``append(_:)`` returns. Because a
 /// single line cannot know whether more will follow, the last event stays pending until the next line
@@ -109,7 +110,7 @@ public struct MultilineJoiner: Sendable {
         pendingLines = 1
         if CaptureBytes.hasPrefix(line, at: 0, Self.traceback) {
             state = .pythonTraceback
-        } else if CaptureBytes.hasPrefix(line, at: 0, "panic: ") {
+        } else if CaptureBytes.hasPrefix(line, at: 0, "panic: ") || LevelInference.isRecoveredGoPanic(line, 0..<line.count) {
             state = .goPanic
         } else {
             state = .plain

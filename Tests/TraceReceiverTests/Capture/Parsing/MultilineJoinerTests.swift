@@ -134,6 +134,29 @@ struct MultilineJoinerTests {
         #expect(CaptureParsing.parse(events[0]).level == .critical)
     }
 
+    @Test func aPanicThatNetHTTPRecoveredIsOneErrorWithItsGoroutineDump() {
+        let events = Self.join([
+            "2024/05/01 12:00:00 http: panic serving 127.0.0.1:53422: runtime error: invalid memory address or nil pointer dereference",
+            "goroutine 35 [running]:",
+            "net/http.(*conn).serve.func1()",
+            "\t/usr/local/go/src/net/http/server.go:1868 +0xb9",
+            "panic({0x6a5b40?, 0x8e4f30?})",
+            "\t/usr/local/go/src/runtime/panic.go:920 +0x270",
+            "main.handler({0x7f1c, 0xc000}, 0xc0001)",
+            "\t/app/main.go:12 +0x1d",
+            "created by net/http.(*Server).Serve in goroutine 1",
+            "\t/usr/local/go/src/net/http/server.go:3086 +0x4db",
+            "2024/05/01 12:00:01 next request",
+        ])
+        #expect(events.count == 2)
+        let record = CaptureParsing.parse(events[0])
+        #expect(record.level == .error, "the server goes on, so not critical")
+        #expect(record.message.hasPrefix("http: panic serving 127.0.0.1:53422: runtime error"))
+        #expect(record.stack?.contains("/app/main.go:12") == true)
+        #expect(record.stack?.hasSuffix("server.go:3086 +0x4db") == true)
+        #expect(CaptureParsing.parse(events[1]).level == .info)
+    }
+
     @Test func separateLinesStaySeparateAndBlankLinesAreDropped() {
         #expect(Self.join(["one", "", "two", "three"]) == ["one", "two", "three"])
     }
