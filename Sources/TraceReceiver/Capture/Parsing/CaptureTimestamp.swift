@@ -1,3 +1,5 @@
+import RequestTracing
+
 /// Reads the timestamp forms that captured text lines start with.
 ///
 /// - RFC 3339 and ISO 8601 variants: `2024-01-01T12:00:00.123Z`, `2024-01-01 12:00:00,123`,
@@ -167,6 +169,39 @@ enum CaptureTimestamp {
         else { return nil }
         let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month + 1, day: day)) * secondsPerDay + seconds
         return (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+    }
+
+    /// `HH:MM:SS[.frac]` at `start` on `month`/`day` of a year the line does not give (glog's header): the
+    /// year the line was received in, or the one before when that would put the line more than a day
+    /// after it was received (for 29 February, the latest leap year that does not). Returns microseconds since the epoch and the index after the time.
+    static func parseMonthDayTime(
+        _ bytes: Bytes,
+        month: Int,
+        day: Int,
+        from start: Int,
+        zone: NaiveTimeZone,
+        receivedAt: Int64
+    ) -> (Int64, Int)? {
+        var cursor = Cursor(bytes: bytes, index: start)
+        guard (1...12).contains(month), let (seconds, micros) = clock(&cursor) else { return nil }
+        let receivedSeconds = receivedAt / microsecondsPerSecond
+        let localDay = (receivedSeconds + Int64(zone.offset(forWallClock: receivedSeconds))) / secondsPerDay
+        var year = UTCTimestamp.civil(fromDays: localDay).0
+        // At most a year back for the future, and four more for a 29 February (the last leap year).
+        for _ in 0..<5 {
+            guard (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else {
+                year -= 1
+                continue
+            }
+            let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay + seconds
+            let micros = (wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond + micros
+            if micros - receivedAt > secondsPerDay * microsecondsPerSecond {
+                year -= 1
+                continue
+            }
+            return (micros, cursor.index)
+        }
+        return nil
     }
 
     /// `HH:MM:SS.mmm` alone: the time of day on the (local) day the line was received.

@@ -75,6 +75,9 @@ struct CaptureParsingHostileInputTests {
         "Traceback (most recent call last):\nX", "\n\n\n", "ERROR:", "I, [2024-01-01T12:00:00.123456 #1] INFO --",
         "fail: ", "fail: \n      x", "fail: [", "fail: []", "fail: a[", "fail: a[]\n", "fail: [1]\n  x", "warn: a[99999999999999999999]",
         "[2024-01-01T12:00:00Z ", "[2024-01-01T12:00:00Z ERROR", "[2024-01-01T12:00:00Z ERROR ]", "[2024-01-01T12:00:00Z  ]",
+        "E1123 10:15:23", "E1123 10:15:23.1 ", "E1123 10:15:23.1 1", "E1123 10:15:23.1 1 ]", "E1123 10:15:23.1 1 :]",
+        "E1123 10:15:23.1 1 a:1] \"", "E1123 10:15:23.1 1 a:1] \"\"", "E0000 10:15:23.1 1 a:1] x", "E9999999 10:15:23.1 1 a:1] x",
+        "x  |", "x |y", " | ",
     ])
     func truncatedShapesDoNotCrash(line: String) {
         let record = CaptureParsing.parse(line)

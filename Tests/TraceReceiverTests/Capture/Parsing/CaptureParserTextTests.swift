@@ -181,6 +181,43 @@ struct CaptureParsingTextTests {
         #expect(record.timestamp == CaptureParsing.micros("2024-01-01T12:00:00.123456Z"))
     }
 
+    // glog / klog's header: https://github.com/kubernetes/klog (Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg).
+    @Test(arguments: [
+        ("I1123 10:15:23.456789       1 main.go:42] starting", Logger.Level.info),
+        ("W1123 10:15:23.456789   12345 server.go:123] slow request request_id=r-9", .warning),
+        ("E1123 10:15:23.456789   12345 server.go:123] failed to sync", .error),
+        ("F1123 10:15:23.456789   12345 server.go:123] out of disk", .critical),
+    ])
+    func glogHeaderGivesLevelTimeThreadAndCaller(line: String, level: Logger.Level) {
+        let record = CaptureParsing.parse(line)
+        #expect(record.level == level)
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-23T10:15:23.456789Z"))
+        #expect(!record.message.contains("]"))
+        let fields = CaptureParsing.fields(record)
+        #expect((fields["caller"] as? String)?.hasSuffix(".go:42") == true || (fields["caller"] as? String)?.hasSuffix(".go:123") == true)
+        #expect(fields["thread"] != nil)
+    }
+
+    @Test func klogStructuredMessageLosesItsQuotesAndKeepsItsPairs() {
+        let record = CaptureParsing.parse(#"I1123 10:15:23.000000       1 controller.go:80] "Pod updated" pod="default/web" request_id="r-k8s""#)
+        #expect(record.message == #"Pod updated pod="default/web" request_id="r-k8s""#)
+        #expect(record.requestID == "r-k8s")
+        #expect(CaptureParsing.parse(#"I1123 10:15:23.000000 1 a.go:1] "say \"hi\"" n=1"#).message == #""say \"hi\"" n=1"#, "escaped quotes stay as written")
+    }
+
+    @Test func glogYearIsTheOneBeforeWhenTheLineWouldBeInTheFuture() {
+        // Received 2026-11-23: a line from 31 December is last year's; one from tomorrow is clock skew.
+        #expect(CaptureParsing.parse("I1231 23:59:59.000000 1 a.go:1] old").timestamp == CaptureParsing.micros("2025-12-31T23:59:59Z"))
+        #expect(CaptureParsing.parse("I1124 10:00:00.000000 1 a.go:1] soon").timestamp == CaptureParsing.micros("2026-11-24T10:00:00Z"))
+        #expect(CaptureParsing.parse("I0229 10:00:00.000000 1 a.go:1] leap").timestamp == CaptureParsing.micros("2024-02-29T10:00:00Z"))
+    }
+
+    @Test func linesThatOnlyStartLikeGlogAreNotRead() {
+        for line in ["I1123 is not a header", "E1323 10:15:23.000000 1 a.go:1] month 13", "W1123 10:15:23.000000 x a.go:1] no thread", "I1123 10:15:23.000000 1 nocolon] x"] {
+            #expect(CaptureParsing.fields(CaptureParsing.parse(line))["caller"] == nil, "\(line)")
+        }
+    }
+
     @Test func zoneLessTimestampsUseTheConfiguredZone() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 2 * 3600))
         let parser = CaptureParser(service: "x", timeZone: zone)
