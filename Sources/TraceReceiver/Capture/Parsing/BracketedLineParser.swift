@@ -1,8 +1,9 @@
 import Logging
 
 /// Reads lines led by bracketed groups: `[2024-01-01T12:00:00.123Z] INFO [req:abc123] [auth] User logged in`
-/// and its variants (`[ts] [LEVEL] msg`, gunicorn's `[ts] [pid] [LEVEL] msg`, `[LEVEL] msg`, and Rust's
-/// env_logger, which puts all three in one group: `[2024-01-01T12:00:00Z ERROR my_app::db] msg`).
+/// and its variants (`[ts] [LEVEL] msg`, gunicorn's `[ts] [pid] [LEVEL] msg`, `[LEVEL] msg`, Rust's
+/// env_logger, which puts all three in one group: `[2024-01-01T12:00:00Z ERROR my_app::db] msg`, and
+/// Celery's `[2024-01-01 12:00:00,123: ERROR/ForkPoolWorker-1] msg`, whose process is kept as `process`).
 ///
 /// The first group must be a timestamp or a level. After it, up to ``maximumGroups`` more groups or words
 /// are read: a level name (bracketed or a bare word), a correlation tag (`req:ID`, `request_id=ID`,
@@ -24,12 +25,16 @@ enum BracketedLineParser {
         var timestamp: Int64?
         var level: Logger.Level?
         var logger: Range<Int>?
+        var process: Range<Int>?
         if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
             timestamp = time
         } else if let found = CaptureBytes.level(bytes, CaptureBytes.trimmed(bytes, open + 1..<close)) {
             level = found
         } else if let group = timeLevelTarget(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
             (timestamp, level, logger) = group
+        } else if let group = timeLevelProcess(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
+            (timestamp, level) = (group.0, group.1)
+            process = group.2
         } else {
             return nil
         }
@@ -73,7 +78,21 @@ enum BracketedLineParser {
         parsed.timestamp = timestamp
         parsed.level = level
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
+        if let process { parsed.fields.append(key: "process", text: CaptureBytes.string(bytes, process)) }
         return parsed
+    }
+
+    /// Celery's group: a timestamp, `: `, the level and, after a slash, the process
+    /// (`2024-01-01 12:00:00,123: ERROR/ForkPoolWorker-1`).
+    private static func timeLevelProcess(_ bytes: Bytes, _ content: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64)
+        -> (Int64, Logger.Level, Range<Int>)?
+    {
+        guard let colon = CaptureBytes.find(": ", in: bytes, from: content.lowerBound, to: content.upperBound),
+            let time = CaptureTimestamp.parseWhole(bytes, content.lowerBound..<colon, zone: zone, receivedAt: receivedAt),
+            let slash = CaptureBytes.find(UInt8(ascii: "/"), in: bytes, from: colon + 2, to: content.upperBound),
+            let level = CaptureBytes.level(bytes, colon + 2..<slash)
+        else { return nil }
+        return (time, level, slash + 1..<content.upperBound)
     }
 
     /// env_logger's group: a timestamp, a level and, optionally, the target (a module path, kept as the

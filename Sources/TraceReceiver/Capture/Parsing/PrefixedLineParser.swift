@@ -9,8 +9,8 @@ import Logging
 ///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
 ///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
 ///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
-///   `2024-01-01T12:00:00+0000 info label : message`, nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`
-///   and Go's `log` package `2024/01/01 12:00:00 message`.
+///   `2024-01-01T12:00:00+0000 info label : message`, nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`,
+///   PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
 /// all upper case or all lower case, so prose that happens to start with "Error" stays the message.
@@ -119,7 +119,7 @@ enum PrefixedLineParser {
                 var wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
                 let hasColon = wordEnd > index + 1 && bytes[wordEnd - 1] == UInt8(ascii: ":")
                 if hasColon { wordEnd -= 1 }
-                if let found = caseConsistentLevel(bytes, index..<wordEnd) {
+                if let found = caseConsistentLevel(bytes, index..<wordEnd) ?? (hasColon ? postgresSeverity(bytes, index..<wordEnd) : nil) {
                     level = found
                     index = wordEnd + (hasColon ? 1 : 0)
                 } else if let pid = CaptureBytes.integer(bytes, index..<wordEnd) {
@@ -193,6 +193,15 @@ enum PrefixedLineParser {
         guard next == end || CaptureBytes.isSpace(bytes[next]) else { return nil }
         return next
     }
+
+    /// PostgreSQL's severities that are no level name elsewhere (`LOG:`, and `DETAIL:`, `HINT:`,
+    /// `STATEMENT:`, `CONTEXT:` below an error), all informational.
+    private static func postgresSeverity(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
+        for name in postgresSeverities where CaptureBytes.equals(bytes, range, name) { return .info }
+        return nil
+    }
+
+    private static let postgresSeverities: [StaticString] = ["LOG", "DETAIL", "HINT", "STATEMENT", "CONTEXT"]
 
     /// A level word written all in upper case or all in lower case.
     private static func caseConsistentLevel(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {

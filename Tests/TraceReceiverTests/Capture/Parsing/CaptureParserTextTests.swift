@@ -218,6 +218,32 @@ struct CaptureParsingTextTests {
         }
     }
 
+    // PostgreSQL's default log_line_prefix '%m [%p] '.
+    @Test func postgresLogLinesAreInfoWithTheirPrefixRemoved() {
+        let ready = CaptureParsing.parse("2024-05-01 12:00:00.123 UTC [123] LOG:  database system is ready to accept connections")
+        #expect(ready.level == .info)
+        #expect(ready.message == "database system is ready to accept connections")
+        #expect(ready.timestamp == CaptureParsing.micros("2024-05-01T12:00:00.123Z"))
+        let failed = CaptureParsing.parse(#"2024-05-01 12:00:00.123 UTC [123] ERROR:  relation "x" does not exist at character 15"#)
+        #expect(failed.level == .error)
+        #expect(failed.message == #"relation "x" does not exist at character 15"#)
+        #expect(CaptureParsing.parse("2024-05-01 12:00:00.123 UTC [123] STATEMENT:  select * from x").message == "select * from x")
+        #expect(CaptureParsing.parse("2024-05-01 12:00:00 Log: something").message == "Log: something", "only PostgreSQL's upper-case names")
+    }
+
+    // Celery's worker log format: https://docs.celeryq.dev/en/stable/reference/cli.html (worker_log_format).
+    @Test func celeryWorkerLinesGiveTimeLevelAndProcess() {
+        let record = CaptureParsing.parse(
+            "[2024-05-01 12:00:00,123: ERROR/ForkPoolWorker-1] Task tasks.charge[0190ab12-3456-7def-8123-456789abcdef] raised unexpected: ValueError('x')"
+        )
+        #expect(record.level == .error)
+        #expect(record.timestamp == CaptureParsing.micros("2024-05-01T12:00:00.123Z"))
+        #expect(record.message == "Task tasks.charge[0190ab12-3456-7def-8123-456789abcdef] raised unexpected: ValueError('x')")
+        #expect(record.requestID == "0190ab12-3456-7def-8123-456789abcdef")
+        #expect(CaptureParsing.fields(record)["process"] as? String == "ForkPoolWorker-1")
+        #expect(CaptureParsing.parse("[2024-05-01 12:00:00,123: WARNING/MainProcess] celery@host ready.").level == .warning)
+    }
+
     @Test func zoneLessTimestampsUseTheConfiguredZone() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 2 * 3600))
         let parser = CaptureParser(service: "x", timeZone: zone)
