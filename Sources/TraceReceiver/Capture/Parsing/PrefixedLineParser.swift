@@ -2,7 +2,8 @@ import Logging
 
 /// Reads the common "prefix then message" text formats:
 ///
-/// - Python logging's default `LEVEL:logger:message` (`WARNING:root:disk almost full`)
+/// - Python logging's default `LEVEL:logger:message` (`WARNING:root:disk almost full`) and uvicorn's
+///   `INFO:     message`
 /// - Ruby's Logger (Rails): `I, [2024-01-01T12:00:00.123456 #1234]  INFO -- app: message`
 /// - lines led by a timestamp, with an optional level, logger, thread and pid around it:
 ///   `2024-01-01 12:00:00,123 - myapp - INFO - message` (Python `%(asctime)s - %(name)s - …`),
@@ -36,12 +37,19 @@ enum PrefixedLineParser {
         return parsed
     }
 
-    /// `LEVEL:logger:message` with Python's level names.
+    /// `LEVEL:logger:message` with Python's level names, or uvicorn's `LEVEL:` padded with spaces to the
+    /// message (`INFO:     Application startup complete.`).
     private static func pythonDefault(_ bytes: Bytes, _ range: Range<Int>) -> ParsedLine? {
         let end = range.upperBound
         guard let colon = CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: range.lowerBound, to: min(end, range.lowerBound + 9)),
-            let level = pythonLevel(bytes, range.lowerBound..<colon),
-            let second = CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: colon + 1, to: end)
+            let level = pythonLevel(bytes, range.lowerBound..<colon)
+        else { return nil }
+        if colon + 1 < end, bytes[colon + 1] == 0x20 {
+            var parsed = ParsedLine(message: CaptureBytes.string(bytes, CaptureBytes.skipSpaces(bytes, from: colon + 1, to: end)..<end))
+            parsed.level = level
+            return parsed
+        }
+        guard let second = CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: colon + 1, to: end)
         else { return nil }
         let logger = colon + 1..<second
         for index in logger where CaptureBytes.isSpace(bytes[index]) { return nil }

@@ -102,6 +102,17 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse("WARNING:root:disk almost full").level == .warning)
     }
 
+    // uvicorn's default log format (FastAPI, Starlette): the level, a colon and padding.
+    @Test func uvicornLinesLoseTheirPaddedLevel() {
+        let access = CaptureParsing.parse(#"INFO:     127.0.0.1:52345 - "GET /api/orders HTTP/1.1" 200 OK"#)
+        #expect(access.level == .info)
+        #expect(access.message == #"127.0.0.1:52345 - "GET /api/orders HTTP/1.1" 200 OK"#)
+        let failure = CaptureParsing.parse("ERROR:    Exception in ASGI application")
+        #expect(failure.level == .error)
+        #expect(failure.message == "Exception in ASGI application")
+        #expect(CaptureParsing.parse("WARNING:  StatReload detected changes in 'app.py'. Reloading...").level == .warning)
+    }
+
     @Test func pythonAsctimeNameLevelMessage() {
         let record = CaptureParsing.parse("2026-11-23 14:48:22,174 - myapp - INFO - user logged in")
         #expect(record.level == .info)
