@@ -5,6 +5,7 @@ import Musl
 #endif
 import Dispatch
 import RequestTracing
+import Synchronization
 
 /// A program started by `trace-receiver run`: its stdout and stderr are pipes we read, its stdin and
 /// process group are ours (so it can read the terminal, and a terminal's Ctrl-C reaches it directly).
@@ -90,26 +91,48 @@ struct ChildProcess: Sendable {
     }
 }
 
-/// The child signals are forwarded to. Written once, before any forwarding handler is installed, and
-/// only read afterwards (from the handler), so the unsynchronised access cannot race.
-nonisolated(unsafe) private var signalTarget: pid_t = 0
+/// The child signals are forwarded to (0 until it is started). Atomics are lock-free, so the handler may
+/// read them; both are touched by ``SignalForwarding/install()`` before any handler runs, so their lazy
+/// initialisation never happens inside one.
+private let signalTarget = Atomic<Int32>(0)
+/// Signals (one bit each) that arrived before the child was started, forwarded once it is.
+private let pendingSignals = Atomic<UInt64>(0)
 
 /// Forwards a signal sent to `trace-receiver run` to its child — except one the kernel sent itself
 /// (`SI_KERNEL`: a terminal's Ctrl-C, Ctrl-\ or hang-up, which went to the whole foreground process
-/// group and so reached the child already; forwarding it would deliver it twice). Async-signal-safe: it
-/// only calls `kill`.
+/// group and so reached the child already; forwarding it would deliver it twice). One that arrives before
+/// the child is started is remembered and sent when it is. Async-signal-safe: atomics and `kill` only.
 private func forwardSignal(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
     if let info, info.pointee.si_code == SI_KERNEL { return }
-    if signalTarget > 0 { kill(signalTarget, signal) }
+    let target = signalTarget.load(ordering: .acquiring)
+    if target > 0 {
+        kill(target, signal)
+        return
+    }
+    pendingSignals.bitwiseOr(UInt64(1) << UInt64(signal), ordering: .acquiringAndReleasing)
+    // The child may have been started meanwhile, after its starter looked for pending signals.
+    let started = signalTarget.load(ordering: .acquiring)
+    if started > 0 { forwardPendingSignals(to: started) }
+}
+
+/// Sends every remembered signal to `target`, each once (whoever takes the bits sends them).
+private func forwardPendingSignals(to target: Int32) {
+    let pending = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
+    for signal in SignalForwarding.forwarded where pending & (UInt64(1) << UInt64(signal)) != 0 {
+        kill(target, signal)
+    }
 }
 
 enum SignalForwarding {
     /// Signals passed on to the child.
     static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2]
 
-    /// Installs handlers that forward ``forwarded`` signals to `pid` instead of acting on them here.
-    static func install(target pid: pid_t) {
-        signalTarget = pid
+    /// Installs handlers that forward ``forwarded`` signals to the child instead of acting on them here.
+    /// Call it before starting the child, so that no signal sent meanwhile takes its default action and
+    /// leaves the child running without us; then ``forward(to:)``.
+    static func install() {
+        signalTarget.store(0, ordering: .releasing)
+        _ = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
         for signal in forwarded {
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = forwardSignal
@@ -119,9 +142,17 @@ enum SignalForwarding {
         }
     }
 
-    /// Gives ``forwarded`` signals their default actions again (the child is gone: a Ctrl-C now stops
-    /// this process).
+    /// Names the started child as the target, and sends it the signals that arrived before it started.
+    static func forward(to pid: pid_t) {
+        signalTarget.store(pid, ordering: .releasing)
+        forwardPendingSignals(to: pid)
+    }
+
+    /// Gives ``forwarded`` signals their default actions again (the child is gone, or never started: a
+    /// Ctrl-C now stops this process), and acts on any that arrived before a child was started.
     static func restoreDefaults() {
         for number in forwarded { _ = signal(number, SIG_DFL) }
+        let pending = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
+        for signal in forwarded where pending & (UInt64(1) << UInt64(signal)) != 0 { raise(signal) }
     }
 }

@@ -56,13 +56,16 @@ struct RunCommand: AsyncParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["TRACE_RECEIVER_URL"] = baseURL
         let child: ChildProcess
+        // Before the child starts: a signal sent to us from now on reaches it (once it runs).
+        SignalForwarding.install()
         do {
             child = try ChildProcess.spawn(command, environment: environment)
         } catch {
+            SignalForwarding.restoreDefaults()
             Self.note("\(error)")
             throw ExitCode(error.exitStatus)
         }
-        SignalForwarding.install(target: child.pid)
+        SignalForwarding.forward(to: child.pid)
 
         let status = try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { try? await shipper.run(); return nil }
