@@ -1,7 +1,8 @@
 /// Finds correlation ids in free text.
 ///
 /// Precedence, strongest first (a slot already filled from a named field is never overwritten):
-/// 1. a labelled value: `req:ID`, `request_id=ID`, `requestId: ID`, `x-request-id=ID`,
+/// 1. a labelled value: `req:ID`, `request_id=ID`, `requestId: ID`, `x-request-id=ID`, `request.id=ID` (also
+///    as the end of a dotted key: Hummingbird's `hb.request.id=ID`, ECS's `http.request.id=ID`),
 ///    `correlation_id=ID`, `"request_id":"ID"` → request id; `trace_id=ID` / `traceId=ID` → trace id (a non-hex trace label
 ///    value is a request id); `traceparent=00-…` → trace and span ids;
 /// 2. an unlabelled `traceparent` value `00-<32 hex>-<16 hex>-<2 hex>` → trace and span ids;
@@ -24,7 +25,7 @@ enum CorrelationScanner {
 
     /// Labels, case-insensitive, longest first where one is a prefix of another.
     private static let labels: [(StaticString, Label)] = [
-        ("x-request-id", .request), ("request_id", .request), ("request-id", .request), ("requestid", .request),
+        ("x-request-id", .request), ("request_id", .request), ("request-id", .request), ("request.id", .request), ("requestid", .request),
         ("req_id", .request), ("req-id", .request), ("reqid", .request), ("req", .request),
         ("correlation_id", .request), ("correlation-id", .request), ("correlationid", .request),
         ("traceparent", .traceparent), ("trace_id", .trace), ("trace-id", .trace), ("traceid", .trace), ("trace", .untyped),

@@ -10,7 +10,7 @@ import Logging
 ///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
 ///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
 ///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
-///   `2024-01-01T12:00:00+0000 info label : message`, nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`,
+///   `2024-01-01T12:00:00+0000 info label : key=value [Module] message` (see ``StreamLogHandlerMetadata``), nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`,
 ///   PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
@@ -101,6 +101,7 @@ enum PrefixedLineParser {
         var parsed = ParsedLine(message: "")
         var level: Logger.Level?
         var logger: Range<Int>?
+        var levelWord: Range<Int>?
         var hasThread = false
         var index = range.lowerBound
         var messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
@@ -129,6 +130,7 @@ enum PrefixedLineParser {
                 if hasColon { wordEnd -= 1 }
                 if let found = caseConsistentLevel(bytes, index..<wordEnd) ?? (hasColon ? postgresSeverity(bytes, index..<wordEnd) : nil) {
                     level = found
+                    levelWord = index..<wordEnd
                     index = wordEnd + (hasColon ? 1 : 0)
                 } else if let pid = CaptureBytes.integer(bytes, index..<wordEnd) {
                     parsed.fields.append(key: "pid", integer: pid)
@@ -181,8 +183,18 @@ enum PrefixedLineParser {
             break
         }
         messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
-        parsed.message = CaptureBytes.string(bytes, messageStart..<end)
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
+        // swift-log's StreamLogHandler: a lower-case level and a label, then its metadata and `[Module]`.
+        if logger != nil, let levelWord, CaptureBytes.isAlpha(bytes[levelWord.lowerBound]), !CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
+            let split = StreamLogHandlerMetadata.split(bytes, messageStart..<end)
+        {
+            for (key, value) in split.pairs {
+                parsed.fields.append(key: CaptureBytes.string(bytes, key), text: CaptureBytes.string(bytes, value))
+            }
+            parsed.fields.append(key: "module", text: CaptureBytes.string(bytes, split.module))
+            messageStart = split.messageStart
+        }
+        parsed.message = CaptureBytes.string(bytes, messageStart..<end)
         return parsed
     }
 

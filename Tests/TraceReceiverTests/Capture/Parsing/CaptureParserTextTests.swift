@@ -255,6 +255,34 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse("[2024-05-01 12:00:00,123: WARNING/MainProcess] celery@host ready.").level == .warning)
     }
 
+    // swift-log's StreamLogHandler, as a stock Hummingbird 2 app logs each request.
+    @Test func swiftLogStreamLinesSplitMetadataIntoFieldsAndFindHummingbirdsRequestID() {
+        let record = CaptureParsing.parse(
+            "2024-05-01T12:00:00+0000 error Hummingbird : error=Internal Server Error hb.request.id=4a0b1c2d3e4f5a6b-12 hb.request.method=GET [Hummingbird] Request failed"
+        )
+        #expect(record.level == .error)
+        #expect(record.timestamp == CaptureParsing.micros("2024-05-01T12:00:00Z"))
+        #expect(record.message == "Request failed")
+        #expect(record.requestID == "4a0b1c2d3e4f5a6b-12")
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["logger"] as? String == "Hummingbird")
+        #expect(fields["module"] as? String == "Hummingbird")
+        #expect(fields["error"] as? String == "Internal Server Error", "a value with spaces runs to the next key")
+        #expect(fields["hb.request.method"] as? String == "GET")
+
+        let plain = CaptureParsing.parse("2024-05-01T12:00:00+0000 info my-app : [App] Server started on 127.0.0.1:8080")
+        #expect(plain.message == "Server started on 127.0.0.1:8080")
+        #expect(CaptureParsing.fields(plain)["module"] as? String == "App")
+    }
+
+    @Test func upperCaseLevelsOrTextWithoutAModuleKeepTheirMessage() {
+        // Spring Boot and log4j write upper-case levels: a bracket in their message stays.
+        let spring = CaptureParsing.parse("2024-05-01T12:00:00.123Z  INFO 1 --- [main] c.x.App : [cache] warmed")
+        #expect(spring.message == "[cache] warmed")
+        #expect(CaptureParsing.parse("2024-05-01T12:00:00+0000 info app : a=b then text").message == "a=b then text")
+        #expect(CaptureParsing.parse("2024-05-01T12:00:00+0000 info app : note [not a module]").message == "note [not a module]")
+    }
+
     @Test func zoneLessTimestampsUseTheConfiguredZone() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 2 * 3600))
         let parser = CaptureParser(service: "x", timeZone: zone)

@@ -10,6 +10,8 @@ struct CorrelationExtractionTests {
         ("handled requestId: r-77", "r-77"),
         (#"X-Request-ID="q.1""#, "q.1"),
         ("correlation_id=c42, user=bob", "c42"),
+        ("hb.request.id=4a0b1c2d3e4f5a6b-1 hb.request.method=GET", "4a0b1c2d3e4f5a6b-1"),
+        ("http.request.id=r-ecs done", "r-ecs"),
         ("user 0190ab12-3456-7def-8123-456789abcdef signed in", "0190ab12-3456-7def-8123-456789abcdef"),
     ])
     func requestIDFromText(line: String, id: String) {
