@@ -275,6 +275,15 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(plain)["module"] as? String == "App")
     }
 
+    // Vapor's ConsoleLogger: the level padded in brackets, its request id in the trailing metadata.
+    @Test func vaporConsoleLinesGiveLevelAndRequestID() {
+        let record = CaptureParsing.parse("[ WARNING ] Abort.404: Not Found [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E]")
+        #expect(record.level == .warning)
+        #expect(record.message.hasPrefix("Abort.404: Not Found"))
+        #expect(record.requestID == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
+        #expect(CaptureParsing.parse("[ NOTICE ] Server started on http://127.0.0.1:8080").level == .notice)
+    }
+
     @Test func upperCaseLevelsOrTextWithoutAModuleKeepTheirMessage() {
         // Spring Boot and log4j write upper-case levels: a bracket in their message stays.
         let spring = CaptureParsing.parse("2024-05-01T12:00:00.123Z  INFO 1 --- [main] c.x.App : [cache] warmed")
