@@ -134,12 +134,21 @@ struct RunServicePrefixTests {
         echo "12:00:02 api.1  | INFO done request_id=$1"
         """#
 
-    static func wrap(_ arguments: [String], receiver: RunningReceiver, directory: String) async throws -> Int32 {
-        let script = directory + "/foreman"
-        try Self.foreman.write(toFile: script, atomically: true, encoding: .utf8)
+    /// Runs the stand-in as `program` (its file name decides whether `auto` reads prefixes) with `commandArguments`
+    /// before the request id it prints.
+    static func wrap(
+        _ arguments: [String],
+        program: String = "foreman",
+        commandArguments: [String] = [],
+        receiver: RunningReceiver,
+        directory: String
+    ) async throws -> Int32 {
+        let script = directory + "/" + program
+        try Self.foreman.replacingOccurrences(of: "$1", with: "$\(commandArguments.count + 1)").write(toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         let wrapper = try WrapperProcess(
-            ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon"] + arguments + ["--", script, "r-foreman"],
+            ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon"] + arguments
+                + ["--", script] + commandArguments + ["r-foreman"],
             environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
             directory: directory
         )
@@ -158,6 +167,19 @@ struct RunServicePrefixTests {
                 #expect(byMessage["ERROR checkout failed request_id=r-foreman"]?.service == "web")
                 #expect(byMessage["ERROR checkout failed request_id=r-foreman"]?.level == .error)
                 #expect(byMessage["INFO done request_id=r-foreman"]?.service == "api")
+            }
+        }
+    }
+
+    @Test(arguments: [(["compose", "up"], true), (["logs", "-f", "api"], false)])
+    func dockerReadsPrefixesOnlyForCompose(arguments: [String], reads: Bool) async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let status = try await Self.wrap([], program: "docker", commandArguments: arguments, receiver: receiver, directory: directory)
+                #expect(status == 0)
+                let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
+                #expect(records.count == 3)
+                #expect(Set(records.map(\.service)) == (reads ? ["api", "web"] : ["docker"]), "\(records.map(\.service))")
             }
         }
     }
