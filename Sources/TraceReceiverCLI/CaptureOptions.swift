@@ -15,7 +15,9 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: "Store directory of a receiver started by this command.")
     var store = ".trace-receiver"
 
-    @Option(help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind) as the service it came from: auto (for those commands under `run`), on, off.")
+    @Option(
+        help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind) as the service it came from: auto (for those commands under `run`), on, off."
+    )
     var servicePrefixes = ServicePrefixMode.auto
 
     @Option(help: "YAML file with custom line patterns (see CapturePattern).")

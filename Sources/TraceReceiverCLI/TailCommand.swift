@@ -79,7 +79,11 @@ struct TailCommand: AsyncParsableCommand {
         let serviceName = options.service ?? Self.defaultService(for: target, remote: isRemote)
         let parser = try options.makeParser(service: serviceName)
         let shipper = try options.makeShipper(kind: "tail", service: serviceName, note: { Self.note($0) })
-        let forwarder = CaptureForwarder(parser: parser, sink: shipper, readsServicePrefixes: options.servicePrefixes.readsPrefixes(command: nil))
+        let forwarder = CaptureForwarder(
+            parser: parser,
+            sink: shipper,
+            readsServicePrefixes: options.servicePrefixes.readsPrefixes(command: nil)
+        )
 
         var fileTailer: FileTailer?
         let makeLines: @Sendable () -> TailLineSequence

@@ -173,7 +173,8 @@ enum CaptureTimestamp {
 
     /// `HH:MM:SS[.frac]` at `start` on `month`/`day` of a year the line does not give (glog's header): the
     /// year the line was received in, or the one before when that would put the line more than a day
-    /// after it was received (for 29 February, the latest leap year that does not). Returns microseconds since the epoch and the index after the time.
+    /// after it was received (for 29 February, the latest leap year that does not). Returns microseconds
+    /// since the epoch and the index after the time.
     static func parseMonthDayTime(
         _ bytes: Bytes,
         month: Int,

@@ -3,8 +3,8 @@
 /// Precedence, strongest first (a slot already filled from a named field is never overwritten):
 /// 1. a labelled value: `req:ID`, `request_id=ID`, `requestId: ID`, `x-request-id=ID`, `request.id=ID` (also
 ///    as the end of a dotted key: Hummingbird's `hb.request.id=ID`, ECS's `http.request.id=ID`),
-///    `correlation_id=ID`, `"request_id":"ID"` → request id; `trace_id=ID` / `traceId=ID` → trace id (a non-hex trace label
-///    value is a request id); `traceparent=00-…` → trace and span ids;
+///    `correlation_id=ID`, `"request_id":"ID"` → request id; `trace_id=ID` / `traceId=ID` → trace id (a
+///    non-hex trace label value is a request id); `traceparent=00-…` → trace and span ids;
 /// 2. an unlabelled `traceparent` value `00-<32 hex>-<16 hex>-<2 hex>` → trace and span ids;
 /// 3. a whole UUID (8-4-4-4-12 hex digits) that is not a URL path segment → request id;
 /// 4. a standalone run of exactly 32 hex digits → trace id;

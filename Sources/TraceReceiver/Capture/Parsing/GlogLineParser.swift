@@ -37,8 +37,8 @@ enum GlogLineParser {
         let threadEnd = CaptureBytes.wordEnd(bytes, from: threadStart, to: end)
         guard timeEnd < threadStart, CaptureBytes.integer(bytes, threadStart..<threadEnd) != nil, threadEnd < end else { return nil }
         let callerStart = threadEnd + 1
-        guard let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: callerStart, to: min(end, callerStart + maximumCallerLength)),
-            close > callerStart, CaptureBytes.wordEnd(bytes, from: callerStart, to: close) == close,
+        let callerLimit = min(end, callerStart + maximumCallerLength)
+        guard let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: callerStart, to: callerLimit), close > callerStart, CaptureBytes.wordEnd(bytes, from: callerStart, to: close) == close,
             CaptureBytes.find(UInt8(ascii: ":"), in: bytes, from: callerStart, to: close) != nil
         else { return nil }
         var parsed = ParsedLine(message: message(bytes, CaptureBytes.trimmed(bytes, close + 1..<end)))

@@ -10,8 +10,8 @@ import Logging
 ///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
 ///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
 ///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
-///   `2024-01-01T12:00:00+0000 info label : key=value [Module] message` (see ``StreamLogHandlerMetadata``), nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`,
-///   PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
+///   `2024-01-01T12:00:00+0000 info label : key=value [Module] message` (see ``StreamLogHandlerMetadata``),
+///   nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`, PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
 /// all upper case or all lower case, so prose that happens to start with "Error" stays the message.
@@ -185,7 +185,7 @@ enum PrefixedLineParser {
         messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         // swift-log's StreamLogHandler: a lower-case level and a label, then its metadata and `[Module]`.
-        if logger != nil, let levelWord, CaptureBytes.isAlpha(bytes[levelWord.lowerBound]), !CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
+        if logger != nil, let levelWord, !CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
             let split = StreamLogHandlerMetadata.split(bytes, messageStart..<end)
         {
             for (key, value) in split.pairs {
