@@ -155,6 +155,37 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aCrashingSwiftProgramIsOneCriticalRecordWithTheRuntimesBacktrace() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                // Its stdout is a pipe, so a `print` before the crash would die in the buffer: it writes nothing else.
+                let source = #"""
+                    func handler(_ values: [Int]) -> Int { values[3] }
+                    print(handler([1, 2]))
+                    """#
+                try source.write(toFile: directory + "/main.swift", atomically: true, encoding: .utf8)
+                let compiler = try SpawnedProgram("/usr/bin/env", ["swiftc", "-g", "main.swift", "-o", "crashapp"], directory: directory)
+                let compiled = await compiler.finish()
+                try #require(compiled.status == 0, "\(String(decoding: compiled.stderr, as: UTF8.self))")
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--service", "crashy", "--", "./crashapp"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool", "SWIFT_BACKTRACE": "enable=yes,interactive=no"],
+                    directory: directory
+                )
+                let (status, _, stderr) = await wrapper.finish()
+                #expect(status == 128 + SIGILL, "the crash's status comes back")
+                let report = String(decoding: stderr, as: UTF8.self)
+                let records = try await receiver.store.search(LogQuery(service: "crashy", limit: 100)).records
+                #expect(records.count == 1, "the whole report joins the fatal error: \(records.map(\.message))")
+                let crash = try #require(records.first { $0.level == .critical }, "\(records.map(\.message))")
+                #expect(crash.message.hasSuffix("Fatal error: Index out of range"))
+                #expect(crash.error == "Index out of range")
+                #expect(crash.stack?.contains("main.swift:2") == true, "the frames of the report: \(report)")
+                #expect(crash.stack?.contains("Backtrace took") == true)
+            }
+        }
+    }
+
     @Test func forwardsATerminationSignalToTheChildAndReportsItsStatus() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

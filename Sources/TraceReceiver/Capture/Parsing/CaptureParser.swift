@@ -130,7 +130,7 @@ public struct CaptureParser: Sendable {
         }
         var implied: Logger.Level?
         if !tail.isEmpty { implied = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) }
-        StackTraceSplitter.applyHeadMarkers(bytes, head: head, to: &line)
+        StackTraceSplitter.applyHeadMarkers(bytes, head: head, tail: tail, to: &line)
         var level = line.level ?? LevelInference.infer(bytes, head) ?? .info
         if let implied { level = level.atLeast(implied) }
         if truncated > 0 { line.fields.append(key: "truncated_bytes", integer: Int64(truncated)) }

@@ -2,7 +2,8 @@ import Logging
 
 /// Guesses the level of a plain text line.
 ///
-/// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere → critical; `Traceback (most
+/// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere, the Swift runtime's
+/// `*** Signal N: Backtracing` / `*** Program crashed:` → critical; `Traceback (most
 /// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start, Go net/http's
 /// `http: panic serving` near it → error),
 /// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
@@ -18,6 +19,7 @@ enum LevelInference {
         if CaptureBytes.hasPrefix(bytes, at: start, "panic: ") { return .critical }
         let limit = min(range.upperBound, start + scanLimit)
         if CaptureBytes.find("Fatal error:", in: bytes, from: start, to: limit, ignoringCase: true) != nil { return .critical }
+        if isSwiftCrashReport(bytes, range) { return .critical }
         if isRecoveredGoPanic(bytes, range) { return .error }
         if CaptureBytes.hasPrefix(bytes, at: start, "Traceback (most recent call last)")
             || CaptureBytes.hasPrefix(bytes, at: start, "Exception in thread ")
@@ -51,6 +53,16 @@ enum LevelInference {
             index = wordEnd
         }
         return nil
+    }
+
+    /// Whether the line opens the Swift runtime's crash report: `*** Signal 11: Backtracing from 0x… ***`,
+    /// or `*** Program crashed: Segmentation fault at 0x… ***` (with 💣 instead of `***` on a terminal).
+    static func isSwiftCrashReport(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        let start = range.lowerBound
+        return (CaptureBytes.hasPrefix(bytes, at: start, "*** Signal ")
+            && CaptureBytes.find(": Backtracing", in: bytes, from: start, to: min(range.upperBound, start + 32)) != nil)
+            || CaptureBytes.hasPrefix(bytes, at: start, "*** Program crashed: ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "💣 Program crashed: ")
     }
 
     /// How far into a line net/http's `http: panic serving` is looked for (after a `log` timestamp).

@@ -14,6 +14,8 @@ import Logging
 ///   an error (logback and log4j print it below the message);
 /// - `Current stack trace:` / `Stack dump:` and the numbered frames after it (`0  libswiftCore.so …`,
 ///   `#0 0x… in …`) of a Swift crash;
+/// - the Swift runtime's crash report, from `*** Signal 4: Backtracing from 0x…` (or `*** Program crashed:`)
+///   to `Backtrace took 0.01s`, blank lines included, joined to the `Fatal error:` line before it if any;
 /// - the `goroutine N [running]:` block of a Go panic, blank lines included, or of a panic that net/http
 ///   recovered and logged (`http: panic serving 127.0.0.1:5000: …`).
 ///
@@ -52,6 +54,10 @@ public struct MultilineJoiner: Sendable {
         case swiftStack
         /// After a Go `panic:` line.
         case goPanic
+        /// After a Swift `Fatal error:` line: the runtime's crash report may follow after a blank line.
+        case swiftFatal
+        /// Inside the Swift runtime's crash report (`*** Signal 4: Backtracing from …` to `Backtrace took …`).
+        case swiftCrash
     }
 
     private var pending: [UInt8] = []
@@ -112,6 +118,10 @@ public struct MultilineJoiner: Sendable {
             state = .pythonTraceback
         } else if CaptureBytes.hasPrefix(line, at: 0, "panic: ") || LevelInference.isRecoveredGoPanic(line, 0..<line.count) {
             state = .goPanic
+        } else if LevelInference.isSwiftCrashReport(line, 0..<line.count) {
+            state = .swiftCrash
+        } else if CaptureBytes.find("Fatal error: ", in: line, from: 0) != nil {
+            state = .swiftFatal
         } else {
             state = .plain
         }
@@ -121,7 +131,12 @@ public struct MultilineJoiner: Sendable {
     /// Whether `line` continues the pending event; updates the state when it does.
     private mutating func continues(_ line: UnsafeBufferPointer<UInt8>, isBlank: Bool) -> Bool {
         if isBlank {
-            return state == .pythonException || state == .goPanic || state == .pythonTraceback
+            return state == .pythonException || state == .goPanic || state == .pythonTraceback || state == .swiftFatal
+                || state == .swiftCrash
+        }
+        if state == .swiftCrash {
+            if CaptureBytes.hasPrefix(line, at: 0, "Backtrace took ") { state = .plain }  // the report's last line
+            return true
         }
         let first = line[0]
         if CaptureBytes.isSpace(first) { return true }
@@ -148,6 +163,12 @@ public struct MultilineJoiner: Sendable {
             let digits = index
             while index < line.count, CaptureBytes.isDigit(line[index]) { index += 1 }
             return index > digits && index < line.count && CaptureBytes.isSpace(line[index])
+        case .swiftFatal:
+            guard LevelInference.isSwiftCrashReport(line, 0..<line.count) else { return false }
+            state = .swiftCrash
+            return true
+        case .swiftCrash:
+            return true  // handled above
         case .goPanic:
             return CaptureBytes.hasPrefix(line, at: 0, "goroutine ") || CaptureBytes.hasPrefix(line, at: 0, "created by ")
                 || line[line.count - 1] == UInt8(ascii: ")") || CaptureBytes.hasPrefix(line, at: 0, "[signal ")

@@ -50,9 +50,23 @@ enum StackTraceSplitter {
         return implied
     }
 
-    /// Crash markers of a head line: `panic: …` (Go) and `Fatal error: …` (Swift) give the error text.
-    static func applyHeadMarkers(_ bytes: Bytes, head: Range<Int>, to parsed: inout ParsedLine) {
+    /// Crash markers of a head line: `panic: …` (Go) and `Fatal error: …` (Swift) give the error text; a
+    /// Swift crash report without a fatal error before it (a segmentation fault) gives its
+    /// `Program crashed: …` reason from the lines below the head, `tail`.
+    static func applyHeadMarkers(_ bytes: Bytes, head: Range<Int>, tail: Range<Int>, to parsed: inout ParsedLine) {
         guard parsed.error == nil else { return }
+        if LevelInference.isSwiftCrashReport(bytes, head) {
+            let lines = head.lowerBound..<tail.upperBound
+            if let marker = CaptureBytes.find(programCrashed, in: bytes, from: lines.lowerBound, to: lines.upperBound) {
+                let start = marker + programCrashed.utf8CodeUnitCount
+                var end = CaptureBytes.find(0x0A, in: bytes, from: start, to: lines.upperBound) ?? lines.upperBound
+                end = CaptureBytes.trimmed(bytes, start..<end).upperBound
+                if CaptureBytes.hasPrefix(bytes, at: end - 4, " ***") { end -= 4 }
+                parsed.error = CaptureBytes.string(bytes, start..<max(start, end))
+                parsed.errorType = "Program crashed"
+            }
+            return
+        }
         if CaptureBytes.hasPrefix(bytes, at: head.lowerBound, "panic: ") {
             parsed.error = CaptureBytes.string(bytes, head.lowerBound + 7..<head.upperBound)
             parsed.errorType = "panic"
@@ -65,6 +79,7 @@ enum StackTraceSplitter {
 
     private static let pythonTraceback: StaticString = "Traceback (most recent call last):"
     private static let swiftFatalError: StaticString = "Fatal error:"
+    private static let programCrashed: StaticString = "Program crashed: "
 
     /// How sure the caller is that a line names an exception.
     enum ExceptionLine {

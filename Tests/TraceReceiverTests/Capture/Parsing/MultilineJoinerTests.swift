@@ -157,6 +157,63 @@ struct MultilineJoinerTests {
         #expect(CaptureParsing.parse(events[1]).level == .info)
     }
 
+    // The Swift 6.3 runtime's crash report on Linux, from a program built with `swiftc -g` that indexed
+    // past an array's end (register and image lines abridged).
+    static let swiftCrashReport = [
+        "",
+        "*** Signal 4: Backtracing from 0x7f404f76df7f... done ***",
+        "",
+        "*** Program crashed: Illegal instruction at 0x00007f404f76df7f ***",
+        "",
+        "Platform: x86_64 Linux (Debian GNU/Linux 12 (bookworm))",
+        "",
+        #"Thread 0 "crashapp" crashed:"#,
+        "",
+        "  0      0x00007f404f76df7f closure #1 in closure #1 in _assertionFailure(_:_:file:line:flags:) + 623 in libswiftCore.so",
+        "  3 [ra] 0x000056136c9e6ef1 handler(_:) + 32 in crashapp at /tmp/crash/main.swift:2:46",
+        "  4 [ra] 0x000056136c9e6ff9 main + 232 in crashapp at /tmp/crash/main.swift:3:7",
+        "...",
+        "",
+        "",
+        "Registers:",
+        "",
+        "rax 0x0000000000000000  0",
+        "rip 0x00007f404f76df7f  0f 0b 48 83 ec 08 48 8d 05 64 50 49 00 48 8d 3d  ··H·ì·H··dPI·H·=",
+        "",
+        "Images (12 omitted):",
+        "",
+        "0x000055ccc4b22000–0x000055ccc4b23298 a094b34ba1a436556d9aed35f3019630f5d781f5 crashapp /tmp/crash/crashapp",
+        "",
+        "Backtrace took 0.01s",
+        "",
+    ]
+
+    @Test func aSwiftFatalErrorAndTheRuntimesCrashReportAreOneCriticalEvent() {
+        let events = Self.join(["Swift/ContiguousArrayBuffer.swift:692: Fatal error: Index out of range"] + Self.swiftCrashReport + ["next line"])
+        #expect(events.count == 2, "\(events)")
+        let record = CaptureParsing.parse(events[0])
+        #expect(record.level == .critical)
+        #expect(record.message == "Swift/ContiguousArrayBuffer.swift:692: Fatal error: Index out of range")
+        #expect(record.error == "Index out of range")
+        #expect(record.stack?.contains("handler(_:) + 32 in crashapp at /tmp/crash/main.swift:2:46") == true)
+        #expect(record.stack?.hasSuffix("Backtrace took 0.01s") == true)
+        #expect(events[1] == "next line")
+    }
+
+    @Test func aCrashReportWithoutAFatalErrorGivesTheCrashAsTheError() {
+        let events = Self.join(Array(Self.swiftCrashReport.dropFirst()) + ["after"])
+        #expect(events.count == 2)
+        let record = CaptureParsing.parse(events[0])
+        #expect(record.level == .critical)
+        #expect(record.errorType == "Program crashed")
+        #expect(record.error == "Illegal instruction at 0x00007f404f76df7f")
+        #expect(record.stack?.contains("main.swift:3:7") == true)
+    }
+
+    @Test func aFatalErrorWithoutACrashReportEndsAtTheNextLine() {
+        #expect(Self.join(["Fatal error: boom", "", "unrelated"]) == ["Fatal error: boom", "unrelated"])
+    }
+
     @Test func separateLinesStaySeparateAndBlankLinesAreDropped() {
         #expect(Self.join(["one", "", "two", "three"]) == ["one", "two", "three"])
     }
