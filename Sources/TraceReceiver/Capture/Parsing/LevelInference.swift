@@ -5,7 +5,8 @@ import Logging
 /// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere, the Swift runtime's
 /// `*** Signal N: Backtracing` / `*** Program crashed:` → critical; `Traceback (most
 /// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start, Go net/http's
-/// `http: panic serving` near it → error),
+/// `http: panic serving` near it → error; `warning:` at the start → warning; a compiler's `file:12:5: error:` or
+/// `warning:` → error or warning),
 /// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
 /// square brackets in any case (`[error]`, nginx's error log). `nil` when the text gives no sign.
 enum LevelInference {
@@ -30,6 +31,8 @@ enum LevelInference {
         {
             return .error
         }
+        if CaptureBytes.hasPrefix(bytes, at: start, "warning: ") { return .warning }
+        if let level = compilerDiagnostic(bytes, start..<limit) { return level }
         var index = start
         while index < limit {
             let byte = bytes[index]
@@ -64,6 +67,33 @@ enum LevelInference {
             || CaptureBytes.hasPrefix(bytes, at: start, "*** Program crashed: ")
             || CaptureBytes.hasPrefix(bytes, at: start, "💣 Program crashed: ")
     }
+
+    /// A compiler's diagnostic after the place it points at: `main.swift:12:5: error: …` (swiftc, clang,
+    /// gcc), `src/app.ts(12,5): error TS2322: …` (tsc); `warning` is a warning. `note:` gives nothing.
+    static func compilerDiagnostic(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
+        for (marker, level) in diagnosticMarkers {
+            var from = range.lowerBound
+            while let found = CaptureBytes.find(marker, in: bytes, from: from, to: range.upperBound) {
+                if pointsAtAPlace(bytes, before: found, from: range.lowerBound) { return level }
+                from = found + 1
+            }
+        }
+        return nil
+    }
+
+    /// Whether the text before `end` ends with `path:12` / `path:12:5` or `path(12,5)`.
+    private static func pointsAtAPlace(_ bytes: Bytes, before end: Int, from start: Int) -> Bool {
+        var index = end
+        let closing = index > start && bytes[index - 1] == UInt8(ascii: ")")
+        if closing { index -= 1 }
+        let digitsEnd = index
+        while index > start, CaptureBytes.isDigit(bytes[index - 1]) || (closing && bytes[index - 1] == UInt8(ascii: ",")) { index -= 1 }
+        guard index < digitsEnd, index - 1 > start else { return false }
+        let opener = bytes[index - 1]
+        return closing ? opener == UInt8(ascii: "(") : opener == UInt8(ascii: ":") && !CaptureBytes.isSpace(bytes[index - 2])
+    }
+
+    private static let diagnosticMarkers: [(StaticString, Logger.Level)] = [(": error: ", .error), (": error TS", .error), (": warning: ", .warning)]
 
     /// How far into a line net/http's `http: panic serving` is looked for (after a `log` timestamp).
     private static let recoveredPanicScanLimit = 64

@@ -306,6 +306,11 @@ struct CaptureParsingTextTests {
         ("Fatal error: Unexpectedly found nil while unwrapping an Optional value", .critical),
         ("App/main.swift:12: Fatal error: boom", .critical),
         ("Traceback (most recent call last):", .error),
+        // What `trace-receiver run -- swift run App` shows when the build fails (swiftc, as SwiftPM prints it).
+        ("/app/Sources/App/main.swift:12:5: error: cannot find 'x' in scope", .error),
+        ("/app/Sources/App/main.swift:3:9: warning: initialization of variable 'y' was never used", .warning),
+        ("warning: 'swift-nio': found 1 file(s) which are unhandled", .warning),
+        ("src/app.ts(12,5): error TS2322: Type 'string' is not assignable to type 'number'.", .error),
         // ASP.NET Core's console logger (Microsoft.Extensions.Logging's SimpleConsoleFormatter).
         ("fail: Microsoft.AspNetCore.Server.Kestrel[13]", .error),
         ("warn: Microsoft.AspNetCore.HttpsPolicy.HttpsRedirectionMiddleware[3]", .warning),
@@ -313,6 +318,8 @@ struct CaptureParsingTextTests {
         ("dbug: Microsoft.EntityFrameworkCore.Database.Command[20100]", .debug),
         ("trce: Microsoft.AspNetCore.Routing.Matching.DfaMatcher[1001]", .trace),
         ("Listening on 0.0.0.0:3000", .info),
+        ("retried 3: error: none, all good", .info),
+        ("/app/main.swift:12:5: note: did you mean 'y'?", .info),
         ("0 errors, 2 warnings", .info),
         ("ERROR_CODES loaded", .info),
     ])
