@@ -5,7 +5,8 @@ import Logging
 /// Our own records (an object with `timestamp`, `level`, `service` and `message`, as RequestTracing's
 /// `StructuredLogHandler` writes them) are decoded by the receiver's ``RecordDecoder`` so the result is
 /// the record the receiver would have stored from the library's stream. Other loggers' keys are mapped
-/// through ``CaptureFieldKey``; keys it does not know are kept verbatim in `fields`. A line that is not
+/// through ``CaptureFieldKey``; keys it does not know are kept verbatim in `fields`. MongoDB's structured
+/// log (`{"t":{"$date":…},"s":"E","c":…,"msg":…}`) gives its time and severity letter. A line that is not
 /// exactly one valid object (an array, invalid JSON, nesting deeper than ``JSONScanner/maximumDepth``)
 /// or an object with no message-like key is left to the text parsers.
 enum JSONLineParser {
@@ -73,6 +74,9 @@ enum JSONLineParser {
         var levelIsNumber = false
         var severity: Logger.Level?
         var name: (Range<Int>, JSONScanner.Value)?
+        // MongoDB's `"t":{"$date":…}` and `"s":"E"`, kept aside until the line proves to be MongoDB's.
+        var mongoTime: (Range<Int>, JSONScanner.Value)?
+        var mongoSeverity: (Range<Int>, JSONScanner.Value)?
 
         func offerMessage(_ text: String?, _ rank: MessageRank) {
             guard let text, rank < messageRank else { return }
@@ -145,10 +149,29 @@ enum JSONLineParser {
                 }
             case .fields where value.kind == .object:
                 parsed.fields.appendMembers(of: value, in: scanner)
+            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "t"):
+                mongoTime = (rawKey, value)
+            case .other where scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "s"):
+                mongoSeverity = (rawKey, value)
             case .fields, .other:
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
             }
             return true
+        }
+        // MongoDB (4.4 and later): the time is `t.$date`, the level a severity letter in `s`.
+        if let (timeKey, timeValue) = mongoTime {
+            if timestamp == nil, let date = member("$date", of: timeValue, in: scanner) {
+                timestamp = date
+            } else {
+                parsed.fields.append(rawKey: timeKey, value: timeValue, in: scanner)
+            }
+        }
+        if let (severityKey, severityValue) = mongoSeverity {
+            if parsed.level == nil, mongoTime != nil, let level = scanner.text(severityValue).flatMap(Self.mongoSeverity) {
+                parsed.level = level
+            } else {
+                parsed.fields.append(rawKey: severityKey, value: severityValue, in: scanner)
+            }
         }
 
         if messageRank != .none, let message {
@@ -190,6 +213,18 @@ enum JSONLineParser {
             return CaptureTimestamp.parse(scanner.string(value), zone: zone, receivedAt: receivedAt)
         default:
             return nil
+        }
+    }
+
+    /// MongoDB's severities: `F`atal, `E`rror, `W`arning, `I`nfo and debug levels `D1`–`D5`.
+    private static func mongoSeverity(_ text: String) -> Logger.Level? {
+        switch text {
+        case "F": .critical
+        case "E": .error
+        case "W": .warning
+        case "I": .info
+        case "D", "D1", "D2", "D3", "D4", "D5": .debug
+        default: nil
         }
     }
 

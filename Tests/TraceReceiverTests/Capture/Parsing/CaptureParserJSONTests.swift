@@ -209,4 +209,26 @@ struct CaptureParsingJSONTests {
         #expect(record.message == line)
         #expect(record.fields == nil)
     }
+
+    // MongoDB 4.4+ structured log lines (as mongod writes them).
+    @Test func mongoDBLinesGiveTimeAndSeverity() {
+        let failure = CaptureParsing.parse(
+            #"{"t":{"$date":"2024-05-01T12:00:00.123+00:00"},"s":"E",  "c":"STORAGE",  "id":22435,   "ctx":"initandlisten","msg":"WiredTiger error","attr":{"error":13}}"#
+        )
+        #expect(failure.level == .error)
+        #expect(failure.timestamp == CaptureParsing.micros("2024-05-01T12:00:00.123Z"))
+        #expect(failure.message == "WiredTiger error")
+        let fields = CaptureParsing.fields(failure)
+        #expect(fields["c"] as? String == "STORAGE")
+        #expect(fields["t"] == nil && fields["s"] == nil, "time and severity are the record's own")
+        #expect(CaptureParsing.parse(#"{"t":{"$date":"2024-05-01T12:00:00Z"},"s":"W","msg":"no auth"}"#).level == .warning)
+        #expect(CaptureParsing.parse(#"{"t":{"$date":"2024-05-01T12:00:00Z"},"s":"D2","msg":"x"}"#).level == .debug)
+    }
+
+    @Test func shortKeysOfOtherLoggersStayFields() {
+        let record = CaptureParsing.parse(#"{"msg":"sized","s":"E","t":5}"#)
+        #expect(record.level == .info, "an `s` without MongoDB's time object is not a severity")
+        #expect(CaptureParsing.fields(record)["s"] as? String == "E")
+        #expect(CaptureParsing.fields(record)["t"] as? Int == 5)
+    }
 }
