@@ -78,15 +78,18 @@ public final class CaptureForwarder: Sendable {
     /// Records handed to the sink so far.
     public var forwardedCount: Int { forwarded.load(ordering: .relaxed) }
 
-    /// Takes one line (without its newline) read from `stream` (any small integer naming the source).
+    /// Takes one line (without its newline) read from `stream` (any small integer naming the source). ANSI
+    /// colour codes are removed first.
     ///
     /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
     /// says so at the end of its text, so nobody takes the cut line for all there was.
     public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
-        let plain = readsServicePrefixes ? line.withUnsafeBufferPointer { ANSIEscapes.contains($0) ? ANSIEscapes.strip($0) : line } : line
+        // Colours go before anything reads the line: a joiner looking for `Traceback` or `*** Signal` at the
+        // start of a line, or a service prefix, would not see them behind an escape sequence.
+        let plain = line.withUnsafeBufferPointer { ANSIEscapes.contains($0) ? ANSIEscapes.strip($0) : line }
         let found = readsServicePrefixes ? plain.withUnsafeBufferPointer { ServicePrefix.parse($0) } : nil
         let cut = skippedBytes > 0 ? " [… \(skippedBytes) more bytes of this line not captured]" : ""
-        let text = String(decoding: found.map { plain[$0.contentStart...] } ?? line[...], as: UTF8.self) + cut
+        let text = String(decoding: plain[(found?.contentStart ?? 0)...], as: UTF8.self) + cut
         let events = streams.withLock { streams in
             var key = StreamKey(stream: stream, process: found?.name)
             var prefix = found
@@ -95,7 +98,7 @@ public final class CaptureForwarder: Sendable {
                 // Too many processes to tell apart: the line is read whole, prefix included.
                 key.process = nil
                 prefix = nil
-                text = String(decoding: line, as: UTF8.self) + cut
+                text = String(decoding: plain, as: UTF8.self) + cut
             }
             streams[key, default: Stream(prefix: prefix)].lastLine = .now
             return streams[key]!.joiner.append(text).map { ($0, prefix) }
