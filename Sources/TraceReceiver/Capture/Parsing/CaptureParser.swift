@@ -84,6 +84,11 @@ public struct CaptureParser: Sendable {
         let truncated = bytes.count - limit
         let whole = CaptureBytes.trimmed(bytes, 0..<limit)
         var (head, tail) = CaptureBytes.firstLine(bytes, whole)
+        // A dev server's status symbol (Next.js's `⨯ Error: …`) gives the level and is not the message.
+        let symbolLevel = LevelInference.statusSymbol(bytes, head).map { symbol in
+            head = CaptureBytes.trimmed(bytes, head.lowerBound + symbol.length..<head.upperBound)
+            return symbol.level
+        }
 
         var parsed: ParsedLine?
         var scanMessageOnly = false
@@ -131,7 +136,7 @@ public struct CaptureParser: Sendable {
         var implied: Logger.Level?
         if !tail.isEmpty { implied = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) }
         StackTraceSplitter.applyHeadMarkers(bytes, head: head, tail: tail, to: &line)
-        var level = line.level ?? LevelInference.infer(bytes, head) ?? .info
+        var level = line.level ?? symbolLevel ?? LevelInference.infer(bytes, head) ?? .info
         if let implied { level = level.atLeast(implied) }
         if truncated > 0 { line.fields.append(key: "truncated_bytes", integer: Int64(truncated)) }
         if let replica = prefix?.replica, replica != 1 { line.fields.append(key: "replica", integer: Int64(replica)) }

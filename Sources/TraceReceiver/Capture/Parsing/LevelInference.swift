@@ -68,6 +68,18 @@ enum LevelInference {
             || CaptureBytes.hasPrefix(bytes, at: start, "💣 Program crashed: ")
     }
 
+    /// The status symbol a dev server puts before a line (Next.js: `⨯` for an error, `⚠` for a warning) and
+    /// its length with the space after it.
+    static func statusSymbol(_ bytes: Bytes, _ range: Range<Int>) -> (level: Logger.Level, length: Int)? {
+        for (symbol, level) in statusSymbols
+        where symbol.utf8CodeUnitCount <= range.count && CaptureBytes.hasPrefix(bytes, at: range.lowerBound, symbol) {
+            return (level, symbol.utf8CodeUnitCount)
+        }
+        return nil
+    }
+
+    private static let statusSymbols: [(StaticString, Logger.Level)] = [("⨯ ", .error), ("⚠ ", .warning)]
+
     /// A compiler's diagnostic after the place it points at: `main.swift:12:5: error: …` (swiftc, clang,
     /// gcc), `src/app.ts(12,5): error TS2322: …` (tsc); `warning` is a warning. `note:` gives nothing.
     static func compilerDiagnostic(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {

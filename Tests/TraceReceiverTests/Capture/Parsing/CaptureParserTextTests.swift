@@ -292,6 +292,19 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse("2024-05-01T12:00:00+0000 info app : note [not a module]").message == "note [not a module]")
     }
 
+    // `next dev` (Next.js 14/15) marks a server error with ⨯ and a warning with ⚠, indented by one space.
+    @Test func nextJSStatusSymbolsGiveTheLevelAndLeaveTheMessage() {
+        let record = CaptureParsing.parse(" ⨯ TypeError: Cannot read properties of undefined (reading 'id')\n    at GET (webpack-internal:///(rsc)/./app/api/route.ts:9:22)")
+        #expect(record.level == .error)
+        #expect(record.message == "TypeError: Cannot read properties of undefined (reading 'id')")
+        #expect(record.errorType == "TypeError")
+        #expect(record.stack?.contains("route.ts:9:22") == true)
+        let warning = CaptureParsing.parse(" ⚠ Fast Refresh had to perform a full reload.")
+        #expect(warning.level == .warning)
+        #expect(warning.message == "Fast Refresh had to perform a full reload.")
+        #expect(CaptureParsing.parse(" ✓ Compiled /api in 312ms").level == .info)
+    }
+
     @Test func zoneLessTimestampsUseTheConfiguredZone() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 2 * 3600))
         let parser = CaptureParser(service: "x", timeZone: zone)
