@@ -124,7 +124,7 @@ enum BracketedLineParser {
             ids.assignUntyped(whole)
             return true
         }
-        for (label, isTrace) in tags where CaptureBytes.hasPrefix(bytes, at: start, label, ignoringCase: true) {
+        for (label, isTrace) in tags where CaptureBytes.hasPrefix(bytes, at: start, label, ignoringCase: true, end: content.upperBound) {
             let value = CaptureBytes.string(bytes, start + label.utf8CodeUnitCount..<content.upperBound)
             guard !value.isEmpty, !value.utf8.contains(0x20) else { return false }
             if isTrace {

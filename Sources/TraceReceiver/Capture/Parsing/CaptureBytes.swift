@@ -65,10 +65,14 @@ enum CaptureBytes {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
-    /// Whether `literal` occurs at `index` (ASCII letters compared without case when `ignoringCase`).
-    static func hasPrefix(_ bytes: Bytes, at index: Int, _ literal: StaticString, ignoringCase: Bool = false) -> Bool {
+    /// Whether `literal` occurs at `index`, ending by `end` (the buffer's end by default), ASCII letters
+    /// compared without case when `ignoringCase`. Callers reading one line of a larger buffer pass the
+    /// line's end, so that a match never runs on into what follows it.
+    static func hasPrefix(_ bytes: Bytes, at index: Int, _ literal: StaticString, ignoringCase: Bool = false, end: Int? = nil)
+        -> Bool
+    {
         let count = literal.utf8CodeUnitCount
-        guard index >= 0, index + count <= bytes.count else { return false }
+        guard index >= 0, index + count <= min(end ?? bytes.count, bytes.count) else { return false }
         return literal.withUTF8Buffer { expected in
             for offset in 0..<count {
                 let actual = bytes[index + offset]

@@ -123,7 +123,7 @@ enum CorrelationScanner {
     /// quotes (`"request_id":"…"`, `'request_id': '…'`, as in JSON or a Python dict printed in a message)
     /// counts when `previous`, the byte before it, is the same quote as the one after it.
     private static func labelled(_ bytes: Bytes, at index: Int, end: Int, after previous: UInt8) -> (Label, Range<Int>, Int)? {
-        for (name, label) in labels where CaptureBytes.hasPrefix(bytes, at: index, name, ignoringCase: true) {
+        for (name, label) in labels where CaptureBytes.hasPrefix(bytes, at: index, name, ignoringCase: true, end: end) {
             var cursor = index + name.utf8CodeUnitCount
             guard cursor < end else { return nil }
             if isQuote(previous), bytes[cursor] == previous {

@@ -24,7 +24,7 @@ enum DotNetConsoleParser {
     /// as `logger` and the event id as `event_id`; `tail` is left with the lines after the message.
     static func parse(_ bytes: Bytes, head: inout Range<Int>, tail: inout Range<Int>) -> ParsedLine? {
         // The prefix must lie within the head (which is trimmed: "fail: " alone ends before its space).
-        guard head.count > 6, let level = levels.first(where: { CaptureBytes.hasPrefix(bytes, at: head.lowerBound, $0.0) })?.1 else {
+        guard head.count > 6, let level = levels.first(where: { CaptureBytes.hasPrefix(bytes, at: head.lowerBound, $0.0, end: head.upperBound) })?.1 else {
             return nil
         }
         // `Category[EventId]`: one word ending in a bracketed number.

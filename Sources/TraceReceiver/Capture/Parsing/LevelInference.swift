@@ -17,21 +17,21 @@ enum LevelInference {
 
     static func infer(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
         let start = range.lowerBound
-        if CaptureBytes.hasPrefix(bytes, at: start, "panic: ") { return .critical }
+        if CaptureBytes.hasPrefix(bytes, at: start, "panic: ", end: range.upperBound) { return .critical }
         let limit = min(range.upperBound, start + scanLimit)
         if CaptureBytes.find("Fatal error:", in: bytes, from: start, to: limit, ignoringCase: true) != nil { return .critical }
         if isSwiftCrashReport(bytes, range) { return .critical }
         if isRecoveredGoPanic(bytes, range) { return .error }
-        if CaptureBytes.hasPrefix(bytes, at: start, "Traceback (most recent call last)")
-            || CaptureBytes.hasPrefix(bytes, at: start, "Exception in thread ")
-            || CaptureBytes.hasPrefix(bytes, at: start, "Uncaught ")
-            || CaptureBytes.hasPrefix(bytes, at: start, "Unhandled ")
-            || CaptureBytes.hasPrefix(bytes, at: start, "Error: ")
-            || CaptureBytes.hasPrefix(bytes, at: start, "error: ")
+        if CaptureBytes.hasPrefix(bytes, at: start, "Traceback (most recent call last)", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "Exception in thread ", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "Uncaught ", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "Unhandled ", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "Error: ", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "error: ", end: range.upperBound)
         {
             return .error
         }
-        if CaptureBytes.hasPrefix(bytes, at: start, "warning: ") { return .warning }
+        if CaptureBytes.hasPrefix(bytes, at: start, "warning: ", end: range.upperBound) { return .warning }
         if let level = compilerDiagnostic(bytes, start..<limit) { return level }
         var index = start
         while index < limit {
@@ -62,17 +62,16 @@ enum LevelInference {
     /// or `*** Program crashed: Segmentation fault at 0x… ***` (with 💣 instead of `***` on a terminal).
     static func isSwiftCrashReport(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
         let start = range.lowerBound
-        return (CaptureBytes.hasPrefix(bytes, at: start, "*** Signal ")
+        return (CaptureBytes.hasPrefix(bytes, at: start, "*** Signal ", end: range.upperBound)
             && CaptureBytes.find(": Backtracing", in: bytes, from: start, to: min(range.upperBound, start + 32)) != nil)
-            || CaptureBytes.hasPrefix(bytes, at: start, "*** Program crashed: ")
-            || CaptureBytes.hasPrefix(bytes, at: start, "💣 Program crashed: ")
+            || CaptureBytes.hasPrefix(bytes, at: start, "*** Program crashed: ", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "💣 Program crashed: ", end: range.upperBound)
     }
 
     /// The status symbol a dev server puts before a line (Next.js: `⨯` for an error, `⚠` for a warning) and
     /// its length with the space after it.
     static func statusSymbol(_ bytes: Bytes, _ range: Range<Int>) -> (level: Logger.Level, length: Int)? {
-        for (symbol, level) in statusSymbols
-        where symbol.utf8CodeUnitCount <= range.count && CaptureBytes.hasPrefix(bytes, at: range.lowerBound, symbol) {
+        for (symbol, level) in statusSymbols where CaptureBytes.hasPrefix(bytes, at: range.lowerBound, symbol, end: range.upperBound) {
             return (level, symbol.utf8CodeUnitCount)
         }
         return nil

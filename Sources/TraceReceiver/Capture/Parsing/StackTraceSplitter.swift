@@ -14,7 +14,7 @@ enum StackTraceSplitter {
         if let existing = parsed.stack { parsed.stack = existing + "\n" + stack } else { parsed.stack = stack }
         var implied: Logger.Level?
         let isPython =
-            CaptureBytes.hasPrefix(bytes, at: head.lowerBound, pythonTraceback)
+            CaptureBytes.hasPrefix(bytes, at: head.lowerBound, pythonTraceback, end: head.upperBound)
             || CaptureBytes.find(pythonTraceback, in: bytes, from: tail.lowerBound, to: tail.upperBound) != nil
         if isPython {
             implied = .error
@@ -61,13 +61,13 @@ enum StackTraceSplitter {
                 let start = marker + programCrashed.utf8CodeUnitCount
                 var end = CaptureBytes.find(0x0A, in: bytes, from: start, to: lines.upperBound) ?? lines.upperBound
                 end = CaptureBytes.trimmed(bytes, start..<end).upperBound
-                if CaptureBytes.hasPrefix(bytes, at: end - 4, " ***") { end -= 4 }
+                if CaptureBytes.hasPrefix(bytes, at: end - 4, " ***", end: end) { end -= 4 }
                 parsed.error = CaptureBytes.string(bytes, start..<max(start, end))
                 parsed.errorType = "Program crashed"
             }
             return
         }
-        if CaptureBytes.hasPrefix(bytes, at: head.lowerBound, "panic: ") {
+        if CaptureBytes.hasPrefix(bytes, at: head.lowerBound, "panic: ", end: head.upperBound) {
             parsed.error = CaptureBytes.string(bytes, head.lowerBound + 7..<head.upperBound)
             parsed.errorType = "panic"
         } else if let marker = CaptureBytes.find(swiftFatalError, in: bytes, from: head.lowerBound, to: head.upperBound) {
