@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Each input stream (a child's stdout and stderr, a tailed file) has its own ``MultilineJoiner``, so a
 /// traceback on stderr is not interleaved with stdout lines. An event still open when its stream goes
-/// quiet for ``idleFlushDelay`` is completed by ``flushIdle()``, which the caller runs periodically.
+/// quiet for ``idleFlushDelay`` (``crashReportIdleFlushDelay`` for a Swift crash still being reported) is
+/// completed by ``flushIdle()``, which the caller runs periodically.
 ///
 /// A forwarder that reads service prefixes (for `docker compose up`, foreman, honcho, overmind) takes
 /// each line's `NAME | ` as the service it came from: the prefix is removed before the line is parsed,
@@ -17,6 +18,9 @@ import Synchronization
 public final class CaptureForwarder: Sendable {
     /// Default quiet time after which an open multi-line event is complete.
     public static let defaultIdleFlushDelay = Duration.milliseconds(100)
+    /// Quiet time after which a Swift fatal error or crash report still being written is complete: the
+    /// runtime's backtracer pauses while it walks and symbolicates the stack (4.8 s seen under load).
+    public static let crashReportIdleFlushDelay = Duration.seconds(10)
 
     /// Longest line captured whole: longer lines are cut (and say how many bytes were left out), leaving
     /// room under the receiver's default 64 KiB record limit for the record's other fields and JSON
@@ -111,7 +115,9 @@ public final class CaptureForwarder: Sendable {
         let now = ContinuousClock.now
         let events: [(String, ServicePrefix?)] = streams.withLock { streams in
             var events: [(String, ServicePrefix?)] = []
-            for key in streams.keys where now - streams[key]!.lastLine >= idleFlushDelay {
+            for key in streams.keys {
+                let delay = streams[key]!.joiner.awaitsCrashReport ? max(idleFlushDelay, Self.crashReportIdleFlushDelay) : idleFlushDelay
+                guard now - streams[key]!.lastLine >= delay else { continue }
                 if let event = streams[key]!.joiner.flush() { events.append((event, streams[key]!.prefix)) }
                 // A quiet process's joiner is made again if it prints more.
                 if key.process != nil { streams[key] = nil }

@@ -23,4 +23,24 @@ struct CaptureForwarderTests {
         #expect(records.first?["error_type"] as? String == "ZeroDivisionError")
         #expect((records.first?["stack"] as? String)?.contains(#"File "app.py", line 3"#) == true)
     }
+
+    @Test func anIdleFlushWaitsForTheCrashReportAfterASwiftFatalError() throws {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "app"), sink: sink, idleFlushDelay: .zero)
+        forwarder.append(line: Array("plain line".utf8), stream: 1)
+        forwarder.append(line: Array("main.swift:3: Fatal error: boom".utf8), stream: 2)
+        forwarder.flushIdle()
+        #expect(sink.lines.count == 1, "the plain line is complete; the fatal error waits for the runtime's report")
+        for line in ["", "*** Signal 4: Backtracing from 0x7f40... done ***", "", "Thread 0 crashed:", "0 main + 1 in app at main.swift:3:1"] {
+            forwarder.append(line: Array(line.utf8), stream: 2)
+        }
+        forwarder.flushIdle()
+        #expect(sink.lines.count == 1, "the report is still being written")
+        forwarder.append(line: Array("Backtrace took 4.84s".utf8), stream: 2)
+        forwarder.finish()
+        let records = try ServicePrefixTests.records(sink)
+        #expect(records.count == 2)
+        #expect((records.last?["stack"] as? String)?.hasSuffix("Backtrace took 4.84s") == true)
+        #expect(records.last?["level"] as? String == "critical")
+    }
 }

@@ -80,6 +80,11 @@ public struct MultilineJoiner: Sendable {
         return line.withUTF8 { bytes in append(bytes) }
     }
 
+    /// Whether the pending event is a Swift fatal error or crash report whose rest may come only after the
+    /// runtime has walked and symbolicated the stack (seconds on a busy machine): an idle flush should
+    /// wait longer before completing it.
+    public var awaitsCrashReport: Bool { state == .swiftFatal || state == .swiftCrash }
+
     /// Returns the pending event, if any, and starts afresh.
     public mutating func flush() -> String? {
         guard pendingLines > 0 else { return nil }
