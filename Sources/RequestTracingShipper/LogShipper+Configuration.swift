@@ -55,6 +55,9 @@ extension LogShipper {
         public var reconnectBackoff = ReconnectBackoff(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
         /// How long graceful shutdown waits for outstanding batches to be acknowledged.
         public var shutdownTimeout = Duration.seconds(5)
+        /// How long connecting to the receiver (TCP, then the WebSocket upgrade) may take before the attempt
+        /// is given up and retried: a receiver that closes a connection mid-handshake is not always noticed.
+        public var handshakeTimeout = Duration.seconds(10)
         /// Where the shipper reports that the receiver is unreachable (once per outage) and that it is back.
         /// Standard error by default; never a `Logger`, which could feed the shipper its own warnings.
         public var diagnostics: @Sendable (String) -> Void = { message in

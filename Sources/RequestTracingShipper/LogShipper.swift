@@ -302,19 +302,34 @@ public final class LogShipper: LogSink, Service {
             let connectedBefore = state.withLock { $0.connected }
             var failure: (any Error)?
             var refusedAsTooLarge = false
-            do {
-                let closing = try await WebSocketClient.connect(
-                    url: streamURL,
-                    configuration: clientConfiguration,
-                    logger: logger
-                ) { inbound, outbound, _ in
-                    self.didConnect()
-                    try await self.exchange(inbound: inbound, outbound: outbound)
+            let attempt = ConnectionAttempt<Result<WebSocketCloseFrame?, any Error>>()
+            let connection = Task { [streamURL, clientConfiguration] in
+                do {
+                    let closing = try await WebSocketClient.connect(url: streamURL, configuration: clientConfiguration, logger: logger) {
+                        inbound, outbound, _ in
+                        self.didConnect()
+                        try await self.exchange(inbound: inbound, outbound: outbound)
+                    }
+                    attempt.resolve(.success(closing))
+                } catch {
+                    attempt.resolve(.failure(error))
                 }
-                refusedAsTooLarge = closing?.closeCode == .messageTooLarge
-            } catch {
-                failure = error
             }
+            // Gives the attempt up when its handshake has not completed by the deadline (see ConnectionAttempt).
+            let deadline = Task { [handshakeTimeout = configuration.handshakeTimeout] in
+                try? await Task.sleep(for: handshakeTimeout)
+                if !Task.isCancelled, !self.state.withLock({ $0.connected }) { attempt.resolve(nil) }
+            }
+            switch await attempt.value() {
+            case .success(let closing):
+                refusedAsTooLarge = closing?.closeCode == .messageTooLarge
+            case .failure(let error):
+                failure = error
+            case nil:
+                connection.cancel()
+                failure = ShipperError.handshakeTimedOut(configuration.handshakeTimeout)
+            }
+            deadline.cancel()
             let wasConnected = state.withLock { state in
                 defer { state.connected = false }
                 return state.connected

@@ -45,6 +45,52 @@ struct ShipperFaultTests {
         }
     }
 
+    /// A server that reads each WebSocket upgrade request and closes the connection without answering, as
+    /// a receiver killed at that moment does; it counts the requests in a file.
+    static let closesMidHandshake = #"""
+        import socket, sys
+        srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", 0)); srv.listen(16)
+        open(sys.argv[1] + ".port", "w").write(str(srv.getsockname()[1]))
+        count = 0
+        while True:
+            c, _ = srv.accept()
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(4096)
+                if not chunk: break
+                data += chunk
+            c.close()
+            count += 1
+            open(sys.argv[1], "w").write(str(count))
+        """#
+
+    @Test func aConnectionClosedMidHandshakeIsGivenUpAndRetried() async throws {
+        try await withTemporaryDirectory { directory in
+            let counter = directory + "/handshakes"
+            let server = try SpawnedProgram("/usr/bin/env", ["python3", "-c", Self.closesMidHandshake, counter])
+            defer { server.send(SIGKILL) }
+            var port = 0
+            _ = await eventually(within: 10) {
+                port = Int((try? String(contentsOfFile: counter + ".port", encoding: .utf8)) ?? "") ?? 0
+                return port > 0
+            }
+            try #require(port > 0, "the server did not start")
+            let diagnostics = DiagnosticsLog()
+            var configuration = testShipperConfiguration(port: port, service: "stuck", spool: directory + "/spool", diagnostics: diagnostics)
+            configuration.handshakeTimeout = .milliseconds(500)
+            let shipper = try LogShipper(configuration: configuration)
+            try await withRunningShipper(shipper) {
+                shippingLogger(service: "stuck", sink: shipper).info("waiting for a receiver")
+                let retried = await eventually(within: 20) {
+                    (Int((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "") ?? 0) >= 3
+                }
+                #expect(retried, "each attempt is given up at the deadline and another made, not waited on forever")
+            }
+            #expect(diagnostics.all.contains { $0.contains("took longer than") }, "\(diagnostics.all)")
+        }
+    }
+
     @Test func aReceiverStartingTenSecondsAfterTheServiceLosesNothing() async throws {
         let port = try unusedLoopbackPort()
         try await withTemporaryDirectory { directory in
