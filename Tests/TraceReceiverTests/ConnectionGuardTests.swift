@@ -49,16 +49,24 @@ struct ConnectionGuardTests {
     }
 
     @Test func anUpgradedStreamIdleLongerThanTheTimeoutStaysOpen() async throws {
-        try await withReceiver(configure: { $0.firstRequestTimeout = .seconds(1) }) { receiver in
+        // 3 s, not 1: under the whole suite on two busy cores the receiver once took over a second to read
+        // the upgrade request, the guard closed the connection, and the WebSocket client waited forever.
+        try await withReceiver(configure: { $0.firstRequestTimeout = .seconds(3) }) { receiver in
             // A shipper connects and has nothing to send for a while: the upgrade answered its one request.
             let reply = Mutex<String?>(nil)
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(receiver.port)/api/stream", logger: quietLogger) { inbound, outbound, _ in
-                try await Task.sleep(for: .milliseconds(2_500))
-                try await outbound.write(.text(#"{"batch":1,"records":[{"service":"idle","message":"after a quiet spell"}]}"#))
-                var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                if case .text(let text) = try await iterator.next() { reply.withLock { $0 = text } }
-                try await outbound.close(.normalClosure, reason: nil)
+            // The client can wait forever on a handshake the server closed (see the shipper's
+            // ConnectionAttempt), so the exchange runs apart and the test waits at most 30 s for its reply.
+            let exchange = Task {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(receiver.port)/api/stream", logger: quietLogger) { inbound, outbound, _ in
+                    try await Task.sleep(for: .milliseconds(4_500))
+                    try await outbound.write(.text(#"{"batch":1,"records":[{"service":"idle","message":"after a quiet spell"}]}"#))
+                    var iterator = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                    if case .text(let text) = try await iterator.next() { reply.withLock { $0 = text } }
+                    try await outbound.close(.normalClosure, reason: nil)
+                }
             }
+            _ = await eventually(within: 30) { reply.withLock { $0 } != nil }
+            exchange.cancel()
             let text = try #require(reply.withLock { $0 }, "the stream was closed while idle")
             #expect(text.contains(#""ack":1"#), "\(text)")
             #expect(metricValue(try await receiver.metrics(), "trace_receiver_silent_connections_closed_total") == 0)
