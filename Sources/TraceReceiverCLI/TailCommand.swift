@@ -163,6 +163,7 @@ struct TailCommand: AsyncParsableCommand {
 
     static func defaultService(for target: String, remote: Bool) -> String {
         let path = remote ? String(target[target.index(after: target.firstIndex(of: ":")!)...]) : target
+        if let container = ContainerLogPath.service(forPath: path) { return container }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return name.isEmpty ? "tail" : name
     }

@@ -10,6 +10,10 @@ import Synchronization
 /// quiet for ``idleFlushDelay`` (``crashReportIdleFlushDelay`` for a Swift crash still being reported) is
 /// completed by ``flushIdle()``, which the caller runs periodically.
 ///
+/// Lines that a container runtime stored (Docker's `json-file`, the CRI format of Kubernetes nodes) are
+/// taken out of their ``ContainerLogEnvelope`` first, and each container stream (stdout, stderr) gets a
+/// joiner of its own.
+///
 /// A forwarder that reads service prefixes (for `docker compose up`, foreman, honcho, overmind) takes
 /// each line's `NAME | ` as the service it came from: the prefix is removed before the line is parsed,
 /// and each process named gets a joiner of its own, so interleaved tracebacks of two containers are not
@@ -40,6 +44,8 @@ public final class CaptureForwarder: Sendable {
     /// One input stream, or one process's lines in it when prefixes are read.
     private struct StreamKey: Hashable {
         var stream: Int
+        /// The container's stream, for lines a container runtime stored (``ContainerLogEnvelope``).
+        var container: ContainerLogEnvelope.Stream?
         /// The prefix's name (`api-1`), or nil for lines without one.
         var process: String?
     }
@@ -48,6 +54,21 @@ public final class CaptureForwarder: Sendable {
         var joiner = MultilineJoiner()
         var lastLine = ContinuousClock.now
         var prefix: ServicePrefix?
+        /// The container runtime's time for the first line of the pending event, when it gave one.
+        var eventTime: Int64?
+    }
+
+    /// A complete event and what is known of it besides its text.
+    private struct Event {
+        var text: String
+        var prefix: ServicePrefix?
+        /// When a container runtime stored its first line; `nil` when the event came without a time.
+        var time: Int64?
+    }
+
+    private struct State {
+        var streams: [StreamKey: Stream] = [:]
+        var parts = ContainerLineAssembler(maximumBytes: CaptureForwarder.maximumLineBytes)
     }
 
     private let parser: CaptureParser
@@ -56,7 +77,7 @@ public final class CaptureForwarder: Sendable {
     public let idleFlushDelay: Duration
     /// Whether a line's `NAME | ` prefix names its service.
     public let readsServicePrefixes: Bool
-    private let streams = Mutex<[StreamKey: Stream]>([:])
+    private let state = Mutex(State())
     private let forwarded = Atomic<Int>(0)
 
     /// Creates a forwarder.
@@ -82,45 +103,76 @@ public final class CaptureForwarder: Sendable {
     /// Records handed to the sink so far.
     public var forwardedCount: Int { forwarded.load(ordering: .relaxed) }
 
-    /// Takes one line (without its newline) read from `stream` (any small integer naming the source). ANSI
-    /// colour codes are removed first.
+    /// Takes one line (without its newline) read from `stream` (any small integer naming the source).
+    ///
+    /// A line that a container runtime stored (Docker's `json-file`, the CRI format of containerd and
+    /// CRI-O) is taken out of its envelope first: the program's line is parsed, at the runtime's time
+    /// unless it has its own, and the parts of a long line that the runtime split are put back together.
+    /// ANSI colour codes are removed before anything else reads the line.
     ///
     /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
     /// says so at the end of its text, so nobody takes the cut line for all there was.
     public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
+        let envelope = skippedBytes == 0 ? line.withUnsafeBufferPointer { ContainerLogEnvelope.parse($0) } : nil
+        let events = state.withLock { state -> [Event] in
+            guard let envelope else {
+                return Self.accept(line, key: StreamKey(stream: stream), time: nil, skippedBytes: skippedBytes, into: &state.streams, readsServicePrefixes)
+            }
+            guard let whole = state.parts.add(envelope, stream: stream) else { return [] }
+            let key = StreamKey(stream: stream, container: envelope.stream)
+            return Self.accept(whole.content, key: key, time: whole.time, skippedBytes: whole.skippedBytes, into: &state.streams, readsServicePrefixes)
+        }
+        forward(events)
+    }
+
+    /// Hands one whole line to its stream's joiner (its process's, when prefixes are read); returns the
+    /// events that completed.
+    private static func accept(
+        _ line: [UInt8],
+        key base: StreamKey,
+        time: Int64?,
+        skippedBytes: Int,
+        into streams: inout [StreamKey: Stream],
+        _ readsServicePrefixes: Bool
+    ) -> [Event] {
         // Colours go before anything reads the line: a joiner looking for `Traceback` or `*** Signal` at the
         // start of a line, or a service prefix, would not see them behind an escape sequence.
         let plain = line.withUnsafeBufferPointer { ANSIEscapes.contains($0) ? ANSIEscapes.strip($0) : line }
         let found = readsServicePrefixes ? plain.withUnsafeBufferPointer { ServicePrefix.parse($0) } : nil
         let cut = skippedBytes > 0 ? " [… \(skippedBytes) more bytes of this line not captured]" : ""
-        let text = String(decoding: plain[(found?.contentStart ?? 0)...], as: UTF8.self) + cut
-        let events = streams.withLock { streams in
-            var key = StreamKey(stream: stream, process: found?.name)
-            var prefix = found
-            var text = text
-            if key.process != nil, streams[key] == nil, streams.count >= Self.maximumPrefixedProcesses {
-                // Too many processes to tell apart: the line is read whole, prefix included.
-                key.process = nil
-                prefix = nil
-                text = String(decoding: plain, as: UTF8.self) + cut
-            }
-            streams[key, default: Stream(prefix: prefix)].lastLine = .now
-            return streams[key]!.joiner.append(text).map { ($0, prefix) }
+        var key = base
+        key.process = found?.name
+        var prefix = found
+        var text = String(decoding: plain[(found?.contentStart ?? 0)...], as: UTF8.self) + cut
+        if key.process != nil, streams[key] == nil, streams.count >= maximumPrefixedProcesses {
+            // Too many processes to tell apart: the line is read whole, prefix included.
+            key.process = nil
+            prefix = nil
+            text = String(decoding: plain, as: UTF8.self) + cut
         }
-        forward(events)
+        var stream = streams[key] ?? Stream(prefix: prefix)
+        stream.lastLine = .now
+        // The line starts an event when none is pending, or when it completes the pending one.
+        let hadPendingEvent = stream.joiner.hasPendingEvent
+        let completed = stream.joiner.append(text)
+        let events = completed.map { Event(text: $0, prefix: stream.prefix, time: stream.eventTime) }
+        if !hadPendingEvent || !completed.isEmpty { stream.eventTime = time }
+        streams[key] = stream
+        return events
     }
 
-    /// Completes the open event of every stream that has been quiet for ``idleFlushDelay``.
+    /// Completes the open event of every stream that has been quiet for ``idleFlushDelay``, and the line
+    /// of a container whose last parts have not come in that time.
     public func flushIdle() {
         let now = ContinuousClock.now
-        let events: [(String, ServicePrefix?)] = streams.withLock { streams in
-            var events: [(String, ServicePrefix?)] = []
-            for key in streams.keys {
-                let delay = streams[key]!.joiner.awaitsCrashReport ? max(idleFlushDelay, Self.crashReportIdleFlushDelay) : idleFlushDelay
-                guard now - streams[key]!.lastLine >= delay else { continue }
-                if let event = streams[key]!.joiner.flush() { events.append((event, streams[key]!.prefix)) }
+        let events: [Event] = state.withLock { state in
+            var events = completeParts(idleSince: now - idleFlushDelay, in: &state)
+            for key in state.streams.keys {
+                let delay = state.streams[key]!.joiner.awaitsCrashReport ? max(idleFlushDelay, Self.crashReportIdleFlushDelay) : idleFlushDelay
+                guard now - state.streams[key]!.lastLine >= delay else { continue }
+                if let event = Self.flushEvent(of: key, in: &state.streams) { events.append(event) }
                 // A quiet process's joiner is made again if it prints more.
-                if key.process != nil { streams[key] = nil }
+                if key.process != nil { state.streams[key] = nil }
             }
             return events
         }
@@ -137,17 +189,39 @@ public final class CaptureForwarder: Sendable {
 
     /// Completes every open event (end of input).
     public func finish() {
-        let events: [(String, ServicePrefix?)] = streams.withLock { streams in
-            streams.keys.compactMap { key in streams[key]!.joiner.flush().map { ($0, streams[key]!.prefix) } }
+        let events: [Event] = state.withLock { state in
+            let events = completeParts(idleSince: .now, in: &state)
+            return events + state.streams.keys.compactMap { Self.flushEvent(of: $0, in: &state.streams) }
         }
         forward(events)
     }
 
-    private func forward(_ events: [(event: String, prefix: ServicePrefix?)]) {
+    /// Hands the lines of containers whose parts stopped coming before `instant` to their joiners, as they
+    /// are; returns the events that completed.
+    private func completeParts(idleSince instant: ContinuousClock.Instant, in state: inout State) -> [Event] {
+        state.parts.flush(idleSince: instant).flatMap { key, line in
+            Self.accept(
+                line.content,
+                key: StreamKey(stream: key.stream, container: key.container),
+                time: line.time,
+                skippedBytes: line.skippedBytes,
+                into: &state.streams,
+                readsServicePrefixes
+            )
+        }
+    }
+
+    /// Completes the pending event of one stream.
+    private static func flushEvent(of key: StreamKey, in streams: inout [StreamKey: Stream]) -> Event? {
+        guard let stream = streams[key], let text = streams[key]!.joiner.flush() else { return nil }
+        return Event(text: text, prefix: stream.prefix, time: stream.eventTime)
+    }
+
+    private func forward(_ events: [Event]) {
         guard !events.isEmpty else { return }
         let receivedAt = RecordTime.now()
-        for (event, prefix) in events {
-            var record = parser.parse(event, receivedAt: receivedAt, prefix: prefix)
+        for event in events {
+            var record = parser.parse(event.text, receivedAt: event.time ?? receivedAt, prefix: event.prefix)
             record.source = .capture
             var line = record.encodedLine(within: Self.maximumRecordBytes)
             line.append(UInt8(ascii: "\n"))

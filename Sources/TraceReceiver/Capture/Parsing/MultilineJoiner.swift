@@ -85,6 +85,9 @@ public struct MultilineJoiner: Sendable {
     /// wait longer before completing it.
     public var awaitsCrashReport: Bool { state == .swiftFatal || state == .swiftCrash }
 
+    /// Whether an event is pending: the next line either continues it or completes it.
+    public var hasPendingEvent: Bool { pendingLines > 0 }
+
     /// Returns the pending event, if any, and starts afresh.
     public mutating func flush() -> String? {
         guard pendingLines > 0 else { return nil }
