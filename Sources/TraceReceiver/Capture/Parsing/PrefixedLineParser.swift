@@ -10,7 +10,8 @@ import Logging
 ///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
 ///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
 ///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
-///   `2024-01-01T12:00:00+0000 info label : key=value [Module] message` (see ``StreamLogHandlerMetadata``),
+///   `2024-01-01T12:00:00+0000 info label: key=value [Module] message` (`label :` before swift-log 1.6; see
+///   ``StreamLogHandlerMetadata``),
 ///   nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`, PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
@@ -179,6 +180,12 @@ enum PrefixedLineParser {
             if logger == nil, afterWord > wordEnd, let next = separator(bytes, at: afterWord, end: end) {
                 logger = index..<wordEnd
                 index = next
+            } else if logger == nil, let levelWord, !CaptureBytes.isUpper(bytes[levelWord.lowerBound]), wordEnd > index + 1,
+                bytes[wordEnd - 1] == UInt8(ascii: ":"), StreamLogHandlerMetadata.split(bytes, afterWord..<end) != nil
+            {
+                // swift-log 1.6 and later attach the colon to the label: `info Hummingbird: key=value [Module] message`.
+                logger = index..<(wordEnd - 1)
+                index = wordEnd
             }
             break
         }

@@ -1,5 +1,6 @@
 /// The metadata and source module that swift-log's `StreamLogHandler` writes between its label and the
-/// message: `2024-01-01T12:00:00+0000 info Hummingbird : hb.request.id=4a0b-1 hb.request.method=GET [Hummingbird] Request`.
+/// message: `2024-01-01T12:00:00+0000 info Hummingbird: hb.request.id=4a0b-1 hb.request.method=GET [Hummingbird] Request`
+/// (swift-log 1.6 and later; earlier versions wrote `Hummingbird :`).
 ///
 /// The pairs are `key=value`, sorted by key and separated by single spaces; a value may itself hold
 /// spaces, so a value runs up to the next ` key=`. The module is the first `[Identifier]` followed by a

@@ -275,6 +275,37 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(plain)["module"] as? String == "App")
     }
 
+    // What swift-log 1.6 and later print, copied from a stock Hummingbird 2 app (`LogRequestsMiddleware`) and
+    // a Vapor 4 app: the label's colon comes right after it.
+    @Test func currentSwiftLogStreamLinesWithTheColonAttachedToTheLabelAreSplitToo() {
+        let request = CaptureParsing.parse(
+            "2026-11-30T10:07:47+0000 info bench: hb.request.id=353ac6dfa5814aaa0a0b033b8f1d4660 hb.request.method=GET hb.request.path=/api/hello [Hummingbird] Request"
+        )
+        #expect(request.level == .info)
+        #expect(request.message == "Request")
+        #expect(request.requestID == "353ac6dfa5814aaa0a0b033b8f1d4660")
+        #expect(CaptureParsing.fields(request)["logger"] as? String == "bench")
+        #expect(CaptureParsing.fields(request)["hb.request.path"] as? String == "/api/hello")
+        #expect(CaptureParsing.fields(request)["module"] as? String == "Hummingbird")
+
+        let started = CaptureParsing.parse("2026-11-30T10:07:46+0000 info bench: [HummingbirdCore] Server started and listening on 127.0.0.1:18995")
+        #expect(started.message == "Server started and listening on 127.0.0.1:18995")
+        #expect(CaptureParsing.fields(started)["module"] as? String == "HummingbirdCore")
+
+        let vapor = CaptureParsing.parse(
+            "2026-11-30T10:20:01+0000 error codes.vapor.application: request-id=7A1B2C3D-1111-2222-3333-444455556666 [Vapor] Abort.404: Not Found"
+        )
+        #expect(vapor.level == .error)
+        #expect(vapor.message == "Abort.404: Not Found")
+        #expect(vapor.requestID == "7A1B2C3D-1111-2222-3333-444455556666")
+        #expect(CaptureParsing.fields(vapor)["logger"] as? String == "codes.vapor.application")
+
+        // Only swift-log's shape: a word ending in a colon before text without a `[Module]` stays in the message.
+        let other = CaptureParsing.parse("2026-11-30T10:20:01+0000 error payment: card declined")
+        #expect(other.message == "payment: card declined")
+        #expect(CaptureParsing.parse("2026-11-30T10:20:01Z ERROR Billing: [cache] warm").message == "Billing: [cache] warm")
+    }
+
     // Vapor's ConsoleLogger: the level padded in brackets, its request id in the trailing metadata.
     @Test func vaporConsoleLinesGiveLevelAndRequestID() {
         let record = CaptureParsing.parse("[ WARNING ] Abort.404: Not Found [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E]")
