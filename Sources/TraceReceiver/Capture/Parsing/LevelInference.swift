@@ -5,8 +5,8 @@ import Logging
 /// In order: crash markers (`panic:` at the start, `Fatal error:` anywhere, the Swift runtime's
 /// `*** Signal N: Backtracing` / `*** Program crashed:` → critical; `Traceback (most
 /// recent call last):`, `Exception in thread`, `Uncaught`/`Unhandled` or `Error:` at the start, Go net/http's
-/// `http: panic serving` near it → error; `warning:` at the start → warning; a compiler's `file:12:5: error:` or
-/// `warning:` → error or warning),
+/// `http: panic serving` near it → error; `warning:` at the start → warning; XCTest's `Test Case '…' failed` →
+/// error; a compiler's `file:12:5: error:` or `warning:` → error or warning),
 /// then the first upper-case level word standing alone (`ERROR`, `WARN`, `FATAL`, `DEBUG`…), or one in
 /// square brackets in any case (`[error]`, nginx's error log). `nil` when the text gives no sign.
 enum LevelInference {
@@ -32,6 +32,7 @@ enum LevelInference {
             return .error
         }
         if CaptureBytes.hasPrefix(bytes, at: start, "warning: ", end: range.upperBound) { return .warning }
+        if isFailedXCTest(bytes, start..<limit) { return .error }
         if let level = compilerDiagnostic(bytes, start..<limit) { return level }
         var index = start
         while index < limit {
@@ -77,7 +78,18 @@ enum LevelInference {
         return nil
     }
 
-    private static let statusSymbols: [(StaticString, Logger.Level)] = [("⨯ ", .error), ("⚠ ", .warning)]
+    /// Next.js's `⨯` and `⚠`; swift-testing's `✘` for a failed test or a recorded issue (`􀢄` on macOS).
+    private static let statusSymbols: [(StaticString, Logger.Level)] = [("⨯ ", .error), ("⚠ ", .warning), ("✘ ", .error), ("􀢄 ", .error)]
+
+    /// XCTest's verdict on a failed test or suite: `Test Case 'AppTests.testHello' failed (0.004 seconds).`,
+    /// `Test Suite 'All tests' failed at 2026-11-30 10:00:00.123.`
+    static func isFailedXCTest(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        let start = range.lowerBound
+        guard CaptureBytes.hasPrefix(bytes, at: start, "Test Case '", end: range.upperBound)
+            || CaptureBytes.hasPrefix(bytes, at: start, "Test Suite '", end: range.upperBound)
+        else { return false }
+        return CaptureBytes.find("' failed ", in: bytes, from: start, to: range.upperBound) != nil
+    }
 
     /// A compiler's diagnostic after the place it points at: `main.swift:12:5: error: …` (swiftc, clang,
     /// gcc), `src/app.ts(12,5): error TS2322: …` (tsc); `warning` is a warning. `note:` gives nothing.

@@ -82,6 +82,9 @@ struct CaptureParsingHostileInputTests {
         "⨯", "⨯ ", " ⚠ ", "⨯ \n    at x",         ": error: ", "1: error: x", ":1: error: ", "(): error TS1", "(,): error TS1", "a(1,2): error TS", ") : warning: ",
         "2024-05-01T12:00:00+0000 info a : [", "2024-05-01T12:00:00+0000 info a : []", "2024-05-01T12:00:00+0000 info a : [A]",
         "2024-05-01T12:00:00+0000 info a : k= [A]", "2024-05-01T12:00:00+0000 info a : =v [A] m", "2024-05-01T12:00:00+0000 info a : k=v k2= [A] ",
+        "2024-05-01T12:00:00+0000 info a:", "2024-05-01T12:00:00+0000 info a: [", "2024-05-01T12:00:00+0000 info :: [A]", "2024-05-01T12:00:00+0000 info a: k= [A]",
+        "✘", "✘ ", "􀢄", "Test Case '", "Test Case '' failed ", "Test Suite ' failed",
+        "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
     ])
     func truncatedShapesDoNotCrash(line: String) {
         let record = CaptureParsing.parse(line)

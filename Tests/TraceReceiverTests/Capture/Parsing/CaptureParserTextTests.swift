@@ -336,6 +336,21 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse(" ✓ Compiled /api in 312ms").level == .info)
     }
 
+    // `swift test` under `run`: swift-testing's and XCTest's failures are errors, passes stay info.
+    @Test func failedSwiftTestsAreErrors() {
+        let issue = CaptureParsing.parse("✘ Test checkoutReservesStock() recorded an issue at CheckoutTests.swift:42:9: Expectation failed: (status → 500) == 200")
+        #expect(issue.level == .error)
+        #expect(issue.message == "Test checkoutReservesStock() recorded an issue at CheckoutTests.swift:42:9: Expectation failed: (status → 500) == 200")
+        #expect(CaptureParsing.parse("✘ Test run with 11 tests in 1 suite failed after 0.245 seconds with 13 issues.").level == .error)
+        #expect(CaptureParsing.parse("􀢄 Test checkoutReservesStock() failed after 0.012 seconds with 1 issue.").level == .error)
+        #expect(CaptureParsing.parse("Test Case 'AppTests.testHello' failed (0.004 seconds).").level == .error)
+        #expect(CaptureParsing.parse("Test Case '-[AppTests.AppTests testHello]' failed (0.004 seconds).").level == .error)
+        #expect(CaptureParsing.parse("Test Suite 'All tests' failed at 2026-11-30 10:00:00.123.").level == .error)
+        #expect(CaptureParsing.parse("✔ Test healthAnswers() passed after 0.003 seconds.").level == .info)
+        #expect(CaptureParsing.parse("Test Case 'AppTests.testHello' passed (0.004 seconds).").level == .info)
+        #expect(CaptureParsing.parse("Test Case 'AppTests.testRetry' started at 2026-11-30 10:00:00.123").level == .info)
+    }
+
     @Test func zoneLessTimestampsUseTheConfiguredZone() throws {
         let zone = try #require(TimeZone(secondsFromGMT: 2 * 3600))
         let parser = CaptureParser(service: "x", timeZone: zone)
