@@ -115,12 +115,16 @@ private func forwardSignal(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo
     if started > 0 { forwardPendingSignals(to: started) }
 }
 
-/// Sends every remembered signal to `target`, each once (whoever takes the bits sends them).
+/// Sends every remembered signal to `target`, each once.
 private func forwardPendingSignals(to target: Int32) {
+    takePendingSignals { kill(target, $0) }
+}
+
+/// Takes the remembered signals and calls `body` for each, once: whoever takes the bits acts on them.
+/// Async-signal-safe: an atomic exchange and a non-escaping closure (nothing allocated).
+private func takePendingSignals(_ body: (Int32) -> Void) {
     let pending = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
-    for signal in SignalForwarding.forwarded where pending & (UInt64(1) << UInt64(signal)) != 0 {
-        kill(target, signal)
-    }
+    for signal in SignalForwarding.forwarded where pending & (UInt64(1) << UInt64(signal)) != 0 { body(signal) }
 }
 
 enum SignalForwarding {
@@ -152,7 +156,6 @@ enum SignalForwarding {
     /// Ctrl-C now stops this process), and acts on any that arrived before a child was started.
     static func restoreDefaults() {
         for number in forwarded { _ = signal(number, SIG_DFL) }
-        let pending = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
-        for signal in forwarded where pending & (UInt64(1) << UInt64(signal)) != 0 { raise(signal) }
+        takePendingSignals { raise($0) }
     }
 }

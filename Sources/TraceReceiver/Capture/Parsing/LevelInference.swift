@@ -59,6 +59,14 @@ enum LevelInference {
         return nil
     }
 
+    /// Where the Swift runtime's `Fatal error:` is in the line (`main.swift:3: Fatal error: Index out of
+    /// range`, or after a logger's prefix), if it is: the mark of a crash whose backtrace report may follow.
+    static func swiftFatalError(_ bytes: Bytes, _ range: Range<Int>) -> Int? {
+        CaptureBytes.find(swiftFatalErrorMarker, in: bytes, from: range.lowerBound, to: range.upperBound)
+    }
+
+    static let swiftFatalErrorMarker: StaticString = "Fatal error:"
+
     /// Whether the line opens the Swift runtime's crash report: `*** Signal 11: Backtracing from 0x… ***`,
     /// or `*** Program crashed: Segmentation fault at 0x… ***` (with 💣 instead of `***` on a terminal).
     static func isSwiftCrashReport(_ bytes: Bytes, _ range: Range<Int>) -> Bool {

@@ -128,7 +128,7 @@ public struct MultilineJoiner: Sendable {
             state = .goPanic
         } else if LevelInference.isSwiftCrashReport(line, 0..<line.count) {
             state = .swiftCrash
-        } else if CaptureBytes.find("Fatal error: ", in: line, from: 0) != nil {
+        } else if LevelInference.swiftFatalError(line, 0..<line.count) != nil {
             state = .swiftFatal
         } else {
             state = .plain

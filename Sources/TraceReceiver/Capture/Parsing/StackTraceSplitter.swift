@@ -70,15 +70,14 @@ enum StackTraceSplitter {
         if CaptureBytes.hasPrefix(bytes, at: head.lowerBound, "panic: ", end: head.upperBound) {
             parsed.error = CaptureBytes.string(bytes, head.lowerBound + 7..<head.upperBound)
             parsed.errorType = "panic"
-        } else if let marker = CaptureBytes.find(swiftFatalError, in: bytes, from: head.lowerBound, to: head.upperBound) {
-            let start = CaptureBytes.skipSpaces(bytes, from: marker + swiftFatalError.utf8CodeUnitCount, to: head.upperBound)
+        } else if let marker = LevelInference.swiftFatalError(bytes, head) {
+            let start = CaptureBytes.skipSpaces(bytes, from: marker + LevelInference.swiftFatalErrorMarker.utf8CodeUnitCount, to: head.upperBound)
             parsed.error = CaptureBytes.string(bytes, start..<head.upperBound)
             parsed.errorType = "Fatal error"
         }
     }
 
     private static let pythonTraceback: StaticString = "Traceback (most recent call last):"
-    private static let swiftFatalError: StaticString = "Fatal error:"
     private static let programCrashed: StaticString = "Program crashed: "
 
     /// How sure the caller is that a line names an exception.
