@@ -19,13 +19,13 @@ extension Logger.Level {
     ]
 
     /// Parses a level name in any case, or one of the usual aliases: `warn`, `err`, `crit`,
-    /// `fatal`/`panic`/`emergency`/`alert` → critical, `information` → info, `verbose` → debug.
+    /// `fatal`/`panic`/`emergency`/`alert` → critical, `information` and `log` (NestJS) → info, `verbose` → debug.
     /// Numeric text is read with ``init(number:)``.
     init?(alias text: some StringProtocol) {
         switch text.lowercased() {
         case "trace", "trc", "finest": self = .trace
         case "debug", "dbg", "verbose", "fine": self = .debug
-        case "info", "information", "informational", "inf": self = .info
+        case "info", "information", "informational", "inf", "log": self = .info
         case "notice": self = .notice
         case "warning", "warn", "wrn": self = .warning
         case "error", "err", "eror", "severe": self = .error

@@ -43,4 +43,25 @@ struct CaptureForwarderTests {
         #expect((records.last?["stack"] as? String)?.hasSuffix("Backtrace took 4.84s") == true)
         #expect(records.last?["level"] as? String == "critical")
     }
+
+    @Test func aNestJSErrorIsJoinedWithTheStackPrintedBelowIt() throws {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "api"), sink: sink)
+        for line in [
+            "[Nest] 12345  - 11/30/2026, 10:00:03 AM   ERROR [ExceptionsHandler] Cannot read properties of undefined (reading 'id')",
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "    at AppController.getOrder (/app/src/app.controller.ts:12:20)",
+            "    at /app/node_modules/@nestjs/core/router/router-execution-context.js:38:29",
+            "[Nest] 12345  - 11/30/2026, 10:00:04 AM     LOG [App] next",
+        ] {
+            forwarder.append(line: Array(line.utf8))
+        }
+        forwarder.finish()
+        let records = try ServicePrefixTests.records(sink)
+        #expect(records.count == 2, "\(records.map { $0["message"] ?? "" })")
+        let error = try #require(records.first { $0["level"] as? String == "error" })
+        #expect(error["error_type"] as? String == "TypeError")
+        #expect((error["stack"] as? String)?.contains("app.controller.ts:12:20") == true)
+        #expect(error["message"] as? String == "Cannot read properties of undefined (reading 'id')")
+    }
 }

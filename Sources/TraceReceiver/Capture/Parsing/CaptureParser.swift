@@ -9,7 +9,8 @@ import Logging
 /// 2. a JSON object: our own records (decoded by the receiver's own decoder, so a captured copy has
 ///    the same content as the streamed one) and the usual JSON loggers (pino, bunyan, structlog,
 ///    python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON);
-/// 3. glog and klog headers (`E0501 12:00:00.123456 42 file.go:12] …`), logfmt (`time=… level=… msg="…" request_id=…`);
+/// 3. glog and klog headers (`E0501 12:00:00.123456 42 file.go:12] …`), NestJS's console logger
+///    (`[Nest] 42  - 11/30/2026, 10:00:02 AM   ERROR [Context] …`), logfmt (`time=… level=… msg="…" request_id=…`);
 /// 4. bracketed prefixes (`[ts] LEVEL [req:id] [logger] message`, `[ts] [LEVEL] message`);
 /// 5. the NCSA combined access log (nginx, Apache);
 /// 6. timestamp- or level-led text: Python logging, loguru, log4j/logback, Spring Boot, swift-log,
@@ -120,6 +121,7 @@ public struct CaptureParser: Sendable {
             parsed =
                 DotNetConsoleParser.parse(bytes, head: &head, tail: &tail)
                 ?? GlogLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
+                ?? NestLineParser.parse(bytes, head, zone: zone)
                 ?? LogfmtLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? BracketedLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? AccessLogParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)

@@ -205,6 +205,39 @@ enum CaptureTimestamp {
         return nil
     }
 
+    /// `MM/DD/YYYY, h:mm:ss AM` at `start`: JavaScript's `Date.toLocaleString()` in the en-US locale (NestJS's
+    /// console logger), the space before `AM`/`PM` a narrow no-break space (U+202F) since ICU 72 (Node 20).
+    /// Read in `zone`. Returns microseconds since the epoch and the index after the time.
+    static func parseUSLocaleDateTime(_ bytes: Bytes, from start: Int, zone: NaiveTimeZone) -> (Int64, Int)? {
+        var cursor = Cursor(bytes: bytes, index: start)
+        guard let month = cursor.number(2), cursor.consume(UInt8(ascii: "/")), let day = cursor.number(2),
+            cursor.consume(UInt8(ascii: "/")), let year = cursor.number(4), cursor.consume(UInt8(ascii: ",")),
+            cursor.consume(0x20)
+        else { return nil }
+        let hourDigits = cursor.index + 1 < bytes.count && CaptureBytes.isDigit(bytes[cursor.index + 1]) ? 2 : 1
+        guard let hour = cursor.number(hourDigits), (1...12).contains(hour), cursor.consume(UInt8(ascii: ":")),
+            let minute = cursor.number(2), minute < 60, cursor.consume(UInt8(ascii: ":")), let second = cursor.number(2), second < 61
+        else { return nil }
+        if !cursor.consume(0x20) {
+            guard CaptureBytes.hasPrefix(bytes, at: cursor.index, "\u{202F}") else { return nil }
+            cursor.index += 3
+        }
+        let isPM: Bool
+        if CaptureBytes.hasPrefix(bytes, at: cursor.index, "PM") {
+            isPM = true
+        } else if CaptureBytes.hasPrefix(bytes, at: cursor.index, "AM") {
+            isPM = false
+        } else {
+            return nil
+        }
+        cursor.index += 2
+        guard (1...12).contains(month), (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+        let hourOfDay = hour % 12 + (isPM ? 12 : 0)
+        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay
+            + Int64(hourOfDay * 3600 + minute * 60 + min(second, 59))
+        return ((wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond, cursor.index)
+    }
+
     /// `HH:MM:SS.mmm` alone: the time of day on the (local) day the line was received.
     private static func timeOfDay(_ cursor: inout Cursor, zone: NaiveTimeZone, receivedAt: Int64) -> Int64? {
         guard let (seconds, micros) = clock(&cursor) else { return nil }

@@ -10,8 +10,8 @@ import Logging
 ///   `logger.exception`), the traceback's final unindented `XError: message` line, and the chained
 ///   tracebacks' `During handling of the above exception…` / `The above exception was…` lines (with
 ///   the blank lines around them);
-/// - an exception class line (`java.lang.IllegalStateException: …`) right after a line that reads as
-///   an error (logback and log4j print it below the message);
+/// - an exception class line (`java.lang.IllegalStateException: …`, `TypeError: …`) right after a line
+///   that reads as an error (logback and log4j print it below the message, NestJS the error's stack);
 /// - `Current stack trace:` / `Stack dump:` and the numbered frames after it (`0  libswiftCore.so …`,
 ///   `#0 0x… in …`) of a Swift crash;
 /// - the Swift runtime's crash report, from `*** Signal 4: Backtracing from 0x…` (or `*** Program crashed:`)
@@ -183,7 +183,9 @@ public struct MultilineJoiner: Sendable {
         case .plain:
             if headIsError, pendingLines == 1 {
                 var exception = ParsedLine(message: "")
-                return StackTraceSplitter.assignException(line, 0..<line.count, .qualified, to: &exception)
+                // Java's `java.lang.IllegalStateException: …` (logback, log4j), or the `TypeError: …` that
+                // starts a Node error's stack (NestJS's ExceptionsHandler prints it below its message).
+                return StackTraceSplitter.assignException(line, 0..<line.count, .suffixed, to: &exception)
             }
             return false
         }

@@ -2,8 +2,8 @@ import Logging
 
 /// Reads the continuation lines of a joined event (see ``MultilineJoiner``) and the crash markers of a
 /// head line: the lines after the first become the record's `stack`; a Python traceback's final
-/// `XError: message` line, a Java `qualified.XException: message` line, a Node `TypeError: message`
-/// head, a Swift `Fatal error: message` and a Go `panic: message` give `error` and `error_type`.
+/// `XError: message` line, a Java `qualified.XException: message` or Node `TypeError: message` line below
+/// an error, a Node `TypeError: message` head, a Swift `Fatal error: message` and a Go `panic: message` give `error` and `error_type`.
 enum StackTraceSplitter {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -34,12 +34,13 @@ enum StackTraceSplitter {
             if assignException(bytes, head, .suffixed, to: &parsed) {
                 implied = .error  // an uncaught exception printed with its stack (Node)
             } else {
-                // Java: the first unindented continuation line naming an exception class.
+                // The first unindented continuation line naming an exception class: Java's qualified name
+                // below logback's message, or the `TypeError: …` of a Node stack below NestJS's.
                 var lineStart = tail.lowerBound
                 while lineStart < tail.upperBound {
                     let lineEnd = CaptureBytes.find(0x0A, in: bytes, from: lineStart, to: tail.upperBound) ?? tail.upperBound
                     if !CaptureBytes.isSpace(bytes[lineStart]),
-                        assignException(bytes, CaptureBytes.trimmed(bytes, lineStart..<lineEnd), .qualified, to: &parsed)
+                        assignException(bytes, CaptureBytes.trimmed(bytes, lineStart..<lineEnd), .suffixed, to: &parsed)
                     {
                         break
                     }
@@ -84,10 +85,9 @@ enum StackTraceSplitter {
     enum ExceptionLine {
         /// A Python traceback's final line: any `Name: message` (or a lone `Name`) is the exception.
         case tracebackFinal
-        /// A name ending in `Error`, `Exception`, `Warning`, `Interrupt`, `Exit` or `Throwable` (Node's `TypeError: …`).
+        /// A name, dotted or not, ending in `Error`, `Exception`, `Warning`, `Interrupt`, `Exit` or `Throwable`
+        /// (Node's `TypeError: …`, Java's `java.lang.IllegalStateException: …`).
         case suffixed
-        /// A dotted class name with such a suffix (Java's `java.lang.IllegalStateException: …`).
-        case qualified
     }
 
     /// Reads `Name: message` or `Name` where `Name` is an exception class name; returns whether it was one.
@@ -95,14 +95,9 @@ enum StackTraceSplitter {
     static func assignException(_ bytes: Bytes, _ line: Range<Int>, _ kind: ExceptionLine, to parsed: inout ParsedLine) -> Bool {
         guard let first = line.first, CaptureBytes.isAlpha(bytes[first]) || bytes[first] == UInt8(ascii: "_") else { return false }
         var index = first
-        var hasDot = false
         while index < line.upperBound {
             let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                hasDot = true
-            } else if !(CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$")) {
-                break
-            }
+            guard CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$") || byte == UInt8(ascii: ".") else { break }
             index += 1
         }
         let name = first..<index
@@ -115,7 +110,6 @@ enum StackTraceSplitter {
         switch kind {
         case .tracebackFinal: guard looksLikeException || hasMessage else { return false }
         case .suffixed: guard looksLikeException else { return false }
-        case .qualified: guard hasDot, looksLikeException else { return false }
         }
         let type = CaptureBytes.string(bytes, name)
         parsed.errorType = type

@@ -336,6 +336,38 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse(" ✓ Compiled /api in 312ms").level == .info)
     }
 
+    // NestJS's default console logger (`new Logger(AppController.name)`), as Node 18 and Node 20+ print it.
+    @Test func nestJSLinesGiveLevelTimeContextAndMessage() {
+        let mapped = CaptureParsing.parse("[Nest] 12345  - 11/30/2026, 10:00:02 AM     LOG [RouterExplorer] Mapped {/api, GET} route +2ms")
+        #expect(mapped.level == .info)
+        #expect(mapped.message == "Mapped {/api, GET} route")
+        #expect(mapped.timestamp == CaptureParsing.micros("2026-11-30T10:00:02Z"))
+        #expect(CaptureParsing.fields(mapped)["logger"] as? String == "RouterExplorer")
+        #expect(CaptureParsing.fields(mapped)["pid"] as? Int == 12345)
+
+        // Node 20's ICU puts a narrow no-break space before PM; 12 PM is noon and 12 AM midnight.
+        let error = CaptureParsing.parse("[Nest] 7  - 11/30/2026, 1:05:09\u{202F}PM   ERROR [ExceptionsHandler] payment failed request_id=r-42")
+        #expect(error.level == .error)
+        #expect(error.timestamp == CaptureParsing.micros("2026-11-30T13:05:09Z"))
+        #expect(error.message == "payment failed request_id=r-42")
+        #expect(error.requestID == "r-42")
+        #expect(CaptureParsing.parse("[Nest] 7  - 11/30/2026, 12:00:00 PM     LOG x").timestamp == CaptureParsing.micros("2026-11-30T12:00:00Z"))
+        #expect(CaptureParsing.parse("[Nest] 7  - 11/30/2026, 12:00:00 AM     LOG x").timestamp == CaptureParsing.micros("2026-11-30T00:00:00Z"))
+
+        // Another application name and another locale's date: still read, at the time the line arrived.
+        let german = CaptureParsing.parse("[Shop] 7  - 30.11.2026, 10:00:02    WARN [Cart] stock low")
+        #expect(german.level == .warning)
+        #expect(german.message == "stock low")
+        #expect(german.timestamp == CaptureParsing.receivedAt)
+        #expect(CaptureParsing.parse("[Nest] 7  - 11/30/2026, 10:00:02 AM VERBOSE [Db] query").level == .debug)
+        #expect(CaptureParsing.parse("[Nest] 7  - 11/30/2026, 10:00:02 AM   FATAL boom").message == "boom")
+
+        // Nest's JSON mode names info `log`.
+        #expect(CaptureParsing.parse(#"{"level":"log","pid":7,"timestamp":1796032800000,"message":"ready","context":"App"}"#).level == .info)
+        // A bracketed line that is not Nest's keeps its own reading.
+        #expect(CaptureParsing.fields(CaptureParsing.parse("[main] 12  - something ERROR here"))["pid"] == nil)
+    }
+
     // `swift test` under `run`: swift-testing's and XCTest's failures are errors, passes stay info.
     @Test func failedSwiftTestsAreErrors() {
         let issue = CaptureParsing.parse("✘ Test checkoutReservesStock() recorded an issue at CheckoutTests.swift:42:9: Expectation failed: (status → 500) == 200")
