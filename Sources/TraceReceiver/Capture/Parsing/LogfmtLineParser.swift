@@ -26,27 +26,19 @@ enum LogfmtLineParser {
         while true {
             index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
             guard index < end else { break }
-            let keyStart = index
-            while index < end, isKeyByte(bytes[index]) { index += 1 }
-            let key = keyStart..<index
-            guard index < end, bytes[index] == UInt8(ascii: "=") else {
+            let key: Range<Int>
+            let value: String
+            switch pair(bytes, at: index, end: end) {
+            case .pair(let found, let text, let next):
+                (key, value, index) = (found, text, next)
+            case .word:
                 // A bare word (logfmt allows flags) or prose: skip to the next space.
-                if key.isEmpty || pairs == 0 { return nil }
+                if pairs == 0 { return nil }
                 bareWords += 1
                 index = CaptureBytes.wordEnd(bytes, from: index, to: end)
                 continue
-            }
-            guard !key.isEmpty else { return nil }
-            index += 1
-            let value: String
-            if index < end, bytes[index] == UInt8(ascii: "\"") {
-                guard let (text, next) = quoted(bytes, from: index, end: end) else { return nil }
-                value = text
-                index = next
-            } else {
-                let valueEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
-                value = CaptureBytes.string(bytes, index..<valueEnd)
-                index = valueEnd
+            case .malformed:
+                return nil
             }
             pairs += 1
             switch CaptureFieldKey(bytes, key) {
@@ -56,10 +48,6 @@ enum LogfmtLineParser {
             case .messageAlias, .body:
                 if !hasMessage { parsed.message = value }
                 hasMessage = true
-            case .event:
-                parsed.event = value
-            case .timestamp:
-                parsed.timestamp = parsed.timestamp ?? CaptureTimestamp.parse(value, zone: zone, receivedAt: receivedAt)
             case .level:
                 if let level = Logger.Level(alias: value) {
                     parsed.level = level
@@ -67,21 +55,8 @@ enum LogfmtLineParser {
                 } else {
                     parsed.fields.append(key: "original_level", text: value)
                 }
-            case .severityNumber:
-                parsed.level = parsed.level ?? Int(value).flatMap(Logger.Level.init(number:))
-            case .service: parsed.service = value
-            case .requestID, .request: parsed.ids.requestID = parsed.ids.requestID ?? value
-            case .traceID: parsed.ids.traceID = value
-            case .spanID: parsed.ids.spanID = value
-            case .parentSpanID: parsed.ids.parentSpanID = value
-            case .traceparent: parsed.ids.assignTraceparent(value)
-            case .error: parsed.error = value
-            case .errorType: parsed.errorType = value
-            case .stack: parsed.stack = value
-            case .durationMS:
-                if let duration = Double(value), duration.isFinite { parsed.durationMS = duration }
-            case .name, .fields, .other:
-                parsed.fields.append(key: CaptureBytes.string(bytes, key), text: value)
+            case let kind:
+                assign(kind, key: CaptureBytes.string(bytes, key), value: value, to: &parsed, zone: zone, receivedAt: receivedAt)
             }
         }
         guard pairs >= minimumPairs, bareWords < pairs, hasMessage || hasLevel else { return nil }
@@ -92,8 +67,78 @@ enum LogfmtLineParser {
         return parsed
     }
 
+    /// Puts a pair's value where its key says (an id, the error, the time…) or among the fields. The
+    /// message and the level are the caller's to handle: here they are fields.
+    static func assign(_ kind: CaptureFieldKey, key: String, value: String, to parsed: inout ParsedLine, zone: NaiveTimeZone, receivedAt: Int64) {
+        switch kind {
+        case .event:
+            parsed.event = value
+        case .timestamp:
+            parsed.timestamp = parsed.timestamp ?? CaptureTimestamp.parse(value, zone: zone, receivedAt: receivedAt)
+        case .severityNumber:
+            parsed.level = parsed.level ?? Int(value).flatMap(Logger.Level.init(number:))
+        case .service: parsed.service = value
+        case .requestID, .request: parsed.ids.requestID = parsed.ids.requestID ?? value
+        case .traceID: parsed.ids.traceID = value
+        case .spanID: parsed.ids.spanID = value
+        case .parentSpanID: parsed.ids.parentSpanID = value
+        case .traceparent: parsed.ids.assignTraceparent(value)
+        case .error: parsed.error = value
+        case .errorType: parsed.errorType = value
+        case .stack: parsed.stack = value
+        case .durationMS:
+            if let duration = Double(value), duration.isFinite { parsed.durationMS = duration }
+        case .message, .messageAlias, .body, .level, .name, .fields, .other:
+            parsed.fields.append(key: key, text: value)
+        }
+    }
+
+    /// Reads the `key=value` pairs in `range` into `parsed` (see ``assign(_:key:value:to:zone:receivedAt:)``);
+    /// words between them are skipped.
+    static func assignPairs(_ bytes: Bytes, _ range: Range<Int>, to parsed: inout ParsedLine, zone: NaiveTimeZone, receivedAt: Int64) {
+        var index = range.lowerBound
+        while true {
+            index = CaptureBytes.skipSpaces(bytes, from: index, to: range.upperBound)
+            guard index < range.upperBound else { return }
+            switch pair(bytes, at: index, end: range.upperBound) {
+            case .pair(let key, let value, let next):
+                assign(CaptureFieldKey(bytes, key), key: CaptureBytes.string(bytes, key), value: value, to: &parsed, zone: zone, receivedAt: receivedAt)
+                index = next
+            case .word, .malformed:
+                index = CaptureBytes.wordEnd(bytes, from: index, to: range.upperBound)
+            }
+        }
+    }
+
+    /// What starts at an index of a line of `key=value` pairs.
+    enum Token {
+        /// `key=value` or `key="quoted value"` (unescaped), and the index after it.
+        case pair(key: Range<Int>, value: String, next: Int)
+        /// A word that is not a pair (`key` characters, then no `=`).
+        case word
+        /// `=value` without a key, or a quoted value without its closing quote.
+        case malformed
+    }
+
+    /// Reads the `key=value` pair at `index` (not a space), within `end`.
+    static func pair(_ bytes: Bytes, at index: Int, end: Int) -> Token {
+        var index = index
+        let keyStart = index
+        while index < end, isKeyByte(bytes[index]) { index += 1 }
+        let key = keyStart..<index
+        guard index < end, bytes[index] == UInt8(ascii: "=") else { return key.isEmpty ? .malformed : .word }
+        guard !key.isEmpty else { return .malformed }
+        index += 1
+        if index < end, bytes[index] == UInt8(ascii: "\"") {
+            guard let (text, next) = quoted(bytes, from: index, end: end) else { return .malformed }
+            return .pair(key: key, value: text, next: next)
+        }
+        let valueEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+        return .pair(key: key, value: CaptureBytes.string(bytes, index..<valueEnd), next: valueEnd)
+    }
+
     /// Key characters: letters, digits and `_ . - / @`.
-    @inline(__always) private static func isKeyByte(_ byte: UInt8) -> Bool {
+    @inline(__always) static func isKeyByte(_ byte: UInt8) -> Bool {
         CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
             || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "@")
     }

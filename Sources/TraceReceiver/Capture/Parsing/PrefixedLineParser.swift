@@ -12,6 +12,8 @@ import Logging
 ///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
 ///   `2024-01-01T12:00:00+0000 info label: key=value [Module] message` (`label :` before swift-log 1.6; see
 ///   ``StreamLogHandlerMetadata``),
+///   Rust's tracing-subscriber `2024-01-01T12:00:00.123456Z  INFO span{k=v}: crate::module: message k=v` (see
+///   ``RustTracingContext``),
 ///   nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`, PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
@@ -33,7 +35,7 @@ enum PrefixedLineParser {
             let (timestamp, timeEnd) = CaptureTimestamp.parsePrefix(bytes, from: first, zone: zone, receivedAt: receivedAt),
             timeEnd == range.upperBound || CaptureBytes.isSpace(bytes[timeEnd])
         else { return nil }
-        var parsed = afterTimestamp(bytes, timeEnd..<range.upperBound)
+        var parsed = afterTimestamp(bytes, timeEnd..<range.upperBound, zone: zone, receivedAt: receivedAt)
         parsed.timestamp = timestamp
         return parsed
     }
@@ -97,7 +99,7 @@ enum PrefixedLineParser {
     }
 
     /// Reads level, logger, thread and pid from the words after the timestamp; the rest is the message.
-    private static func afterTimestamp(_ bytes: Bytes, _ range: Range<Int>) -> ParsedLine {
+    private static func afterTimestamp(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine {
         let end = range.upperBound
         var parsed = ParsedLine(message: "")
         var level: Logger.Level?
@@ -190,6 +192,19 @@ enum PrefixedLineParser {
             break
         }
         messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
+        // Rust's tracing-subscriber: an upper-case level, then the spans in scope and the target.
+        if logger == nil, let levelWord, CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
+            let context = RustTracingContext.parse(bytes, from: messageStart, end: end)
+        {
+            for span in context.spanFields {
+                LogfmtLineParser.assignPairs(bytes, span, to: &parsed, zone: zone, receivedAt: receivedAt)
+            }
+            if let target = context.target { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, target)) }
+            LogfmtLineParser.assignPairs(bytes, context.trailingFieldsStart..<end, to: &parsed, zone: zone, receivedAt: receivedAt)
+            let messageEnd = CaptureBytes.trimmed(bytes, context.messageStart..<context.trailingFieldsStart).upperBound
+            parsed.message = CaptureBytes.string(bytes, context.messageStart..<max(context.messageStart, messageEnd))
+            return parsed
+        }
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         // swift-log's StreamLogHandler: a lower-case level and a label, then its metadata and `[Module]`.
         if logger != nil, let levelWord, !CaptureBytes.isUpper(bytes[levelWord.lowerBound]),

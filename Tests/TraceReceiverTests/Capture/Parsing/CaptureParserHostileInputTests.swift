@@ -85,6 +85,9 @@ struct CaptureParsingHostileInputTests {
         "2024-05-01T12:00:00+0000 info a:", "2024-05-01T12:00:00+0000 info a: [", "2024-05-01T12:00:00+0000 info :: [A]", "2024-05-01T12:00:00+0000 info a: k= [A]",
         "[Nest]", "[Nest] 1", "[Nest] 1  -", "[Nest] 1  - ", "[Nest] 1  - 11/30/2026, ", "[Nest] 1  - 11/30/2026, 1:0", "[Nest] 1  - 11/30/2026, 1:00:00\u{E2}",
         "[Nest] 1  - 13/45/2026, 1:00:00 AM LOG x", "[Nest] 1  - 11/30/2026, 0:00:00 AM LOG x", "[Nest] 1  - LOG", "[Nest] 1  -  LOG [", "[] 1  - LOG x", "[Nest] 1  - LOG x +ms", "[Nest] 1  - LOG +1ms",
+        "2024-05-01T12:00:00Z  INFO a{", "2024-05-01T12:00:00Z  INFO a{}", "2024-05-01T12:00:00Z  INFO a{}:", "2024-05-01T12:00:00Z  INFO a{}: ",
+        "2024-05-01T12:00:00Z  INFO a{{}: b::c: m", "2024-05-01T12:00:00Z  INFO a::: m", "2024-05-01T12:00:00Z  INFO a::b: m x=\"", "2024-05-01T12:00:00Z  INFO a::b: m =",
+        "2024-05-01T12:00:00Z  INFO a::b: \" x=\"\"", "2024-05-01T12:00:00Z  INFO a::b:  =x", "2024-05-01T12:00:00Z  INFO a{x=\"}\"}: b::c: m k=v",
         "✘", "✘ ", "􀢄", "Test Case '", "Test Case '' failed ", "Test Suite ' failed",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
     ])

@@ -368,6 +368,36 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(CaptureParsing.parse("[main] 12  - something ERROR here"))["pid"] == nil)
     }
 
+    // Rust's tracing-subscriber with its default `fmt()` layer (ANSI off), in and out of spans.
+    @Test func rustTracingLinesGiveSpanFieldsTargetMessageAndTrailingFields() {
+        let record = CaptureParsing.parse(
+            #"2026-11-30T10:00:01.123456Z  INFO request{method=GET uri=/orders/{id} request_id=7c1e0f5a-aaaa-bbbb-cccc-ddddeeeeffff}:charge{attempt=2}: shop::payments: charge failed error="card declined" amount=42 note="a \"b\" c""#
+        )
+        #expect(record.level == .info)
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-30T10:00:01.123456Z"))
+        #expect(record.message == "charge failed")
+        #expect(record.requestID == "7c1e0f5a-aaaa-bbbb-cccc-ddddeeeeffff")
+        #expect(record.error == "card declined")
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["logger"] as? String == "shop::payments")
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["uri"] as? String == "/orders/{id}")
+        #expect(fields["attempt"] as? String == "2")
+        #expect(fields["amount"] as? String == "42")
+        #expect(fields["note"] as? String == #"a "b" c"#)
+
+        let outside = CaptureParsing.parse("2026-11-30T10:00:02.000001Z ERROR shop::db: pool timed out after 5s")
+        #expect(outside.level == .error)
+        #expect(outside.message == "pool timed out after 5s")
+        #expect(CaptureParsing.fields(outside)["logger"] as? String == "shop::db")
+
+        // A message made only of fields stays whole; a message that merely contains `=` keeps it.
+        #expect(CaptureParsing.parse("2026-11-30T10:00:03Z  WARN shop: order_id=42").message == "shop: order_id=42")
+        #expect(CaptureParsing.parse("2026-11-30T10:00:03Z  WARN shop::q: retry a=b later").message == "retry a=b later")
+        // Not tracing: a word and a colon after the level is ordinary text.
+        #expect(CaptureParsing.parse("2026-11-30T10:00:03Z ERROR Billing: card declined amount=3").message == "Billing: card declined amount=3")
+    }
+
     // `swift test` under `run`: swift-testing's and XCTest's failures are errors, passes stay info.
     @Test func failedSwiftTestsAreErrors() {
         let issue = CaptureParsing.parse("✘ Test checkoutReservesStock() recorded an issue at CheckoutTests.swift:42:9: Expectation failed: (status → 500) == 200")
