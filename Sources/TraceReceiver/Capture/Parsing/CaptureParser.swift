@@ -10,7 +10,7 @@ import Logging
 ///    the same content as the streamed one) and the usual JSON loggers (pino, bunyan, structlog,
 ///    python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON);
 /// 3. glog and klog headers (`E0501 12:00:00.123456 42 file.go:12] …`), NestJS's console logger
-///    (`[Nest] 42  - 11/30/2026, 10:00:02 AM   ERROR [Context] …`), logfmt (`time=… level=… msg="…" request_id=…`);
+///    (`[Nest] 42  - 11/30/2026, 10:00:02 AM   ERROR [Context] …`), Redis (`1:M 30 Nov 2026 09:00:00.123 * …`), logfmt (`time=… level=… msg="…" request_id=…`);
 /// 4. bracketed prefixes (`[ts] LEVEL [req:id] [logger] message`, `[ts] [LEVEL] message`);
 /// 5. the NCSA combined access log (nginx, Apache);
 /// 6. timestamp- or level-led text: Python logging, loguru, log4j/logback, Spring Boot, swift-log,
@@ -122,6 +122,7 @@ public struct CaptureParser: Sendable {
                 DotNetConsoleParser.parse(bytes, head: &head, tail: &tail)
                 ?? GlogLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? NestLineParser.parse(bytes, head, zone: zone)
+                ?? RedisLineParser.parse(bytes, head, zone: zone)
                 ?? LogfmtLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? BracketedLineParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)
                 ?? AccessLogParser.parse(bytes, head, zone: zone, receivedAt: receivedAt)

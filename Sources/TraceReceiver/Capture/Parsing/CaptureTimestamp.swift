@@ -205,6 +205,21 @@ enum CaptureTimestamp {
         return nil
     }
 
+    /// `DD Mon YYYY HH:MM:SS.mmm` at `start` (Redis), read in `zone`. Returns microseconds since the epoch and
+    /// the index after the time.
+    static func parseDayMonthNameYear(_ bytes: Bytes, from start: Int, zone: NaiveTimeZone) -> (Int64, Int)? {
+        var cursor = Cursor(bytes: bytes, index: start)
+        guard let day = cursor.number(2), cursor.consume(0x20),
+            let month = months.firstIndex(where: { CaptureBytes.hasPrefix(bytes, at: cursor.index, $0, ignoringCase: true) })
+        else { return nil }
+        cursor.index += 3
+        guard cursor.consume(0x20), let year = cursor.number(4), cursor.consume(0x20), let (seconds, micros) = clock(&cursor),
+            (1...RecordTime.daysInMonth(year: year, month: month + 1)).contains(day)
+        else { return nil }
+        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month + 1, day: day)) * secondsPerDay + seconds
+        return ((wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond + micros, cursor.index)
+    }
+
     /// `MM/DD/YYYY, h:mm:ss AM` at `start`: JavaScript's `Date.toLocaleString()` in the en-US locale (NestJS's
     /// console logger), the space before `AM`/`PM` a narrow no-break space (U+202F) since ICU 72 (Node 20).
     /// Read in `zone`. Returns microseconds since the epoch and the index after the time.

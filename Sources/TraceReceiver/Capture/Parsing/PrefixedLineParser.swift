@@ -14,6 +14,7 @@ import Logging
 ///   ``StreamLogHandlerMetadata``),
 ///   Rust's tracing-subscriber `2024-01-01T12:00:00.123456Z  INFO span{k=v}: crate::module: message k=v` (see
 ///   ``RustTracingContext``),
+///   MySQL 8's `2024-01-01T12:00:00.123456Z 0 [Warning] [MY-010068] [Server] message`,
 ///   nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`, PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
@@ -120,7 +121,7 @@ enum PrefixedLineParser {
                 guard let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: min(end, index + maximumGroupLength))
                 else { break }
                 let content = CaptureBytes.trimmed(bytes, index + 1..<close)
-                if let found = caseConsistentLevel(bytes, content) {
+                if let found = caseConsistentLevel(bytes, content) ?? mysqlLevel(bytes, content, before: close + 1, end: end) {
                     level = found
                 } else if !hasThread {
                     parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, content))
@@ -165,6 +166,18 @@ enum PrefixedLineParser {
             if bytes[index] == UInt8(ascii: "["),
                 let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: min(end, index + maximumGroupLength))
             {
+                if isMySQLErrorCode(bytes, index + 1..<close) {
+                    // MySQL 8: `[MY-010068] [Server] message`.
+                    parsed.fields.append(key: "error_code", text: CaptureBytes.string(bytes, index + 1..<close))
+                    index = CaptureBytes.skipSpaces(bytes, from: close + 1, to: end)
+                    if index < end, bytes[index] == UInt8(ascii: "["),
+                        let subsystemEnd = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1, to: min(end, index + maximumGroupLength))
+                    {
+                        logger = index + 1..<subsystemEnd
+                        index = subsystemEnd + 1
+                    }
+                    break
+                }
                 if !hasThread {
                     parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, CaptureBytes.trimmed(bytes, index + 1..<close)))
                     hasThread = true
@@ -246,6 +259,25 @@ enum PrefixedLineParser {
     private static let postgresSeverities: [StaticString] = ["LOG", "DETAIL", "HINT", "STATEMENT", "CONTEXT"]
 
     /// A level word written all in upper case or all in lower case.
+    /// MySQL 8's `[System]`, `[Note]`, `[Warning]` or `[ERROR]` before its `[MY-NNNNNN]` code.
+    private static func mysqlLevel(_ bytes: Bytes, _ content: Range<Int>, before next: Int, end: Int) -> Logger.Level? {
+        let codeStart = CaptureBytes.skipSpaces(bytes, from: next, to: end)
+        guard codeStart > next, codeStart < end, bytes[codeStart] == UInt8(ascii: "["),
+            let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: codeStart + 1, to: min(end, codeStart + 16)),
+            isMySQLErrorCode(bytes, codeStart + 1..<close)
+        else { return nil }
+        for (word, level) in mysqlLevels where CaptureBytes.equals(bytes, content, word) { return level }
+        return nil
+    }
+
+    private static let mysqlLevels: [(StaticString, Logger.Level)] = [("System", .notice), ("Note", .info), ("Warning", .warning), ("ERROR", .error)]
+
+    /// `MY-` and digits.
+    private static func isMySQLErrorCode(_ bytes: Bytes, _ range: Range<Int>) -> Bool {
+        range.count > 3 && CaptureBytes.hasPrefix(bytes, at: range.lowerBound, "MY-", end: range.upperBound)
+            && (range.lowerBound + 3..<range.upperBound).allSatisfy { CaptureBytes.isDigit(bytes[$0]) }
+    }
+
     private static func caseConsistentLevel(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
         guard let first = range.first else { return nil }
         let upper = CaptureBytes.isUpper(bytes[first])

@@ -398,6 +398,32 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse("2026-11-30T10:00:03Z ERROR Billing: card declined amount=3").message == "Billing: card declined amount=3")
     }
 
+    // Two servers of a usual `docker compose` stack, as their images print.
+    @Test func redisAndMySQLLinesGiveTheirLevelTimeAndParts() {
+        let ready = CaptureParsing.parse("1:M 30 Nov 2026 09:00:00.123 * Ready to accept connections tcp")
+        #expect(ready.level == .notice)
+        #expect(ready.timestamp == CaptureParsing.micros("2026-11-30T09:00:00.123Z"))
+        #expect(ready.message == "Ready to accept connections tcp")
+        #expect(CaptureParsing.fields(ready)["pid"] as? Int == 1)
+        #expect(CaptureParsing.fields(ready)["role"] as? String == "primary")
+        #expect(CaptureParsing.parse("1:M 30 Nov 2026 09:00:01.123 # WARNING Memory overcommit must be enabled!").level == .warning)
+        #expect(CaptureParsing.parse("27:C 30 Nov 2026 09:00:02.000 . DB saved on disk").level == .debug)
+        #expect(CaptureParsing.parse("1:Q 30 Nov 2026 09:00:00.123 * not a role").message == "1:Q 30 Nov 2026 09:00:00.123 * not a role")
+
+        let warning = CaptureParsing.parse("2026-11-30T09:00:02.123456Z 0 [Warning] [MY-010068] [Server] CA certificate ca.pem is self signed.")
+        #expect(warning.level == .warning)
+        #expect(warning.message == "CA certificate ca.pem is self signed.")
+        #expect(warning.timestamp == CaptureParsing.micros("2026-11-30T09:00:02.123456Z"))
+        #expect(CaptureParsing.fields(warning)["error_code"] as? String == "MY-010068")
+        #expect(CaptureParsing.fields(warning)["logger"] as? String == "Server")
+        let error = CaptureParsing.parse("2026-11-30T09:00:03.123456Z 8 [ERROR] [MY-012345] [InnoDB] Table ./shop/orders is marked as crashed")
+        #expect(error.level == .error)
+        #expect(error.message == "Table ./shop/orders is marked as crashed")
+        #expect(CaptureParsing.fields(error)["logger"] as? String == "InnoDB")
+        #expect(CaptureParsing.parse("2026-11-30T09:00:04.000000Z 0 [System] [MY-010931] [Server] ready for connections.").level == .notice)
+        #expect(CaptureParsing.parse("2026-11-30T09:00:04.000000Z 0 [Note] [MY-010931] [Server] x").level == .info)
+    }
+
     // `swift test` under `run`: swift-testing's and XCTest's failures are errors, passes stay info.
     @Test func failedSwiftTestsAreErrors() {
         let issue = CaptureParsing.parse("✘ Test checkoutReservesStock() recorded an issue at CheckoutTests.swift:42:9: Expectation failed: (status → 500) == 200")
