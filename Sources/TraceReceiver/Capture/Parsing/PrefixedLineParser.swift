@@ -258,7 +258,6 @@ enum PrefixedLineParser {
 
     private static let postgresSeverities: [StaticString] = ["LOG", "DETAIL", "HINT", "STATEMENT", "CONTEXT"]
 
-    /// A level word written all in upper case or all in lower case.
     /// MySQL 8's `[System]`, `[Note]`, `[Warning]` or `[ERROR]` before its `[MY-NNNNNN]` code.
     private static func mysqlLevel(_ bytes: Bytes, _ content: Range<Int>, before next: Int, end: Int) -> Logger.Level? {
         let codeStart = CaptureBytes.skipSpaces(bytes, from: next, to: end)
@@ -278,6 +277,7 @@ enum PrefixedLineParser {
             && (range.lowerBound + 3..<range.upperBound).allSatisfy { CaptureBytes.isDigit(bytes[$0]) }
     }
 
+    /// A level word written all in upper case or all in lower case.
     private static func caseConsistentLevel(_ bytes: Bytes, _ range: Range<Int>) -> Logger.Level? {
         guard let first = range.first else { return nil }
         let upper = CaptureBytes.isUpper(bytes[first])
