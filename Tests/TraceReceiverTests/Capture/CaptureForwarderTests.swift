@@ -64,4 +64,29 @@ struct CaptureForwarderTests {
         #expect((error["stack"] as? String)?.contains("app.controller.ts:12:20") == true)
         #expect(error["message"] as? String == "Cannot read properties of undefined (reading 'id')")
     }
+
+    // A failing statement in a `docker compose` Postgres (default log_line_prefix '%m [%p] ').
+    @Test func aPostgresErrorKeepsItsDetailHintAndStatementAsFields() throws {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "db"), sink: sink)
+        for line in [
+            #"2026-11-30 09:00:00.123 UTC [42] ERROR:  duplicate key value violates unique constraint "orders_pkey""#,
+            "2026-11-30 09:00:00.123 UTC [42] DETAIL:  Key (id)=(7) already exists.",
+            "2026-11-30 09:00:00.123 UTC [42] STATEMENT:  INSERT INTO orders (id, total)",
+            "\tVALUES (7, 12.50)",
+            "2026-11-30 09:00:00.200 UTC [43] LOG:  checkpoint starting: time",
+            "2026-11-30 09:00:00.300 UTC [44] DETAIL:  not joined to a line of another process",
+        ] {
+            forwarder.append(line: Array(line.utf8))
+        }
+        forwarder.finish()
+        let records = try ServicePrefixTests.records(sink)
+        #expect(records.count == 3, "\(records.map { $0["message"] ?? "" })")
+        let error = try #require(records.first { $0["level"] as? String == "error" })
+        #expect(error["message"] as? String == #"duplicate key value violates unique constraint "orders_pkey""#)
+        let fields = try #require(error["fields"] as? [String: Any])
+        #expect(fields["detail"] as? String == "Key (id)=(7) already exists.")
+        #expect(fields["statement"] as? String == "INSERT INTO orders (id, total)\n\tVALUES (7, 12.50)")
+        #expect(error["stack"] == nil)
+    }
 }

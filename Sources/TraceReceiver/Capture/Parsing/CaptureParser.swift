@@ -137,6 +137,7 @@ public struct CaptureParser: Sendable {
             CorrelationScanner.scan(bytes, head, into: &line.ids)
         }
         var implied: Logger.Level?
+        if !tail.isEmpty, PostgresLine.parse(bytes, head) != nil, PostgresLine.assignDetails(bytes, tail, to: &line) { tail = tail.upperBound..<tail.upperBound }
         if !tail.isEmpty { implied = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) }
         StackTraceSplitter.applyHeadMarkers(bytes, head: head, tail: tail, to: &line)
         var level = line.level ?? symbolLevel ?? LevelInference.infer(bytes, head) ?? .info

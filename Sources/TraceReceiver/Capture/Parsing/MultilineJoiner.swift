@@ -16,6 +16,8 @@ import Logging
 ///   `#0 0x… in …`) of a Swift crash;
 /// - the Swift runtime's crash report, from `*** Signal 4: Backtracing from 0x…` (or `*** Program crashed:`)
 ///   to `Backtrace took 0.01s`, blank lines included, joined to the `Fatal error:` line before it if any;
+/// - the `DETAIL:`, `HINT:`, `STATEMENT:`, `CONTEXT:`, `QUERY:` and `LOCATION:` lines of the same
+///   PostgreSQL process after one of its lines (see ``PostgresLine``);
 /// - the `goroutine N [running]:` block of a Go panic, blank lines included, or of a panic that net/http
 ///   recovered and logged (`http: panic serving 127.0.0.1:5000: …`).
 ///
@@ -46,6 +48,8 @@ public struct MultilineJoiner: Sendable {
     private enum State {
         /// Nothing special: only indented lines and `Caused by:` continue.
         case plain
+        /// After a PostgreSQL line: its process's `DETAIL:`, `HINT:`, `STATEMENT:`… lines continue it.
+        case postgres
         /// Inside a Python traceback, before its exception line.
         case pythonTraceback
         /// After a Python traceback's exception line: a chained traceback may follow.
@@ -63,6 +67,8 @@ public struct MultilineJoiner: Sendable {
     private var pending: [UInt8] = []
     private var pendingLines = 0
     private var state = State.plain
+    /// The process id of a pending PostgreSQL line.
+    private var postgresPID: [UInt8] = []
     /// Whether the event's first line reads as an error (so an exception block may follow it).
     private var headIsError = false
 
@@ -130,6 +136,9 @@ public struct MultilineJoiner: Sendable {
             state = .swiftCrash
         } else if LevelInference.swiftFatalError(line, 0..<line.count) != nil {
             state = .swiftFatal
+        } else if let parts = PostgresLine.parse(line, 0..<line.count) {
+            state = .postgres
+            postgresPID = Array(line[parts.pid])
         } else {
             state = .plain
         }
@@ -177,6 +186,9 @@ public struct MultilineJoiner: Sendable {
             return true
         case .swiftCrash:
             return true  // handled above
+        case .postgres:
+            guard let parts = PostgresLine.parse(line, 0..<line.count), PostgresLine.detailField(line, parts) != nil else { return false }
+            return line[parts.pid].elementsEqual(postgresPID)
         case .goPanic:
             return CaptureBytes.hasPrefix(line, at: 0, "goroutine ") || CaptureBytes.hasPrefix(line, at: 0, "created by ")
                 || line[line.count - 1] == UInt8(ascii: ")") || CaptureBytes.hasPrefix(line, at: 0, "[signal ")

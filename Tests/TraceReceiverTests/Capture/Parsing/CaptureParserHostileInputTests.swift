@@ -90,6 +90,8 @@ struct CaptureParsingHostileInputTests {
         "2024-05-01T12:00:00Z  INFO a::b: \" x=\"\"", "2024-05-01T12:00:00Z  INFO a::b:  =x", "2024-05-01T12:00:00Z  INFO a{x=\"}\"}: b::c: m k=v",
         "1:M", "1:M ", "1:M 30 Nov", "1:M 30 Nov 2026 09:00:00.123", "1:M 30 Nov 2026 09:00:00.123 ", "1:M 30 Nov 2026 09:00:00.123 *", "1:M 31 Feb 2026 09:00:00 * x", ":M 30 Nov 2026 09:00:00 * x",
         "2026-11-30T09:00:02Z 0 [Warning] [MY-", "2026-11-30T09:00:02Z 0 [Warning] [MY-]", "2026-11-30T09:00:02Z 0 [Warning] [MY-1] [", "2026-11-30T09:00:02Z 0 [ERROR] [MY-1]",
+        "1 [", "1 [1", "1 [1]", "1 [1] ", "1 [1] E", "1 [1] ERROR", "1 [1] ERROR:", "1 [1] ERROR:\n1 [1] DETAIL:", "1 [1] ERROR: x\n1 [1] DETAIL:\n\t",
+        "1 [1] ERROR: x\n\ty\n1 [1] HINT: z", "1 [] ERROR: x", "[1] ERROR: x",
         "✘", "✘ ", "􀢄", "Test Case '", "Test Case '' failed ", "Test Suite ' failed",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
     ])
