@@ -11,7 +11,7 @@ enum ServicePrefixMode: String, ExpressibleByArgument, CaseIterable {
     case off
 
     /// Commands whose output is the prefixed lines of the processes they run, by file name. `docker` and
-    /// `podman` count only when `compose` is among their arguments.
+    /// `podman` count only when `compose` is among their arguments, `kubectl` and `oc` for `logs --prefix`.
     static let multiplexers: Set<String> = ["docker-compose", "podman-compose", "foreman", "honcho", "overmind", "hivemind", "nf"]
 
     /// Whether prefixes are read for `command` (nil for `tail`, which runs none).
@@ -23,7 +23,11 @@ enum ServicePrefixMode: String, ExpressibleByArgument, CaseIterable {
             guard let command, let first = command.first else { return false }
             let name = URL(fileURLWithPath: first).lastPathComponent
             if Self.multiplexers.contains(name) { return true }
-            return (name == "docker" || name == "podman") && command.dropFirst().contains("compose")
+            let arguments = command.dropFirst()
+            if name == "kubectl" || name == "oc" {
+                return arguments.contains("logs") && arguments.contains { $0 == "--prefix" || $0 == "--prefix=true" }
+            }
+            return (name == "docker" || name == "podman") && arguments.contains("compose")
         }
     }
 }

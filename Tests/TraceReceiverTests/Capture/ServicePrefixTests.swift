@@ -32,6 +32,15 @@ struct ServicePrefixTests {
         #expect(Self.prefix("api-99999  | x")?.service == "api-99999", "more than four digits is not a replica number")
     }
 
+    @Test func kubectlPrefixesNameTheContainerAndThePod() {
+        let prefix = Self.prefix("[pod/shop-7d9f8-x2k4q/api] listening")
+        #expect(prefix == ServicePrefix(name: "pod/shop-7d9f8-x2k4q/api", service: "api", replica: nil, contentStart: 27, pod: "shop-7d9f8-x2k4q"))
+        #expect(Self.content("[pod/shop-7d9f8-x2k4q/api] listening") == "listening")
+        for line in ["[pod/]", "[pod/a]", "[pod/a/] x", "[pod/a/b]x", "[pod/a/b c] x", "[pod/a b/c] x", "[pod/a/b"] {
+            #expect(Self.prefix(line) == nil, "\(line)")
+        }
+    }
+
     @Test func linesThatOnlyLookAlikeAreNotPrefixed() {
         for line in [
             "api|x", "api |x", "api-1 :| x", "| x", " api | x", "api\t| x", "",
@@ -134,17 +143,26 @@ struct RunServicePrefixTests {
         echo "12:00:02 api.1  | INFO done request_id=$1"
         """#
 
-    /// Runs the stand-in as `program` (its file name decides whether `auto` reads prefixes) with `commandArguments`
-    /// before the request id it prints.
+    /// A stand-in for `kubectl logs --prefix`: two containers of one pod.
+    static let kubectl = #"""
+        #!/bin/sh
+        echo "[pod/shop-7d9f8-x2k4q/api] {\"level\":\"warn\",\"msg\":\"slow checkout\",\"request_id\":\"$1\"}"
+        echo "[pod/shop-7d9f8-x2k4q/web] ERROR checkout failed request_id=$1"
+        echo "[pod/shop-7d9f8-x2k4q/api] INFO done request_id=$1"
+        """#
+
+    /// Runs the stand-in `script` as `program` (its file name decides whether `auto` reads prefixes) with
+    /// `commandArguments` before the request id it prints.
     static func wrap(
         _ arguments: [String],
         program: String = "foreman",
+        script source: String = foreman,
         commandArguments: [String] = [],
         receiver: RunningReceiver,
         directory: String
     ) async throws -> Int32 {
         let script = directory + "/" + program
-        try Self.foreman.replacingOccurrences(of: "$1", with: "$\(commandArguments.count + 1)").write(toFile: script, atomically: true, encoding: .utf8)
+        try source.replacingOccurrences(of: "$1", with: "$\(commandArguments.count + 1)").write(toFile: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         let wrapper = try WrapperProcess(
             ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon"] + arguments
@@ -180,6 +198,24 @@ struct RunServicePrefixTests {
                 let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
                 #expect(records.count == 3)
                 #expect(Set(records.map(\.service)) == (reads ? ["api", "web"] : ["docker"]), "\(records.map(\.service))")
+            }
+        }
+    }
+
+    @Test(arguments: [(["logs", "-f", "--prefix", "-l", "app=shop"], true), (["logs", "-f", "-l", "app=shop"], false)])
+    func kubectlLogsPrefixesNameTheContainerAndPod(arguments: [String], reads: Bool) async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let status = try await Self.wrap([], program: "kubectl", script: Self.kubectl, commandArguments: arguments, receiver: receiver, directory: directory)
+                #expect(status == 0)
+                let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
+                #expect(records.count == 3)
+                #expect(Set(records.map(\.service)) == (reads ? ["api", "web"] : ["kubectl"]), "\(records.map(\.service))")
+                if reads {
+                    let slow = try #require(records.first { $0.message == "slow checkout" })
+                    #expect(slow.level == .warning)
+                    #expect(slow.fields?.contains(#""pod":"shop-7d9f8-x2k4q""#) == true, "\(slow.fields ?? "")")
+                }
             }
         }
     }

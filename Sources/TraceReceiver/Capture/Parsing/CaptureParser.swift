@@ -63,8 +63,8 @@ public struct CaptureParser: Sendable {
     }
 
     /// Parses one event that a process multiplexer wrote under `prefix` (its `NAME | ` already removed):
-    /// the prefix's service stands in for ``service``, and a replica other than 1 becomes the `replica`
-    /// field.
+    /// the prefix's service stands in for ``service``, a replica other than 1 becomes the `replica`
+    /// field, and a Kubernetes pod the `pod` field.
     func parse(_ event: String, receivedAt: Int64, prefix: ServicePrefix?) -> LogRecord {
         var event = event
         return event.withUTF8 { bytes in
@@ -144,6 +144,7 @@ public struct CaptureParser: Sendable {
         if let implied { level = level.atLeast(implied) }
         if truncated > 0 { line.fields.append(key: "truncated_bytes", integer: Int64(truncated)) }
         if let replica = prefix?.replica, replica != 1 { line.fields.append(key: "replica", integer: Int64(replica)) }
+        if let pod = prefix?.pod { line.fields.append(key: "pod", text: pod) }
 
         return LogRecord(
             timestamp: line.timestamp ?? receivedAt,

@@ -3,7 +3,8 @@
 ///
 /// - docker compose: `api-1  | …` (Compose v1: `api_1  | …`);
 /// - foreman and honcho: `12:00:00 web.1  | …`;
-/// - overmind and hivemind: `web | …`.
+/// - overmind and hivemind: `web | …`;
+/// - `kubectl logs --prefix`: `[pod/api-7d9f8-x2k4q/api] …`, naming the pod and the container.
 ///
 /// The name is letters, digits, `_`, `.` and `-` (at most ``maximumNameLength``), followed by at least one
 /// space, then `|` and one space (or the end of the line, for an empty line). A trailing `-N`, `_N` or `.N`
@@ -28,8 +29,11 @@ struct ServicePrefix: Equatable, Sendable {
     let replica: Int?
     /// Where the program's own line starts, after the prefix.
     let contentStart: Int
+    /// The pod, for a line `kubectl logs --prefix` wrote (the container is the service).
+    var pod: String? = nil
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ServicePrefix? {
+        if CaptureBytes.hasPrefix(bytes, at: 0, "[pod/") { return kubectl(bytes) }
         var index = 0
         // foreman and honcho lead with the time the line was read: `HH:MM:SS `.
         if bytes.count > 9, isClock(bytes), bytes[8] == UInt8(ascii: " ") { index = 9 }
@@ -56,6 +60,35 @@ struct ServicePrefix: Equatable, Sendable {
             contentStart: index
         )
     }
+
+    /// `[pod/POD/CONTAINER] ` (Kubernetes names: lower-case letters, digits, `-` and `.`).
+    private static func kubectl(_ bytes: UnsafeBufferPointer<UInt8>) -> ServicePrefix? {
+        let podStart = 5
+        var index = podStart
+        while index < bytes.count, isNameByte(bytes[index]), index - podStart < maximumKubernetesNameLength { index += 1 }
+        guard index > podStart, index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return nil }
+        let podEnd = index
+        let containerStart = index + 1
+        index = containerStart
+        while index < bytes.count, isNameByte(bytes[index]), index - containerStart < maximumNameLength { index += 1 }
+        guard index > containerStart, index < bytes.count, bytes[index] == UInt8(ascii: "]") else { return nil }
+        let containerEnd = index
+        index += 1
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: " ") else { return nil }
+            index += 1
+        }
+        return ServicePrefix(
+            name: CaptureBytes.string(bytes, 1..<containerEnd),
+            service: CaptureBytes.string(bytes, containerStart..<containerEnd),
+            replica: nil,
+            contentStart: index,
+            pod: CaptureBytes.string(bytes, podStart..<podEnd)
+        )
+    }
+
+    /// Longest pod name read (Kubernetes allows 253 characters).
+    static let maximumKubernetesNameLength = 253
 
     /// Where the service part of `name` ends, and the replica number after it (`-N`, `_N`, `.N`).
     private static func replicaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> (Int, Int?) {
