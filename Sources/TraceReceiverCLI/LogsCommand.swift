@@ -10,6 +10,7 @@ struct LogsCommand: AsyncParsableCommand {
             Examples:
               trace-receiver logs --service gateway --level warning --since 1h -q timeout
               trace-receiver logs --event request_failed --since 1d
+              trace-receiver logs --field pod=shop-7d9f8-x2k4q --field status_code=500
               trace-receiver logs -f --level error    # the last errors, then each new one
             """
     )
@@ -26,6 +27,11 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Since a span back from now (30m, 1h, 2d) or an RFC 3339 time.") var since: String?
     @Option(help: "Until a span back from now or an RFC 3339 time.") var until: String?
     @Option(name: [.customShort("q"), .long], help: "Words that must appear in the message or error.") var query: String?
+    @Option(
+        name: .customLong("field"),
+        help: "Only records whose field KEY holds VALUE, as KEY=VALUE (numbers compare as numbers); repeat for more (up to 8)."
+    )
+    var fields: [String] = []
     @Option(help: "Most records to show (1–10000).") var limit = 100
     @Flag(help: "Print the receiver's JSON instead of readable lines.") var json = false
     @Flag(
@@ -45,12 +51,12 @@ struct LogsCommand: AsyncParsableCommand {
         [
             ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source), ("event", event),
             ("level", level), ("since", since), ("until", until), ("q", query), ("limit", String(limit)),
-        ]
+        ] + fields.map { ("field", $0) }
     }
 
     /// Each filter's option, for the receiver's refusals: `request_id` → `--request-id`, `q` → `-q`.
     private var options: [String: String] {
-        Dictionary(uniqueKeysWithValues: filters.map { name, _ in (name, name == "q" ? "-q" : "--" + name.replacingOccurrences(of: "_", with: "-")) })
+        Dictionary(filters.map { name, _ in (name, name == "q" ? "-q" : "--" + name.replacingOccurrences(of: "_", with: "-")) }, uniquingKeysWith: { first, _ in first })
     }
 
     func run() async throws {

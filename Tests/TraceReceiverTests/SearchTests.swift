@@ -186,6 +186,49 @@ struct SearchTests {
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func fieldConditionsMatchStringsNumbersAndBooleansAlikeInBothStores(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            let body = [
+                #"{"timestamp":"2026-01-31T10:00:01Z","service":"api","message":"a","fields":{"pod":"shop-1","status_code":500,"total":12.50,"cached":true,"hb.request.path":"/api/x"}}"#,
+                #"{"timestamp":"2026-01-31T10:00:02Z","service":"api","message":"b","fields":{"pod":"shop-2","status_code":"500","total":"12.50","cached":"true"}}"#,
+                #"{"timestamp":"2026-01-31T10:00:03Z","service":"api","message":"c","fields":{"pod":"shop-1","status_code":200,"cached":false,"nested":{"a":1}}}"#,
+                #"{"timestamp":"2026-01-31T10:00:04Z","service":"api","message":"d","pod":"shop-1"}"#,
+                #"{"timestamp":"2026-01-31T10:00:05Z","service":"api","message":"e"}"#,
+            ]
+            #expect(try await receiver.postLogs(body.joined(separator: "\n")).counts() == Counts(accepted: 5))
+            let expected: [(String, [String])] = [
+                ("field=pod%3Dshop-1", ["d", "c", "a"]),
+                ("field=pod%3Dshop-1&field=status_code%3D500", ["a"]),
+                ("field=status_code%3D500", ["b", "a"]),
+                ("field=total%3D12.5", ["a"]),
+                ("field=total%3D12.50", ["b", "a"]),
+                ("field=cached%3Dtrue", ["b", "a"]),
+                ("field=cached%3Dfalse", ["c"]),
+                ("field=hb.request.path%3D%2Fapi%2Fx", ["a"]),
+                ("field=pod%3D", []),
+                ("field=missing%3D1", []),
+                ("field=pod%3Dshop-1&service=other", []),
+            ]
+            for (query, messages) in expected {
+                #expect(try await self.messages(receiver, query) == messages, "\(query)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "field=novalue", "field=%3Dvalue", "field=a%22b%3D1", "field=a%20b%3D1", "field=k%3D" + String(repeating: "v", count: 257),
+        (0...FieldCondition.maximumConditions).map { "field=k\($0)%3D1" }.joined(separator: "&"),
+    ])
+    func refusesAnUnreadableFieldConditionWith400(_ query: String) async throws {
+        try await withReceiver { (receiver) async throws in
+            let reply = try await receiver.get("/api/debug/logs?\(query)")
+            #expect(reply.status == 400)
+            #expect(reply.errorCode == "invalid_parameter")
+            #expect(reply.errorMessage?.hasPrefix("field") == true, "\(reply.body)")
+        }
+    }
+
     @Test(arguments: [
         ("limit=0", "limit"), ("limit=10001", "limit"), ("limit=ten", "limit"), ("level=loud", "level"),
         ("since=yesterday", "since"), ("until=-5m", "until"), ("source=browser", "source"), ("cursor=abc", "cursor"),

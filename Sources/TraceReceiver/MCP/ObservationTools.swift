@@ -49,6 +49,7 @@ struct ObservationTools: Sendable {
             service: try arguments.string("service"),
             minimumLevel: try arguments.level("level"),
             since: try arguments.time("since", now: now()),
+            fieldConditions: try arguments.fieldConditions("fields"),
             limit: try arguments.integer("limit", in: 1...ToolCatalog.observeMaximumLimit, default: ToolCatalog.observeDefaultLimit)
         )
         let page: LogPage

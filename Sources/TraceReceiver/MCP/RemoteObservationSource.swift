@@ -53,6 +53,7 @@ struct RemoteObservationSource: ObservationSource {
         if let value = query.since { parameters.append(("since", RecordTime.format(value))) }
         if let value = query.until { parameters.append(("until", RecordTime.format(value))) }
         if let value = query.text { parameters.append(("q", value)) }
+        for condition in query.fieldConditions { parameters.append(("field", condition.key + "=" + condition.value)) }
         parameters.append(("limit", String(query.limit)))
         if let value = query.cursor { parameters.append(("cursor", value.description)) }
         return parameters

@@ -65,6 +65,33 @@ struct ToolArguments {
         return time
     }
 
+    /// Field conditions: an object of field names to the values they must hold (strings, numbers or
+    /// booleans), at most ``FieldCondition/maximumConditions``; empty when absent.
+    func fieldConditions(_ name: String) throws(ToolArgumentError) -> [FieldCondition] {
+        switch values[name] {
+        case nil, .null?: return []
+        case .object(let members)?:
+            let expected = "an object of up to \(FieldCondition.maximumConditions) field names (A–Z, a–z, 0–9, _ . -) to strings, numbers or booleans"
+            guard members.count <= FieldCondition.maximumConditions else { throw .wrongType(name, expected: expected) }
+            var conditions: [FieldCondition] = []
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                let text: String
+                switch value {
+                case .string(let string): text = string
+                case .int(let number): text = String(number)
+                case .double(let number): text = String(number)
+                case .bool(let flag): text = flag ? "true" : "false"
+                default: throw .wrongType(name, expected: expected)
+                }
+                guard let condition = FieldCondition(key: key, value: text) else { throw .wrongType(name, expected: expected) }
+                conditions.append(condition)
+            }
+            return conditions
+        default:
+            throw .wrongType(name, expected: "an object of field names to values")
+        }
+    }
+
     /// A whole number in `range`, `defaultValue` when absent. Whole-valued doubles (`50.0`) and numeric
     /// strings (`"50"`) are accepted, as some clients send them.
     func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws(ToolArgumentError) -> Int {

@@ -19,7 +19,7 @@ enum ToolCatalog {
     /// `recent_requests`: most request records read to find the latest requests.
     static let recentRequestsScanLimit = 5000
 
-    static let observeArguments = ["what", "request_id", "service", "level", "since", "limit"]
+    static let observeArguments = ["what", "request_id", "service", "level", "since", "fields", "limit"]
     static let traceArguments = ["request_id"]
     static let recentRequestsArguments = ["limit", "since", "service"]
 
@@ -76,6 +76,13 @@ enum ToolCatalog {
                     "description": "Minimum level (inclusive), e.g. \"warning\" returns warning, error and critical. Aliases warn, err and fatal are accepted.",
                 ],
                 "since": sinceSchema,
+                "fields": [
+                    "type": "object",
+                    "description":
+                        "Only records whose fields hold these values (all of them), e.g. {\"pod\":\"shop-7d9f8-x2k4q\",\"status_code\":500}; numbers compare as numbers. Up to 8.",
+                    "additionalProperties": ["type": ["string", "number", "boolean"]],
+                    "maxProperties": .int(FieldCondition.maximumConditions),
+                ],
                 "limit": [
                     "type": "integer",
                     "minimum": 1,

@@ -1,8 +1,14 @@
 extension LogRecord {
     /// The text of a top-level member of ``fields`` (strings decoded, numbers as written), or `nil`.
     func field(_ name: String) -> String? {
+        fieldMember(name)?.text
+    }
+
+    /// The text of a top-level member of ``fields`` (as ``field(_:)`` gives it) and whether it is a JSON
+    /// number; `nil` when there is no such member or it is `null`.
+    func fieldMember(_ name: String) -> (text: String, isNumber: Bool)? {
         guard var fields else { return nil }
-        return fields.withUTF8 { bytes -> String? in
+        return fields.withUTF8 { bytes -> (text: String, isNumber: Bool)? in
             var scanner = JSONScanner(bytes)
             guard scanner.consume(UInt8(ascii: "{")) else { return nil }
             if scanner.consume(UInt8(ascii: "}")) { return nil }
@@ -10,7 +16,7 @@ extension LogRecord {
                 guard let key = try? scanner.scanValue(), case .string = key.kind else { return nil }
                 _ = scanner.consume(UInt8(ascii: ":"))
                 guard let value = try? scanner.scanValue() else { return nil }
-                if scanner.string(key) == name { return scanner.text(value) }
+                if scanner.string(key) == name { return scanner.text(value).map { ($0, value.kind == .number) } }
                 guard scanner.consume(UInt8(ascii: ",")) else { return nil }
             }
         }

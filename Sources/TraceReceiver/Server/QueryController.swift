@@ -94,7 +94,7 @@ struct QueryController: Sendable {
     }
 
     /// The filters `GET /api/requests` reads; a request matches when any of its records does.
-    static let requestFilters: Set<String> = ["service", "source", "event", "level", "since", "until", "q", "limit"]
+    static let requestFilters: Set<String> = ["service", "source", "event", "level", "since", "until", "q", "field", "limit"]
 
     /// Reads the search parameters, rejecting any that is present but unreadable (and, with
     /// `allowing`, any not in that set).
@@ -141,6 +141,17 @@ struct QueryController: Sendable {
                 )
             }
             query.events = Set(names)
+        }
+        let fields = parameters[values: "field"].filter { !$0.isEmpty }
+        if !fields.isEmpty {
+            let conditions = fields.compactMap { FieldCondition(parsing: $0) }
+            guard conditions.count == fields.count, conditions.count <= FieldCondition.maximumConditions else {
+                throw ReceiverError.invalidParameter(
+                    "field",
+                    "expected up to \(FieldCondition.maximumConditions) conditions key=value, the key 1–\(FieldCondition.maximumKeyLength) characters of A–Z, a–z, 0–9 and _ . -, the value at most \(FieldCondition.maximumValueLength) bytes"
+                )
+            }
+            query.fieldConditions = conditions
         }
         query.text = value("q")
         query.limit = try limit(parameters, default: query.limit, maximum: maximumLimit)

@@ -10,6 +10,7 @@ extension LogQuery {
         if let minimumLevel, record.level.rank < minimumLevel.rank { return false }
         if let since, record.timestamp < since { return false }
         if let until, record.timestamp > until { return false }
+        for condition in fieldConditions where !condition.matches(record) { return false }
         for word in words {
             if !Self.containsWordPrefix(record.message, word), !Self.containsWordPrefix(record.error, word) { return false }
         }

@@ -16,6 +16,8 @@ public struct LogQuery: Sendable, Equatable {
     public var until: Int64?
     /// Words that must all appear in the message or error (case-insensitive, word prefixes).
     public var text: String?
+    /// Conditions on the records' fields, all of which must hold.
+    public var fieldConditions: [FieldCondition]
     /// Page size.
     public var limit: Int
     /// Continue after this position (from a previous page's ``LogPage/nextCursor``).
@@ -31,7 +33,7 @@ public struct LogQuery: Sendable, Equatable {
     public init(
         requestID: String? = nil, traceID: String? = nil, service: String? = nil, source: RecordSource? = nil,
         events: Set<String>? = nil, minimumLevel: Logger.Level? = nil, since: Int64? = nil, until: Int64? = nil, text: String? = nil,
-        limit: Int = 100, cursor: LogCursor? = nil
+        fieldConditions: [FieldCondition] = [], limit: Int = 100, cursor: LogCursor? = nil
     ) {
         self.requestID = requestID
         self.traceID = traceID
@@ -42,6 +44,7 @@ public struct LogQuery: Sendable, Equatable {
         self.since = since
         self.until = until
         self.text = text
+        self.fieldConditions = fieldConditions
         self.limit = limit
         self.cursor = cursor
     }

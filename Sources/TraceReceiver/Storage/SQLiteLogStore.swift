@@ -476,7 +476,25 @@ public final class SQLiteLogStore: LogStore {
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= \(level.rank)", []) }
         if let since = query.since { filter.append("ts >= ?", [since]) }
         if let until = query.until { filter.append("ts <= ?", [until]) }
+        for condition in query.fieldConditions { append(condition, to: &filter) }
         return filter
+    }
+
+    /// A field condition over the `fields` JSON (no index: it narrows what the other conditions select).
+    /// The key is only letters, digits and `_ . -` (see ``FieldCondition``), so quoting it makes a path
+    /// that names exactly that member.
+    private static func append(_ condition: FieldCondition, to filter: inout Filter) {
+        let path = "$.\"" + condition.key + "\""
+        if let number = condition.number {
+            filter.append(
+                "(json_extract(fields, ?) = ? OR (json_type(fields, ?) IN ('integer', 'real') AND json_extract(fields, ?) = ?))",
+                [path, condition.value, path, path, number]
+            )
+        } else if condition.value == "true" || condition.value == "false" {
+            filter.append("(json_extract(fields, ?) = ? OR json_type(fields, ?) = ?)", [path, condition.value, path, condition.value])
+        } else {
+            filter.append("json_extract(fields, ?) = ?", [path, condition.value])
+        }
     }
 
     /// The FTS5 query for `words`, or `nil` when there are none. Each word becomes a quoted prefix term,

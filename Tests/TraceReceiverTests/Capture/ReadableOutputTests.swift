@@ -84,6 +84,25 @@ struct ReadableOutputTests {
         }
     }
 
+    @Test func logsFiltersByFieldValues() async throws {
+        try await withReceiver { receiver in
+            let body = [
+                #"{"service":"api","message":"from pod 1","fields":{"pod":"shop-1","status_code":500}}"#,
+                #"{"service":"api","message":"from pod 2","fields":{"pod":"shop-2","status_code":500}}"#,
+                #"{"service":"api","message":"fine","fields":{"pod":"shop-1","status_code":200}}"#,
+            ]
+            #expect(try await receiver.postLogs(body.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let found = try await Self.run(["logs", "--field", "pod=shop-1", "--field", "status_code=500", "--json"], receiver)
+                .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(found.compactMap { $0["message"] as? String } == ["from pod 1"])
+
+            let process = try WrapperProcess(["logs", "--receiver", receiver.baseURL, "--field", "no value"])
+            let (status, _, stderr) = await process.finish()
+            #expect(status != 0)
+            #expect(String(decoding: stderr, as: UTF8.self).contains("--field"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+
     @Test func logsPrintsEverySendersStringEscaped() async throws {
         try await withReceiver { receiver in
             try await Self.seedHostileRequest(receiver)

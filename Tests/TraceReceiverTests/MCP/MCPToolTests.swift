@@ -17,7 +17,7 @@ struct MCPToolTests {
         let observe = try #require(tools.first?.inputSchema.objectValue)
         #expect(observe["required"] == ["what"])
         let properties = try #require(observe["properties"]?.objectValue)
-        #expect(Set(properties.keys) == ["what", "request_id", "service", "level", "since", "limit"])
+        #expect(Set(properties.keys) == ["what", "request_id", "service", "level", "since", "fields", "limit"])
         #expect(properties["what"]?.objectValue?["enum"] == ["backend-logs", "frontend-logs", "errors", "timeline"])
         #expect(properties["limit"]?.objectValue?["default"] == 50)
         #expect(properties["limit"]?.objectValue?["maximum"] == 1000)
@@ -130,7 +130,31 @@ struct MCPToolTests {
         }
     }
 
-    @Test(arguments: [
+    @Test(arguments: ToolSourceKind.allCases)
+    func fieldsNarrowTheAnswerToRecordsHoldingThoseValues(_ kind: ToolSourceKind) async throws {
+        try await withReceiver { receiver in
+            let body = [
+                #"{"service":"api","level":"error","message":"pod 1 failed","fields":{"pod":"shop-1","status_code":500,"retried":true}}"#,
+                #"{"service":"api","level":"error","message":"pod 2 failed","fields":{"pod":"shop-2","status_code":500}}"#,
+                #"{"service":"api","level":"info","message":"pod 1 fine","fields":{"pod":"shop-1","status_code":200}}"#,
+            ]
+            #expect(try await receiver.postLogs(body.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let tools = kind.tools(for: receiver)
+            let errors = try await tools.call("observe", arguments: ["what": "errors", "fields": .object(["pod": "shop-1", "status_code": 500])])
+            #expect(try errors.logs().compactMap { $0["message"] as? String } == ["pod 1 failed"], "\(errors.text)")
+            let retried = try await tools.call("observe", arguments: ["what": "backend-logs", "fields": .object(["retried": true])])
+            #expect(try retried.logs().compactMap { $0["message"] as? String } == ["pod 1 failed"], "\(retried.text)")
+        }
+    }
+
+    /// Field conditions an agent may get wrong, and what the answer says.
+    static let badFields: [([String: Value], String)] = [
+        (["what": "errors", "fields": "pod=1"], "argument 'fields' must be an object"),
+        (["what": "errors", "fields": .object(["bad key": "1"])], "argument 'fields' must be an object of up to 8 field names"),
+        (["what": "errors", "fields": .object(["pod": .object(["nested": 1])])], "argument 'fields' must be an object of up to 8 field names"),
+    ]
+
+    @Test(arguments: badFields + [
         (["what": "everything"] as [String: Value], "it must be one of: backend-logs, frontend-logs, errors, timeline"),
         ([:], "missing required argument 'what'"),
         (["what": 3], "argument 'what' must be a string"),

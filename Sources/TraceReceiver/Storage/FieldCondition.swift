@@ -1,0 +1,48 @@
+/// A search condition on one of a record's ``LogRecord/fields``: `pod=shop-7d9f8`, `status_code=500`.
+///
+/// It matches a record whose field `key` (a top-level member) holds `value`: a string equal to it, or,
+/// when `value` is a number, a number equal to it (`total=12.5` matches `12.50`), or, for `true` and
+/// `false`, that boolean. Both stores match alike.
+public struct FieldCondition: Sendable, Hashable {
+    /// Most conditions one search takes.
+    public static let maximumConditions = 8
+    /// Longest key and longest value.
+    public static let maximumKeyLength = 64
+    public static let maximumValueLength = 256
+
+    public let key: String
+    public let value: String
+
+    /// `key=value`; `nil` when the key is not 1–64 characters of A–Z, a–z, 0–9 and `_ . -`, or the value
+    /// is longer than 256 bytes.
+    public init?(parsing text: some StringProtocol) {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        self.init(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+
+    public init?(key: String, value: String) {
+        guard (1...Self.maximumKeyLength).contains(key.utf8.count), key.utf8.allSatisfy(Self.isKeyByte), value.utf8.count <= Self.maximumValueLength
+        else { return nil }
+        self.key = key
+        self.value = value
+    }
+
+    /// The value as a number, when it is one (compared numerically with numbers).
+    var number: Double? {
+        Double(value).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// Whether `record` has the field with this value (what the SQLite store's condition also selects).
+    func matches(_ record: LogRecord) -> Bool {
+        guard let member = record.fieldMember(key) else { return false }
+        if member.text == value { return true }
+        guard member.isNumber, let number, let stored = Double(member.text) else { return false }
+        return stored == number
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "-")
+    }
+}
