@@ -6,6 +6,15 @@ import Testing
 
 @Suite("Capture: the forwarder from lines to records")
 struct CaptureForwarderTests {
+    /// The records a forwarder makes of `lines`, read from one stream, once the input has ended.
+    static func records(forwarding lines: [String], service: String = "api") throws -> [[String: Any]] {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: service), sink: sink)
+        for line in lines { forwarder.append(line: Array(line.utf8), stream: 1) }
+        forwarder.finish()
+        return try ServicePrefixTests.records(sink)
+    }
+
     @Test func colouredLinesAreJoinedAsPlainOnesAre() throws {
         let sink = InMemoryLogSink()
         let forwarder = CaptureForwarder(parser: CaptureParser(service: "app"), sink: sink)
@@ -45,19 +54,13 @@ struct CaptureForwarderTests {
     }
 
     @Test func aNestJSErrorIsJoinedWithTheStackPrintedBelowIt() throws {
-        let sink = InMemoryLogSink()
-        let forwarder = CaptureForwarder(parser: CaptureParser(service: "api"), sink: sink)
-        for line in [
+        let records = try Self.records(forwarding: [
             "[Nest] 12345  - 11/30/2026, 10:00:03 AM   ERROR [ExceptionsHandler] Cannot read properties of undefined (reading 'id')",
             "TypeError: Cannot read properties of undefined (reading 'id')",
             "    at AppController.getOrder (/app/src/app.controller.ts:12:20)",
             "    at /app/node_modules/@nestjs/core/router/router-execution-context.js:38:29",
             "[Nest] 12345  - 11/30/2026, 10:00:04 AM     LOG [App] next",
-        ] {
-            forwarder.append(line: Array(line.utf8))
-        }
-        forwarder.finish()
-        let records = try ServicePrefixTests.records(sink)
+        ])
         #expect(records.count == 2, "\(records.map { $0["message"] ?? "" })")
         let error = try #require(records.first { $0["level"] as? String == "error" })
         #expect(error["error_type"] as? String == "TypeError")
@@ -67,20 +70,14 @@ struct CaptureForwarderTests {
 
     // A failing statement in a `docker compose` Postgres (default log_line_prefix '%m [%p] ').
     @Test func aPostgresErrorKeepsItsDetailHintAndStatementAsFields() throws {
-        let sink = InMemoryLogSink()
-        let forwarder = CaptureForwarder(parser: CaptureParser(service: "db"), sink: sink)
-        for line in [
+        let records = try Self.records(forwarding: [
             #"2026-11-30 09:00:00.123 UTC [42] ERROR:  duplicate key value violates unique constraint "orders_pkey""#,
             "2026-11-30 09:00:00.123 UTC [42] DETAIL:  Key (id)=(7) already exists.",
             "2026-11-30 09:00:00.123 UTC [42] STATEMENT:  INSERT INTO orders (id, total)",
             "\tVALUES (7, 12.50)",
             "2026-11-30 09:00:00.200 UTC [43] LOG:  checkpoint starting: time",
             "2026-11-30 09:00:00.300 UTC [44] DETAIL:  not joined to a line of another process",
-        ] {
-            forwarder.append(line: Array(line.utf8))
-        }
-        forwarder.finish()
-        let records = try ServicePrefixTests.records(sink)
+        ], service: "db")
         #expect(records.count == 3, "\(records.map { $0["message"] ?? "" })")
         let error = try #require(records.first { $0["level"] as? String == "error" })
         #expect(error["message"] as? String == #"duplicate key value violates unique constraint "orders_pkey""#)

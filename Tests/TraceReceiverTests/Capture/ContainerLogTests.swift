@@ -76,12 +76,8 @@ struct ContainerLogTests {
 
     // MARK: Through the forwarder
 
-    static func forward(_ lines: [String], idleFlushDelay: Duration = CaptureForwarder.defaultIdleFlushDelay) throws -> [[String: Any]] {
-        let sink = InMemoryLogSink()
-        let forwarder = CaptureForwarder(parser: CaptureParser(service: "api"), sink: sink, idleFlushDelay: idleFlushDelay)
-        for line in lines { forwarder.append(line: Array(line.utf8), stream: 1) }
-        forwarder.finish()
-        return try ServicePrefixTests.records(sink)
+    static func forward(_ lines: [String]) throws -> [[String: Any]] {
+        try CaptureForwarderTests.records(forwarding: lines)
     }
 
     @Test func aContainersJSONErrorIsStoredAsAnErrorWithItsRequestIDAndTheRuntimesTime() throws {
