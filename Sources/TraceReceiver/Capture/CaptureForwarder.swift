@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// Each input stream (a child's stdout and stderr, a tailed file) has its own ``MultilineJoiner``, so a
 /// traceback on stderr is not interleaved with stdout lines. An event still open when its stream goes
-/// quiet for ``idleFlushDelay`` (``crashReportIdleFlushDelay`` for a Swift crash still being reported) is
-/// completed by ``flushIdle()``, which the caller runs periodically.
+/// quiet for ``idleFlushDelay`` (five times as long for one with continuation lines already, and
+/// ``crashReportIdleFlushDelay`` for a Swift crash still being reported) is completed by ``flushIdle()``,
+/// which the caller runs periodically.
 ///
 /// Lines that a container runtime stored (Docker's `json-file`, the CRI format of Kubernetes nodes) are
 /// taken out of their ``ContainerLogEnvelope`` first, and each container stream (stdout, stderr) gets a
@@ -25,6 +26,11 @@ public final class CaptureForwarder: Sendable {
     /// Quiet time after which a Swift fatal error or crash report still being written is complete: the
     /// runtime's backtracer pauses while it walks and symbolicates the stack (4.8 s seen under load).
     public static let crashReportIdleFlushDelay = Duration.seconds(10)
+
+    /// How many times ``idleFlushDelay`` an event that already has continuation lines (a stack trace
+    /// being printed) waits: a program descheduled on a busy machine in the middle of a long trace would
+    /// otherwise have it split in two.
+    public static let joinedEventIdleFlushFactor = 5
 
     /// Longest line captured whole: longer lines are cut (and say how many bytes were left out), leaving
     /// room under the receiver's default 64 KiB record limit for the record's other fields and JSON
@@ -168,7 +174,11 @@ public final class CaptureForwarder: Sendable {
         let events: [Event] = state.withLock { state in
             var events = completeParts(idleSince: now - idleFlushDelay, in: &state)
             for key in state.streams.keys {
-                let delay = state.streams[key]!.joiner.awaitsCrashReport ? max(idleFlushDelay, Self.crashReportIdleFlushDelay) : idleFlushDelay
+                let joiner = state.streams[key]!.joiner
+                let delay =
+                    joiner.awaitsCrashReport
+                    ? max(idleFlushDelay, Self.crashReportIdleFlushDelay)
+                    : joiner.isJoiningLines ? idleFlushDelay * Self.joinedEventIdleFlushFactor : idleFlushDelay
                 guard now - state.streams[key]!.lastLine >= delay else { continue }
                 if let event = Self.flushEvent(of: key, in: &state.streams) { events.append(event) }
                 // A quiet process's joiner is made again if it prints more.

@@ -53,6 +53,28 @@ struct CaptureForwarderTests {
         #expect(records.last?["level"] as? String == "critical")
     }
 
+    @Test func aStackTraceWhoseWriterPausesLongerThanTheIdleDelayIsNotSplit() async throws {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "java"), sink: sink, idleFlushDelay: .milliseconds(40))
+        forwarder.append(line: Array(#"Exception in thread "main" java.lang.IllegalStateException: boom"#.utf8))
+        forwarder.append(line: Array("\tat com.example.Service.first(Service.java:1)".utf8))
+        try await Task.sleep(for: .milliseconds(80))  // the program is descheduled mid-trace
+        forwarder.flushIdle()
+        #expect(sink.lines.isEmpty, "a trace being written waits five idle delays")
+        forwarder.append(line: Array("\tat com.example.Service.second(Service.java:2)".utf8))
+        forwarder.append(line: Array("done".utf8))
+        forwarder.finish()
+        let records = try ServicePrefixTests.records(sink)
+        #expect(records.count == 2)
+        #expect((records.first?["stack"] as? String)?.hasSuffix("second(Service.java:2)") == true, "\(records)")
+
+        // A single line is still complete after one idle delay.
+        forwarder.append(line: Array("alone".utf8))
+        try await Task.sleep(for: .milliseconds(80))
+        forwarder.flushIdle()
+        #expect(sink.lines.count == 3)
+    }
+
     @Test func aNestJSErrorIsJoinedWithTheStackPrintedBelowIt() throws {
         let records = try Self.records(forwarding: [
             "[Nest] 12345  - 11/30/2026, 10:00:03 AM   ERROR [ExceptionsHandler] Cannot read properties of undefined (reading 'id')",

@@ -94,6 +94,10 @@ public struct MultilineJoiner: Sendable {
     /// Whether an event is pending: the next line either continues it or completes it.
     public var hasPendingEvent: Bool { pendingLines > 0 }
 
+    /// Whether the pending event has continuation lines already (a stack trace being written), so that
+    /// more are likely to follow.
+    public var isJoiningLines: Bool { pendingLines > 1 }
+
     /// Returns the pending event, if any, and starts afresh.
     public mutating func flush() -> String? {
         guard pendingLines > 0 else { return nil }
