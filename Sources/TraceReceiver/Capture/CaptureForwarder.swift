@@ -170,7 +170,11 @@ public final class CaptureForwarder: Sendable {
     /// Completes the open event of every stream that has been quiet for ``idleFlushDelay``, and the line
     /// of a container whose last parts have not come in that time.
     public func flushIdle() {
-        let now = ContinuousClock.now
+        flushIdle(at: .now)
+    }
+
+    /// ``flushIdle()`` as if it were `now`.
+    func flushIdle(at now: ContinuousClock.Instant) {
         let events: [Event] = state.withLock { state in
             var events = completeParts(idleSince: now - idleFlushDelay, in: &state)
             for key in state.streams.keys {

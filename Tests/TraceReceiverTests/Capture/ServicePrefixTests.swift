@@ -1,5 +1,6 @@
 import Foundation
 import RequestTracing
+import TestSupport
 import Testing
 
 @testable import TraceReceiver
@@ -162,15 +163,16 @@ struct RunServicePrefixTests {
         directory: String
     ) async throws -> Int32 {
         let script = directory + "/" + program
-        try source.replacingOccurrences(of: "$1", with: "$\(commandArguments.count + 1)").write(toFile: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        try writeExecutable(source.replacingOccurrences(of: "$1", with: "$\(commandArguments.count + 1)"), to: script)
         let wrapper = try WrapperProcess(
             ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon"] + arguments
                 + ["--", script] + commandArguments + ["r-foreman"],
             environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
             directory: directory
         )
-        return await wrapper.finish().status
+        let (status, _, stderr) = await wrapper.finish()
+        #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
+        return status
     }
 
     @Test func eachPrefixedLineIsStoredUnderItsServiceWithItsOwnLevel() async throws {

@@ -94,19 +94,14 @@ struct SSHTailCommandTests {
 struct RemoteScriptTests {
     /// Runs the remote command with a local shell and a stub `tail` that prints its arguments.
     ///
-    /// The stub is written through a close-on-exec descriptor: a child another test spawns meanwhile
-    /// would otherwise hold it open for writing, and executing it would fail (`ETXTBSY`). `PATH` holds
+    /// The stub is written with ``writeExecutable(_:to:)`` (see there for why). `PATH` holds
     /// only the stub's folder (with the few tools the script uses), so the shell can never fall back to
     /// the real `tail -F`, which would never end.
     static func run(path: String, requestedOffset: UInt64?, in dir: String) async throws -> String {
         let stub = dir + "/bin"
         try FileManager.default.createDirectory(atPath: stub, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: stub + "/tail") {
-            let descriptor = open(stub + "/tail", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-            #expect(descriptor >= 0)
-            Array("#!/bin/sh\necho \"tail $*\"\n".utf8).withUnsafeBytes { _ = FileDescriptorWriter.writeAll($0, to: descriptor) }
-            close(descriptor)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub + "/tail")
+            try writeExecutable("#!/bin/sh\necho \"tail $*\"\n", to: stub + "/tail")
             for tool in ["/usr/bin/sh", "/usr/bin/wc", "/usr/bin/tr"] {
                 try FileManager.default.createSymbolicLink(atPath: stub + "/" + (tool as NSString).lastPathComponent, withDestinationPath: tool)
             }
