@@ -12,7 +12,11 @@ import Darwin
 ///
 /// The blocking socket calls run on a thread of their own (``BlockingThread``): blocking a thread of
 /// Swift's small cooperative pool would starve the server under test, whose handlers run on that pool.
-public func sendRawHTTP(_ request: [UInt8], port: Int, timeoutSeconds: Int = 5) async throws -> String {
+///
+/// The default wait is long (30 s) because it only ends a wait for an answer that is coming: under the
+/// whole suite with three busy loops beside it, a receiver once took over 5 s (the old default) to answer,
+/// and the test saw nothing. Pass a short one to test that nothing comes.
+public func sendRawHTTP(_ request: [UInt8], port: Int, timeoutSeconds: Int = 30) async throws -> String {
     try await BlockingThread.run { Result { try sendRawHTTPBlocking(request, port: port, timeoutSeconds: timeoutSeconds) } }.get()
 }
 
