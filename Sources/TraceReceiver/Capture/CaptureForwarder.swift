@@ -119,51 +119,66 @@ public final class CaptureForwarder: Sendable {
     /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
     /// says so at the end of its text, so nobody takes the cut line for all there was.
     public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
-        let envelope = skippedBytes == 0 ? line.withUnsafeBufferPointer { ContainerLogEnvelope.parse($0) } : nil
-        let events = state.withLock { state -> [Event] in
-            guard let envelope else {
-                return Self.accept(line, key: StreamKey(stream: stream), time: nil, skippedBytes: skippedBytes, into: &state.streams, readsServicePrefixes)
-            }
-            guard let whole = state.parts.add(envelope, stream: stream) else { return [] }
+        let events: [Event]
+        if skippedBytes == 0, let envelope = line.withUnsafeBufferPointer({ ContainerLogEnvelope.parse($0) }) {
+            guard let whole = state.withLock({ $0.parts.add(envelope, stream: stream) }) else { return }
+            let prepared = prepare(whole.content, skippedBytes: whole.skippedBytes)
             let key = StreamKey(stream: stream, container: envelope.stream)
-            return Self.accept(whole.content, key: key, time: whole.time, skippedBytes: whole.skippedBytes, into: &state.streams, readsServicePrefixes)
+            events = state.withLock { Self.accept(prepared, key: key, time: whole.time, into: &$0.streams) }
+        } else {
+            let prepared = prepare(line, skippedBytes: skippedBytes)
+            events = state.withLock { Self.accept(prepared, key: StreamKey(stream: stream), time: nil, into: &$0.streams) }
         }
         forward(events)
     }
 
-    /// Hands one whole line to its stream's joiner (its process's, when prefixes are read); returns the
-    /// events that completed.
-    private static func accept(
-        _ line: [UInt8],
-        key base: StreamKey,
-        time: Int64?,
-        skippedBytes: Int,
-        into streams: inout [StreamKey: Stream],
-        _ readsServicePrefixes: Bool
-    ) -> [Event] {
+    /// A line made ready for its joiner, outside the lock.
+    private struct PreparedLine {
+        /// The line without colour codes.
+        var plain: [UInt8]
+        var prefix: ServicePrefix?
+        /// What the joiner gets: the line after its prefix, and the note on bytes left out.
+        var text: String
+        var cutNote: String
+
+        /// The text with the prefix kept, for a process beyond ``CaptureForwarder/maximumPrefixedProcesses``.
+        var wholeText: String { String(decoding: plain, as: UTF8.self) + cutNote }
+    }
+
+    private func prepare(_ line: [UInt8], skippedBytes: Int) -> PreparedLine {
         // Colours go before anything reads the line: a joiner looking for `Traceback` or `*** Signal` at the
         // start of a line, or a service prefix, would not see them behind an escape sequence.
         let plain = line.withUnsafeBufferPointer { ANSIEscapes.contains($0) ? ANSIEscapes.strip($0) : line }
         let found = readsServicePrefixes ? plain.withUnsafeBufferPointer { ServicePrefix.parse($0) } : nil
         let cut = skippedBytes > 0 ? " [… \(skippedBytes) more bytes of this line not captured]" : ""
+        let text = String(decoding: plain[(found?.contentStart ?? 0)...], as: UTF8.self) + cut
+        return PreparedLine(plain: plain, prefix: found, text: text, cutNote: cut)
+    }
+
+    /// Hands one line to its stream's joiner (its process's, when prefixes are read); returns the events
+    /// that completed.
+    private static func accept(_ line: PreparedLine, key base: StreamKey, time: Int64?, into streams: inout [StreamKey: Stream]) -> [Event] {
         var key = base
-        key.process = found?.name
-        var prefix = found
-        var text = String(decoding: plain[(found?.contentStart ?? 0)...], as: UTF8.self) + cut
+        key.process = line.prefix?.name
+        var prefix = line.prefix
+        var text = line.text
         if key.process != nil, streams[key] == nil, streams.count >= maximumPrefixedProcesses {
             // Too many processes to tell apart: the line is read whole, prefix included.
             key.process = nil
             prefix = nil
-            text = String(decoding: plain, as: UTF8.self) + cut
+            text = line.wholeText
         }
-        var stream = streams[key] ?? Stream(prefix: prefix)
+        // In place: a copy of the stream would copy its joiner's pending event on every line.
+        return join(text, time: time, into: &streams[key, default: Stream(prefix: prefix)])
+    }
+
+    private static func join(_ text: String, time: Int64?, into stream: inout Stream) -> [Event] {
         stream.lastLine = .now
         // The line starts an event when none is pending, or when it completes the pending one.
         let hadPendingEvent = stream.joiner.hasPendingEvent
         let completed = stream.joiner.append(text)
         let events = completed.map { Event(text: $0, prefix: stream.prefix, time: stream.eventTime) }
         if !hadPendingEvent || !completed.isEmpty { stream.eventTime = time }
-        streams[key] = stream
         return events
     }
 
@@ -178,11 +193,10 @@ public final class CaptureForwarder: Sendable {
         let events: [Event] = state.withLock { state in
             var events = completeParts(idleSince: now - idleFlushDelay, in: &state)
             for key in state.streams.keys {
-                let joiner = state.streams[key]!.joiner
                 let delay =
-                    joiner.awaitsCrashReport
+                    state.streams[key]!.joiner.awaitsCrashReport
                     ? max(idleFlushDelay, Self.crashReportIdleFlushDelay)
-                    : joiner.isJoiningLines ? idleFlushDelay * Self.joinedEventIdleFlushFactor : idleFlushDelay
+                    : state.streams[key]!.joiner.isJoiningLines ? idleFlushDelay * Self.joinedEventIdleFlushFactor : idleFlushDelay
                 guard now - state.streams[key]!.lastLine >= delay else { continue }
                 if let event = Self.flushEvent(of: key, in: &state.streams) { events.append(event) }
                 // A quiet process's joiner is made again if it prints more.
@@ -215,20 +229,21 @@ public final class CaptureForwarder: Sendable {
     private func completeParts(idleSince instant: ContinuousClock.Instant, in state: inout State) -> [Event] {
         state.parts.flush(idleSince: instant).flatMap { key, line in
             Self.accept(
-                line.content,
+                prepare(line.content, skippedBytes: line.skippedBytes),
                 key: StreamKey(stream: key.stream, container: key.container),
                 time: line.time,
-                skippedBytes: line.skippedBytes,
-                into: &state.streams,
-                readsServicePrefixes
+                into: &state.streams
             )
         }
     }
 
     /// Completes the pending event of one stream.
     private static func flushEvent(of key: StreamKey, in streams: inout [StreamKey: Stream]) -> Event? {
-        guard let stream = streams[key], let text = streams[key]!.joiner.flush() else { return nil }
-        return Event(text: text, prefix: stream.prefix, time: stream.eventTime)
+        // The small parts only: a copy of the whole stream would make the flush copy its pending event.
+        guard streams[key] != nil else { return nil }
+        let (prefix, time) = (streams[key]!.prefix, streams[key]!.eventTime)
+        guard let text = streams[key]!.joiner.flush() else { return nil }
+        return Event(text: text, prefix: prefix, time: time)
     }
 
     private func forward(_ events: [Event]) {
