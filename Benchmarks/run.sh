@@ -71,6 +71,17 @@ for mode in traced shipped; do
     }'
   fi
 done
+# Each round runs every mode back to back, so a round's ratio compares runs minutes apart at most; the
+# median of those ratios is steadier than the ratio of medians when this VM's speed drifts between rounds.
+paired() {  # mode -> median over rounds of (mode req/s / bare req/s)
+  paste -d' ' <(echo "${results[$1]}" | tr ' ' '\n' | grep -v '^$') <(echo "${results[bare]}" | tr ' ' '\n' | grep -v '^$') \
+    | awk '{print $1 / $2}' | median
+}
+for mode in traced shipped; do
+  if [[ -n "${results[bare]:-}" && -n "${results[$mode]:-}" ]]; then
+    printf '%s / bare, median of the per-round ratios = %.3f\n' "$mode" "$(paired "$mode")"
+  fi
+done
 if [[ -n "${results[bare]:-}" && -n "${results[shipped]:-}" ]]; then
   awk -v b="$(echo "${results[bare]}" | median)" -v s="$(echo "${results[shipped]}" | median)" 'BEGIN {
     printf "shipped / bare   = %.3f   (goal >= 0.85)\n", s / b
