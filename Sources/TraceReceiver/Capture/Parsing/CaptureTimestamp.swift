@@ -71,6 +71,13 @@ enum CaptureTimestamp {
             return true
         }
 
+        /// A month's English abbreviation in any case (`Nov`): its number, 1–12.
+        mutating func monthName() -> Int? {
+            guard let found = months.firstIndex(where: { CaptureBytes.hasPrefix(bytes, at: index, $0, ignoringCase: true) }) else { return nil }
+            index += 3
+            return found + 1
+        }
+
         /// `.123` or `,123456789`: microseconds (extra digits dropped).
         mutating func fraction() -> Int64 {
             guard let separator = current, separator == UInt8(ascii: ".") || separator == UInt8(ascii: ","),
@@ -139,13 +146,28 @@ enum CaptureTimestamp {
         guard let joiner = cursor.current, joiner == UInt8(ascii: "T") || joiner == UInt8(ascii: "t") || joiner == 0x20
         else { return nil }
         cursor.index += 1
-        guard let (seconds, micros) = clock(&cursor) else { return nil }
-        guard (1...12).contains(month), (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else {
-            return nil
-        }
-        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay + seconds
+        guard let (seconds, micros) = clock(&cursor), let dayStart = startOfDay(year: year, month: month, day: day) else { return nil }
+        let wallClock = dayStart + seconds
         let offset = cursor.zoneOffset() ?? zone.offset(forWallClock: wallClock)
-        return (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+        return instant(wallClock: wallClock, offset: offset, micros: micros)
+    }
+
+    /// Seconds from the epoch to the start of `day` of `month` (1–12) of `year` on a wall clock; `nil` for a
+    /// date that does not exist.
+    private static func startOfDay(year: Int, month: Int, day: Int) -> Int64? {
+        guard (1...12).contains(month), (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+        return Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay
+    }
+
+    /// Microseconds since the epoch of `wallClock` (seconds, as a clock `offset` seconds east of UTC reads
+    /// them) and `micros`.
+    private static func instant(wallClock: Int64, offset: Int, micros: Int64) -> Int64 {
+        (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+    }
+
+    /// ``instant(wallClock:offset:micros:)`` for a clock in `zone`.
+    private static func instant(wallClock: Int64, zone: NaiveTimeZone, micros: Int64) -> Int64 {
+        instant(wallClock: wallClock, offset: zone.offset(forWallClock: wallClock), micros: micros)
     }
 
     /// `HH:MM:SS[.frac]` as seconds of the day and microseconds.
@@ -159,16 +181,12 @@ enum CaptureTimestamp {
 
     /// `10/Oct/2000:13:55:36 -0700`.
     private static func accessLogTime(_ cursor: inout Cursor) -> Int64? {
-        guard let day = cursor.number(2), cursor.consume(UInt8(ascii: "/")) else { return nil }
-        guard let month = months.firstIndex(where: { CaptureBytes.hasPrefix(cursor.bytes, at: cursor.index, $0, ignoringCase: true) })
-        else { return nil }
-        cursor.index += 3
-        guard cursor.consume(UInt8(ascii: "/")), let year = cursor.number(4), cursor.consume(UInt8(ascii: ":")),
+        guard let day = cursor.number(2), cursor.consume(UInt8(ascii: "/")), let month = cursor.monthName(),
+            cursor.consume(UInt8(ascii: "/")), let year = cursor.number(4), cursor.consume(UInt8(ascii: ":")),
             let (seconds, micros) = clock(&cursor), let offset = cursor.zoneOffset(),
-            (1...RecordTime.daysInMonth(year: year, month: month + 1)).contains(day)
+            let dayStart = startOfDay(year: year, month: month, day: day)
         else { return nil }
-        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month + 1, day: day)) * secondsPerDay + seconds
-        return (wallClock - Int64(offset)) * microsecondsPerSecond + micros
+        return instant(wallClock: dayStart + seconds, offset: offset, micros: micros)
     }
 
     /// `HH:MM:SS[.frac]` at `start` on `month`/`day` of a year the line does not give (glog's header): the
@@ -190,12 +208,11 @@ enum CaptureTimestamp {
         var year = UTCTimestamp.civil(fromDays: localDay).0
         // At most a year back for the future, and four more for a 29 February (the last leap year).
         for _ in 0..<5 {
-            guard (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else {
+            guard let dayStart = startOfDay(year: year, month: month, day: day) else {
                 year -= 1
                 continue
             }
-            let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay + seconds
-            let micros = (wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond + micros
+            let micros = instant(wallClock: dayStart + seconds, zone: zone, micros: micros)
             if micros - receivedAt > secondsPerDay * microsecondsPerSecond {
                 year -= 1
                 continue
@@ -209,15 +226,11 @@ enum CaptureTimestamp {
     /// the index after the time.
     static func parseDayMonthNameYear(_ bytes: Bytes, from start: Int, zone: NaiveTimeZone) -> (Int64, Int)? {
         var cursor = Cursor(bytes: bytes, index: start)
-        guard let day = cursor.number(2), cursor.consume(0x20),
-            let month = months.firstIndex(where: { CaptureBytes.hasPrefix(bytes, at: cursor.index, $0, ignoringCase: true) })
+        guard let day = cursor.number(2), cursor.consume(0x20), let month = cursor.monthName(), cursor.consume(0x20),
+            let year = cursor.number(4), cursor.consume(0x20), let (seconds, micros) = clock(&cursor),
+            let dayStart = startOfDay(year: year, month: month, day: day)
         else { return nil }
-        cursor.index += 3
-        guard cursor.consume(0x20), let year = cursor.number(4), cursor.consume(0x20), let (seconds, micros) = clock(&cursor),
-            (1...RecordTime.daysInMonth(year: year, month: month + 1)).contains(day)
-        else { return nil }
-        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month + 1, day: day)) * secondsPerDay + seconds
-        return ((wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond + micros, cursor.index)
+        return (instant(wallClock: dayStart + seconds, zone: zone, micros: micros), cursor.index)
     }
 
     /// `MM/DD/YYYY, h:mm:ss AM` at `start`: JavaScript's `Date.toLocaleString()` in the en-US locale (NestJS's
@@ -246,11 +259,10 @@ enum CaptureTimestamp {
             return nil
         }
         cursor.index += 2
-        guard (1...12).contains(month), (1...RecordTime.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+        guard let dayStart = startOfDay(year: year, month: month, day: day) else { return nil }
         let hourOfDay = hour % 12 + (isPM ? 12 : 0)
-        let wallClock = Int64(RecordTime.daysFromCivil(year: year, month: month, day: day)) * secondsPerDay
-            + Int64(hourOfDay * 3600 + minute * 60 + min(second, 59))
-        return ((wallClock - Int64(zone.offset(forWallClock: wallClock))) * microsecondsPerSecond, cursor.index)
+        let wallClock = dayStart + Int64(hourOfDay * 3600 + minute * 60 + min(second, 59))
+        return (instant(wallClock: wallClock, zone: zone, micros: 0), cursor.index)
     }
 
     /// `HH:MM:SS.mmm` alone: the time of day on the (local) day the line was received.
@@ -259,7 +271,6 @@ enum CaptureTimestamp {
         let receivedSeconds = receivedAt / microsecondsPerSecond
         let offset = Int64(zone.offset(forWallClock: receivedSeconds))
         let localDay = (receivedSeconds + offset).quotientAndRemainder(dividingBy: secondsPerDay).quotient
-        let wallClock = localDay * secondsPerDay + seconds
-        return (wallClock - offset) * microsecondsPerSecond + micros
+        return instant(wallClock: localDay * secondsPerDay + seconds, offset: Int(offset), micros: micros)
     }
 }
