@@ -106,6 +106,8 @@ enum PrefixedLineParser {
         var level: Logger.Level?
         var logger: Range<Int>?
         var levelWord: Range<Int>?
+        /// swift-log's metadata and module after a label written `label:`, read while recognising it.
+        var swiftLogSplit: StreamLogHandlerMetadata.Split?
         var hasThread = false
         var index = range.lowerBound
         var messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
@@ -196,11 +198,12 @@ enum PrefixedLineParser {
                 logger = index..<wordEnd
                 index = next
             } else if logger == nil, let levelWord, !CaptureBytes.isUpper(bytes[levelWord.lowerBound]), wordEnd > index + 1,
-                bytes[wordEnd - 1] == UInt8(ascii: ":"), StreamLogHandlerMetadata.split(bytes, afterWord..<end) != nil
+                bytes[wordEnd - 1] == UInt8(ascii: ":"), let split = StreamLogHandlerMetadata.split(bytes, afterWord..<end)
             {
                 // swift-log 1.6 and later attach the colon to the label: `info Hummingbird: key=value [Module] message`.
                 logger = index..<(wordEnd - 1)
                 index = wordEnd
+                swiftLogSplit = split
             }
             break
         }
@@ -221,7 +224,7 @@ enum PrefixedLineParser {
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         // swift-log's StreamLogHandler: a lower-case level and a label, then its metadata and `[Module]`.
         if logger != nil, let levelWord, !CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
-            let split = StreamLogHandlerMetadata.split(bytes, messageStart..<end)
+            let split = swiftLogSplit ?? StreamLogHandlerMetadata.split(bytes, messageStart..<end)
         {
             for (key, value) in split.pairs {
                 parsed.fields.append(key: CaptureBytes.string(bytes, key), text: CaptureBytes.string(bytes, value))
