@@ -21,7 +21,7 @@ public struct FieldCondition: Sendable, Hashable {
     }
 
     public init?(key: String, value: String) {
-        guard (1...Self.maximumKeyLength).contains(key.utf8.count), key.utf8.allSatisfy(Self.isKeyByte), value.utf8.count <= Self.maximumValueLength
+        guard (1...Self.maximumKeyLength).contains(key.utf8.count), key.utf8.allSatisfy(CaptureBytes.isNameByte), value.utf8.count <= Self.maximumValueLength
         else { return nil }
         self.key = key
         self.value = value
@@ -38,11 +38,5 @@ public struct FieldCondition: Sendable, Hashable {
         if member.text == value { return true }
         guard member.isNumber, let number, let stored = Double(member.text) else { return false }
         return stored == number
-    }
-
-    private static func isKeyByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-            || byte == UInt8(ascii: "-")
     }
 }

@@ -16,6 +16,10 @@ enum CaptureBytes {
     @inline(__always) static func isAlnum(_ byte: UInt8) -> Bool { isAlpha(byte) || isDigit(byte) }
     @inline(__always) static func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || (byte | 0x20) &- UInt8(ascii: "a") < 6 }
     @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
+    /// Letters, digits, `_`, `.` and `-`: a name as processes, metadata keys and record fields are named.
+    @inline(__always) static func isNameByte(_ byte: UInt8) -> Bool {
+        isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+    }
 
     /// The text of `range` (invalid UTF-8 is repaired with U+FFFD).
     static func string(_ bytes: Bytes, _ range: Range<Int>) -> String {

@@ -39,7 +39,7 @@ struct ServicePrefix: Equatable, Sendable {
         if bytes.count > 9, isClock(bytes), bytes[8] == UInt8(ascii: " ") { index = 9 }
         let nameStart = index
         guard index < bytes.count, CaptureBytes.isAlnum(bytes[index]) else { return nil }
-        while index < bytes.count, isNameByte(bytes[index]) {
+        while index < bytes.count, CaptureBytes.isNameByte(bytes[index]) {
             index += 1
             guard index - nameStart <= maximumNameLength else { return nil }
         }
@@ -65,12 +65,12 @@ struct ServicePrefix: Equatable, Sendable {
     private static func kubectl(_ bytes: UnsafeBufferPointer<UInt8>) -> ServicePrefix? {
         let podStart = 5
         var index = podStart
-        while index < bytes.count, isNameByte(bytes[index]), index - podStart < maximumKubernetesNameLength { index += 1 }
+        while index < bytes.count, CaptureBytes.isNameByte(bytes[index]), index - podStart < maximumKubernetesNameLength { index += 1 }
         guard index > podStart, index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return nil }
         let podEnd = index
         let containerStart = index + 1
         index = containerStart
-        while index < bytes.count, isNameByte(bytes[index]), index - containerStart < maximumNameLength { index += 1 }
+        while index < bytes.count, CaptureBytes.isNameByte(bytes[index]), index - containerStart < maximumNameLength { index += 1 }
         guard index > containerStart, index < bytes.count, bytes[index] == UInt8(ascii: "]") else { return nil }
         let containerEnd = index
         index += 1
@@ -100,11 +100,6 @@ struct ServicePrefix: Equatable, Sendable {
             let replica = CaptureBytes.integer(bytes, digits)
         else { return (name.upperBound, nil) }
         return (index - 1, Int(replica))
-    }
-
-    @inline(__always)
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
     }
 
     /// `HH:MM:SS` at the start.

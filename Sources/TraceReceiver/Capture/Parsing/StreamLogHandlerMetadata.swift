@@ -56,11 +56,7 @@ enum StreamLogHandlerMetadata {
     /// The index of the `=` ending a key (`[A-Za-z0-9._-]+`) that starts at `index`.
     private static func keyEnd(_ bytes: Bytes, from index: Int, to end: Int) -> Int? {
         var cursor = index
-        while cursor < end, isKeyByte(bytes[cursor]) { cursor += 1 }
+        while cursor < end, CaptureBytes.isNameByte(bytes[cursor]) { cursor += 1 }
         return cursor > index && cursor < end && bytes[cursor] == UInt8(ascii: "=") ? cursor : nil
-    }
-
-    @inline(__always) private static func isKeyByte(_ byte: UInt8) -> Bool {
-        CaptureBytes.isAlnum(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 }
