@@ -16,7 +16,7 @@ struct CaptureOptions: ParsableArguments {
     var store = ".trace-receiver"
 
     @Option(
-        help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind) as the service it came from: auto (for those commands under `run`), on, off."
+        help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind) or `[pod/POD/CONTAINER] ` (kubectl logs --prefix) as the service it came from: auto (for those commands under `run`), on, off."
     )
     var servicePrefixes = ServicePrefixMode.auto
 

@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
             exits with its exit status. Each line is parsed (JSON loggers, logfmt, common formats, plain text; \
             stack traces joined to their event) and shipped with source "capture". A record the program also \
             streams itself (RequestTracing with TRACE_RECEIVER_URL) is stored once. Under docker compose, \
-            foreman, honcho or overmind each line's `NAME | ` prefix names its service (see --service-prefixes).
+            foreman, honcho or overmind each line's `NAME | ` prefix names its service, and under `kubectl logs \
+            --prefix` its `[pod/POD/CONTAINER] ` (see --service-prefixes).
 
             Example:  trace-receiver run --service api -- python3 app.py --port 8000
                       trace-receiver run -- docker compose up
