@@ -26,7 +26,7 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "Minimum level (trace … critical).") var level: String?
     @Option(help: "Since a span back from now (30m, 1h, 2d) or an RFC 3339 time.") var since: String?
     @Option(help: "Until a span back from now or an RFC 3339 time.") var until: String?
-    @Option(name: [.customShort("q"), .long], help: "Words that must appear in the message or error.") var query: String?
+    @Option(name: [.customShort("q"), .long], help: "Words that must appear in the message or error; a word @KEY=VALUE is a field condition, as --field KEY=VALUE is.") var query: String?
     @Option(
         name: .customLong("field"),
         help: "Only records whose field KEY holds VALUE, as KEY=VALUE (numbers compare as numbers); repeat for more (up to 8)."

@@ -186,17 +186,22 @@ struct SearchTests {
         }
     }
 
+    static let atMessage = "f pinged @alice at bob@example.com, a=b"
+
+    /// Records a..e with fields to search; f has none, and `@` in its message.
+    static let fieldRecords = [
+        #"{"timestamp":"2026-01-31T10:00:01Z","service":"api","message":"a","fields":{"pod":"shop-1","status_code":500,"total":12.50,"cached":true,"hb.request.path":"/api/x"}}"#,
+        #"{"timestamp":"2026-01-31T10:00:02Z","service":"api","message":"b","fields":{"pod":"shop-2","status_code":"500","total":"12.50","cached":"true"}}"#,
+        #"{"timestamp":"2026-01-31T10:00:03Z","service":"api","message":"c","fields":{"pod":"shop-1","status_code":200,"cached":false,"nested":{"a":1}}}"#,
+        #"{"timestamp":"2026-01-31T10:00:04Z","service":"api","message":"d","pod":"shop-1"}"#,
+        #"{"timestamp":"2026-01-31T10:00:05Z","service":"api","message":"e"}"#,
+        #"{"timestamp":"2026-01-31T10:00:06Z","service":"api","message":"f pinged @alice at bob@example.com, a=b"}"#,
+    ]
+
     @Test(arguments: StoreKind.allCases)
     func fieldConditionsMatchStringsNumbersAndBooleansAlikeInBothStores(_ store: StoreKind) async throws {
         try await withReceiver(configure: store.apply) { (receiver) async throws in
-            let body = [
-                #"{"timestamp":"2026-01-31T10:00:01Z","service":"api","message":"a","fields":{"pod":"shop-1","status_code":500,"total":12.50,"cached":true,"hb.request.path":"/api/x"}}"#,
-                #"{"timestamp":"2026-01-31T10:00:02Z","service":"api","message":"b","fields":{"pod":"shop-2","status_code":"500","total":"12.50","cached":"true"}}"#,
-                #"{"timestamp":"2026-01-31T10:00:03Z","service":"api","message":"c","fields":{"pod":"shop-1","status_code":200,"cached":false,"nested":{"a":1}}}"#,
-                #"{"timestamp":"2026-01-31T10:00:04Z","service":"api","message":"d","pod":"shop-1"}"#,
-                #"{"timestamp":"2026-01-31T10:00:05Z","service":"api","message":"e"}"#,
-            ]
-            #expect(try await receiver.postLogs(body.joined(separator: "\n")).counts() == Counts(accepted: 5))
+            #expect(try await receiver.postLogs(Self.fieldRecords.joined(separator: "\n")).counts() == Counts(accepted: 6))
             let expected: [(String, [String])] = [
                 ("field=pod%3Dshop-1", ["d", "c", "a"]),
                 ("field=pod%3Dshop-1&field=status_code%3D500", ["a"]),
@@ -212,6 +217,47 @@ struct SearchTests {
             ]
             for (query, messages) in expected {
                 #expect(try await self.messages(receiver, query) == messages, "\(query)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func atKeyEqualsValueWordsInQAreFieldConditionsAndOtherAtWordsStayText(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            #expect(try await receiver.postLogs(Self.fieldRecords.joined(separator: "\n")).counts() == Counts(accepted: 6))
+            let expected: [(String, [String])] = [
+                ("q=%40pod%3Dshop-1", ["d", "c", "a"]),
+                ("q=%40pod%3Ashop-1", ["d", "c", "a"]),
+                ("q=%40pod%3Dshop-1%20%40status_code%3A500", ["a"]),
+                ("q=%40status_code%3D500%20%20b%20", ["b"]),
+                ("q=%40cached%3Dtrue&field=pod%3Dshop-2", ["b"]),
+                ("q=%40hb.request.path%3A%22%2Fapi%2Fx%22", ["a"]),
+                ("q=%40total%3D%2212.5", ["a"]),
+                ("q=%40missing%3D1", []),
+                ("q=%40alice", [Self.atMessage]),
+                ("q=bob%40example", [Self.atMessage]),
+                ("q=a%3Db", [Self.atMessage]),
+            ]
+            for (query, messages) in expected {
+                let got = try await self.messages(receiver, query)
+                #expect(got == messages, "\(query) \(got)")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        "q=%40k%3D" + String(repeating: "v", count: 257),
+        "q=%40" + String(repeating: "k", count: 65) + "%3D1",
+        "q=" + (0...FieldCondition.maximumConditions).map { "%40k\($0)%3D1" }.joined(separator: "%20"),
+        "q=%40a%3D1%20%40b%3D2&" + (0..<(FieldCondition.maximumConditions - 1)).map { "field=k\($0)%3D1" }.joined(separator: "&"),
+    ])
+    func refusesATooLongOrTooManyConditionsInQWith400NamingQ(_ query: String) async throws {
+        try await withReceiver { (receiver) async throws in
+            for path in ["/api/debug/logs", "/api/requests"] {
+                let reply = try await receiver.get("\(path)?\(query)")
+                #expect(reply.status == 400, "\(path)")
+                #expect(reply.errorCode == "invalid_parameter")
+                #expect(reply.errorMessage?.hasPrefix("q") == true, "\(reply.body)")
             }
         }
     }

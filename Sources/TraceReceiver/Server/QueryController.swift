@@ -143,17 +143,26 @@ struct QueryController: Sendable {
             query.events = Set(names)
         }
         let fields = parameters[values: "field"].filter { !$0.isEmpty }
-        if !fields.isEmpty {
-            let conditions = fields.compactMap { FieldCondition(parsing: $0) }
-            guard conditions.count == fields.count, conditions.count <= FieldCondition.maximumConditions else {
+        let conditions = fields.compactMap { FieldCondition(parsing: $0) }
+        guard conditions.count == fields.count, conditions.count <= FieldCondition.maximumConditions else {
+            throw ReceiverError.invalidParameter("field", "expected up to \(FieldCondition.maximumConditions) conditions key=value, \(conditionLimits)")
+        }
+        query.fieldConditions = conditions
+        if let q = value("q") {
+            let search: SearchText
+            do {
+                search = try SearchText(parsing: q)
+            } catch .invalidCondition(let key) {
+                throw ReceiverError.invalidParameter("q", "the condition @\(key) is too long: \(conditionLimits)")
+            }
+            guard conditions.count + search.conditions.count <= FieldCondition.maximumConditions else {
                 throw ReceiverError.invalidParameter(
-                    "field",
-                    "expected up to \(FieldCondition.maximumConditions) conditions key=value, the key 1–\(FieldCondition.maximumKeyLength) characters of A–Z, a–z, 0–9 and _ . -, the value at most \(FieldCondition.maximumValueLength) bytes"
+                    "q", "at most \(FieldCondition.maximumConditions) field conditions in all, @key=value in q and field parameters together"
                 )
             }
-            query.fieldConditions = conditions
+            query.text = search.text
+            query.fieldConditions += search.conditions
         }
-        query.text = value("q")
         query.limit = try limit(parameters, default: query.limit, maximum: maximumLimit)
         if let cursor = value("cursor") {
             guard let parsed = LogCursor(cursor) else {
@@ -163,6 +172,10 @@ struct QueryController: Sendable {
         }
         return query
     }
+
+    /// What a field condition may hold, for error messages.
+    private static let conditionLimits =
+        "the key 1–\(FieldCondition.maximumKeyLength) characters of A–Z, a–z, 0–9 and _ . -, the value at most \(FieldCondition.maximumValueLength) bytes"
 
     /// The `limit` parameter: `fallback` when absent, else a whole number from 1 to `maximum`.
     static func limit(_ parameters: Parameters, default fallback: Int, maximum: Int) throws -> Int {

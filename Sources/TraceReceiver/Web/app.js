@@ -17,7 +17,9 @@
  *
  * DOM contract (stable hooks for tests and tooling):
  *   #filters [name=service|level|source|q|since]     filter controls, mirrored in the query string
+ *       (q's words @key=value and @key:"a value" are field conditions, read by the receiver)
  *   #list-status[data-state=loading|ok|empty|error]  list state; error text is the API error body
+ *   #request-table[aria-busy=true]  while the list is being fetched (old rows stay shown meanwhile)
  *   #request-rows > tr.req-row[data-request-id][data-failed=true|false][aria-selected]
  *   #live-status[data-state=connecting|live|paused|disconnected], #live-toggle[aria-pressed]
  *   #store-status[hidden]  shown while /health says the store cannot write (a full disk)
@@ -316,7 +318,9 @@ function listQuery() {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) if (state.filters[key]) params.set(key, state.filters[key]);
   params.set('limit', String(LIST_LIMIT));
-  return params.toString();
+  // URLSearchParams writes a space as "+", which the receiver (as RFC 3986 says) reads as a plus; a
+  // literal plus is already "%2B", so every "+" here is a space.
+  return params.toString().replace(/\+/g, '%20');
 }
 
 async function refreshList() {
@@ -324,6 +328,7 @@ async function refreshList() {
   const controller = new AbortController();
   listAbort = controller;
   listInFlight = true;
+  $('request-table').setAttribute('aria-busy', 'true');
   if (!state.requests.length) setListStatus('loading', 'Loading requests…');
   try {
     const body = await api(`/api/requests?${listQuery()}`, controller.signal);
@@ -334,6 +339,7 @@ async function refreshList() {
   } finally {
     if (listAbort === controller) {
       listInFlight = false;
+      $('request-table').removeAttribute('aria-busy');
       listSettled();
     }
   }

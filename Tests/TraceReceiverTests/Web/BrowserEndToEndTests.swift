@@ -138,6 +138,51 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func typingAtFieldEqualsValueInTheSearchBoxListsOnlyRequestsWithThatField() async throws {
+        try await withReceiver { (receiver) async throws in
+            let requests: [(id: String, path: String, status: Int, user: String)] = [
+                ("r-u7-ok", "/api/checkout", 200, "u 7"), ("r-u7-failed", "/api/checkout", 500, "u 7"), ("r-u8-cart", "/api/cart", 200, "u 8"),
+            ]
+            let lines = requests.enumerated().map { index, request in
+                recordLine([
+                    "timestamp": timestamp(secondsAgo: 30 - Double(index)), "service": "api", "request_id": request.id,
+                    "event": "request_completed", "level": request.status >= 500 ? "error" : "info",
+                    "message": "GET \(request.path) \(request.status)",
+                    "fields": ["method": "GET", "path": request.path, "status_code": request.status, "user_id": request.user],
+                ])
+            }
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let tooLongKey = "@" + String(repeating: "k", count: FieldCondition.maximumKeyLength + 1) + "=1"
+            let searches: [(String, Set<String>?)] = [
+                ("@status_code=500", ["r-u7-failed"]),
+                (#"@user_id:"u 7""#, ["r-u7-ok", "r-u7-failed"]),
+                (#"@user_id:"u 7" @status_code:200"#, ["r-u7-ok"]),
+                (#"cart @user_id="u 8""#, ["r-u8-cart"]),
+                (#"cart @user_id="u 7""#, []),
+                (tooLongKey, nil),
+                ("", ["r-u7-ok", "r-u7-failed", "r-u8-cart"]),
+            ]
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_fields.py").path
+            let texts = String(decoding: try JSONSerialization.data(withJSONObject: searches.map(\.0)), as: UTF8.self)
+            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--searches", texts, "--timeout", "40"], timeout: 240)
+            try #require(run.status == 0, "browser_fields.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            let answers = try #require(result["results"] as? [[String: Any]])
+            try #require(answers.count == searches.count, "\(result)")
+            for ((text, expected), answer) in zip(searches, answers) {
+                #expect(answer["url_q"] as? String == text, "the address bar keeps the search as typed")
+                if let expected {
+                    #expect(Set(answer["request_ids"] as? [String] ?? ["?"]) == expected, "\(text): \(answer)")
+                    #expect(answer["state"] as? String == (expected.isEmpty ? "empty" : "ok"), "\(text): \(answer)")
+                } else {
+                    #expect(answer["state"] as? String == "error", "\(text): \(answer)")
+                    #expect((answer["status_text"] as? String)?.contains("q: the condition @kkkk") == true, "\(answer)")
+                }
+            }
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)
