@@ -8,6 +8,16 @@ struct WhoAmI: ResponseCodable, Equatable {
     var span_id: String?
     var parent_span_id: String?
 
+    /// Every key is written, `null` when the context has no such id (a request that started its trace
+    /// here has no parent span), so a client sees the four names the route promises.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(request_id, forKey: .request_id)
+        try container.encode(trace_id, forKey: .trace_id)
+        try container.encode(span_id, forKey: .span_id)
+        try container.encode(parent_span_id, forKey: .parent_span_id)
+    }
+
     init(_ trace: RequestTraceContext?) {
         request_id = trace?.requestID
         trace_id = trace?.traceID.description

@@ -97,6 +97,17 @@ struct DemoServerTests {
         #expect(body.span_id == completed["span_id"] as? String)
     }
 
+    @Test func whoamiOfARequestThatStartsItsTraceSaysItHasNoParentSpanWithNull() async throws {
+        let response = try await withDemo(sink: InMemoryLogSink()) { port in
+            try await fetch(port, "/api/whoami", headers: [("X-Request-ID", "who-2")])
+        }
+        let body = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+        #expect(Set(body.keys) == ["request_id", "trace_id", "span_id", "parent_span_id"])
+        #expect(body["parent_span_id"] is NSNull)
+        #expect(body["request_id"] as? String == "who-2")
+        #expect((body["span_id"] as? String)?.count == 16)
+    }
+
     @Test func childProcessInheritsTheRequestIDAndTraceparent() async throws {
         let sink = InMemoryLogSink()
         let response = try await withDemo(sink: sink) { port in
