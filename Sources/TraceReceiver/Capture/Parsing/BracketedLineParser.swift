@@ -8,7 +8,8 @@ import Logging
 /// The first group must be a timestamp or a level. After it, up to ``maximumGroups`` more groups or words
 /// are read: a level name (bracketed or a bare word), a correlation tag (`req:ID`, `request_id=ID`,
 /// `trace:ID`, a UUID, 32 hex digits), a number (a process id, kept as `pid`), and the first other group
-/// as the logger (kept as `logger`: a module name, not the service). The rest is the message.
+/// as the logger (kept as `logger`: a module name, not the service). The rest is the message, less the
+/// metadata and call site Vapor's console logger ends its `[ LEVEL ] msg` lines with (``VaporConsoleTail``).
 enum BracketedLineParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -26,10 +27,13 @@ enum BracketedLineParser {
         var level: Logger.Level?
         var logger: Range<Int>?
         var process: Range<Int>?
+        // Vapor's console logger pads its level, `[ INFO ]`, and ends the line with its metadata.
+        var isVaporConsole = false
         if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
             timestamp = time
         } else if let found = CaptureBytes.level(bytes, CaptureBytes.trimmed(bytes, open + 1..<close)) {
             level = found
+            isVaporConsole = bytes[open + 1] == 0x20 && bytes[close - 1] == 0x20
         } else if let group = timeLevelTarget(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
             (timestamp, level, logger) = group
         } else if let group = timeLevelProcess(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
@@ -74,8 +78,9 @@ enum BracketedLineParser {
         if index + 1 < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == 0x20 {
             index = CaptureBytes.skipSpaces(bytes, from: index + 1, to: end)
         }
-        parsed.message = CaptureBytes.string(bytes, index..<end)
-        parsed.timestamp = timestamp
+        let message = isVaporConsole ? VaporConsoleTail.take(bytes, index..<end, into: &parsed, zone: zone, receivedAt: receivedAt) : index..<end
+        parsed.message = CaptureBytes.string(bytes, message)
+        parsed.timestamp = timestamp ?? parsed.timestamp
         parsed.level = level
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         if let process { parsed.fields.append(key: "process", text: CaptureBytes.string(bytes, process)) }

@@ -57,7 +57,7 @@ enum CaptureFieldKey: Equatable {
         ("name", .name),
         ("request_id", .requestID), ("requestId", .requestID), ("requestID", .requestID), ("req_id", .requestID),
         ("reqId", .requestID), ("x-request-id", .requestID), ("X-Request-ID", .requestID), ("x_request_id", .requestID),
-        ("http.request.id", .requestID),
+        ("http.request.id", .requestID), ("request-id", .requestID),
         ("correlation_id", .requestID), ("correlationId", .requestID), ("correlationID", .requestID), ("req", .request),
         ("trace_id", .traceID), ("traceId", .traceID), ("traceID", .traceID), ("trace.id", .traceID),
         ("span_id", .spanID), ("spanId", .spanID), ("spanID", .spanID), ("span.id", .spanID),

@@ -42,6 +42,24 @@ struct CaptureParsingHostileInputTests {
         #expect(record.message == line)
     }
 
+    @Test func vaporMetadataNestedTenThousandDeepOrWithManyItemsIsReadInOnePass() {
+        let depth = 10_000
+        let deep = "[ INFO ] x [k: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "]"
+        let record = CaptureParsing.parse(deep)
+        #expect(record.message.utf8.count == 1, "the message is x")
+        #expect((CaptureParsing.fields(record)["k"] as? String)?.utf8.count == 2 * depth)
+        // Unbalanced: the group never opens, so it is the message's text.
+        let unbalanced = "[ INFO ] x k: " + String(repeating: "]", count: depth)
+        #expect(CaptureParsing.parse(unbalanced).message.utf8.count == unbalanced.utf8.count - 9, "all of it after the level")
+        // Items whose values hold `, `: each value runs to the next `, key: `.
+        let many = "[ INFO ] y [" + (0..<2_000).map { "k\($0): , v" }.joined(separator: ", ") + "]"
+        let manyRecord = CaptureParsing.parse(many)
+        #expect(manyRecord.message.utf8.count == 1, "the message is y")
+        let fields = CaptureParsing.fields(manyRecord)
+        #expect(fields.count == 2_000)
+        #expect(fields["k1999"] as? String == ", v")
+    }
+
     @Test func aJSONArrayIsPlainText() {
         let line = #"[{"level":"error","msg":"x"}]"#
         let record = CaptureParsing.parse(line)
@@ -93,6 +111,8 @@ struct CaptureParsingHostileInputTests {
         "1 [", "1 [1", "1 [1]", "1 [1] ", "1 [1] E", "1 [1] ERROR", "1 [1] ERROR:", "1 [1] ERROR:\n1 [1] DETAIL:", "1 [1] ERROR: x\n1 [1] DETAIL:\n\t",
         "1 [1] ERROR: x\n\ty\n1 [1] HINT: z", "1 [] ERROR: x", "[1] ERROR: x",
         "✘", "✘ ", "􀢄", "Test Case '", "Test Case '' failed ", "Test Suite ' failed",
+        "[ INFO ] x [", "[ INFO ] x ]", "[ INFO ] x [k:", "[ INFO ] x [k: ]", "[ INFO ] x [: ]", "[ INFO ] x [k: v,", "[ INFO ] x [k: v, ]", "[ INFO ] x (", "[ INFO ] x ()",
+        "[ INFO ] x (:1)", "[ INFO ] (a:1)", "[ INFO ] x [k: v] (", "[ INFO ] x [k: v](a:1)", "[ INFO ]  [k: v] (a:1)",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
     ])
     func truncatedShapesDoNotCrash(line: String) {

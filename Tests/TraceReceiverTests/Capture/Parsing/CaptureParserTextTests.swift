@@ -315,6 +315,48 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.parse("[ NOTICE ] Server started on http://127.0.0.1:8080").level == .notice)
     }
 
+    // The metadata and call site console-kit 4.16's default fragments end a line with (sorted keys, values
+    // unquoted; the call site at debug and trace only).
+    @Test func vaporConsoleMetadataBecomesFieldsAndItsCallSiteTheCaller() {
+        let debug = CaptureParsing.parse(
+            "[ DEBUG ] Sending response [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E, status: 200] (Vapor/Responder/DefaultResponder.swift:66)"
+        )
+        #expect(debug.level == .debug)
+        #expect(debug.message == "Sending response")
+        #expect(debug.requestID == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
+        #expect(CaptureParsing.fields(debug)["status"] as? String == "200")
+        #expect(CaptureParsing.fields(debug)["caller"] as? String == "Vapor/Responder/DefaultResponder.swift:66")
+        #expect(CaptureParsing.fields(debug)["request-id"] == nil, "the id is the record's, not a field")
+
+        let nested = CaptureParsing.parse("[ ERROR ] Batch failed [error: card declined, limit: 5, ids: [1, 2, [3]], note: a, b: c, user_id: u 7]")
+        #expect(nested.level == .error)
+        #expect(nested.message == "Batch failed")
+        #expect(nested.error == "card declined")
+        let fields = CaptureParsing.fields(nested)
+        #expect(fields["ids"] as? String == "[1, 2, [3]]")
+        #expect(fields["note"] as? String == "a")
+        #expect(fields["b"] as? String == "c")
+        #expect(fields["user_id"] as? String == "u 7")
+        #expect(fields["limit"] as? String == "5")
+        #expect(CaptureParsing.fields(CaptureParsing.parse("[ INFO ] Saved [job: nightly, summary: 3 rows, 2 skipped]"))["summary"] as? String == "3 rows, 2 skipped")
+    }
+
+    @Test(arguments: [
+        "[ INFO ] Listing [a, b]", "[ INFO ] Server started on http://127.0.0.1:8080", "[ INFO ] see the guide (docs:12 and more)",
+        "[ INFO ] odd [: x]", "[ INFO ] unopened k: v]", "[ INFO ] glued[k: v]", "[ INFO ] call (File.swift:)",
+    ])
+    func vaporLinesWhoseEndIsNotMetadataKeepItInTheMessage(_ line: String) {
+        let record = CaptureParsing.parse(line)
+        #expect(record.level == .info)
+        #expect(record.message == String(line.dropFirst("[ INFO ] ".count)))
+        #expect(CaptureParsing.fields(record)["caller"] == nil)
+    }
+
+    @Test func onlyVaporsPaddedLevelReadsATrailingGroupAsMetadata() {
+        #expect(CaptureParsing.parse("[INFO] done [k: v]").message == "done [k: v]")
+        #expect(CaptureParsing.parse("[2026-11-30T10:00:00Z] [ERROR] failed [k: v]").message == "failed [k: v]")
+    }
+
     @Test func upperCaseLevelsOrTextWithoutAModuleKeepTheirMessage() {
         // Spring Boot and log4j write upper-case levels: a bracket in their message stays.
         let spring = CaptureParsing.parse("2024-05-01T12:00:00.123Z  INFO 1 --- [main] c.x.App : [cache] warmed")
