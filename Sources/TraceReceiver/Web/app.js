@@ -20,6 +20,7 @@
  *       (q's words @key=value and @key:"a value" are field conditions, read by the receiver)
  *   #list-status[data-state=loading|ok|empty|error]  list state; error text is the API error body
  *   #request-table[aria-busy=true]  while the list is being fetched (old rows stay shown meanwhile)
+ *   details.log-fields[open] .field-filter[data-search-word]  adds its @key=value word to the search
  *   #request-rows > tr.req-row[data-request-id][data-failed=true|false][aria-selected]
  *   #live-status[data-state=connecting|live|paused|disconnected], #live-toggle[aria-pressed]
  *   #store-status[hidden]  shown while /health says the store cannot write (a full disk)
@@ -1043,7 +1044,47 @@ function onDetailsToggle(event) {
   const details = event.target;
   if (!details.matches || !details.matches('details.log-fields') || !details.open || details.querySelector('pre')) return;
   const item = state.model && state.model.records[Number(details.dataset.logIndex)];
-  if (item) details.append(el('pre', 'fields-json mono', JSON.stringify(item.r.fields, null, 2), 100000));
+  if (!item) return;
+  details.append(el('pre', 'fields-json mono', JSON.stringify(item.r.fields, null, 2), 100000));
+  const words = fieldSearchWords(item.r.fields);
+  if (!words.length) return;
+  const filters = el('div', 'field-filters');
+  filters.append(el('span', 'field-filters-label', 'Find requests with'));
+  for (const word of words) {
+    const button = el('button', 'btn-link field-filter mono', word);
+    button.type = 'button';
+    button.dataset.searchWord = word;
+    button.title = 'Add to the text search';
+    filters.append(button);
+  }
+  details.append(filters);
+}
+
+// The `@key=value` search words for a record's top-level strings, numbers and booleans, as far as the
+// receiver takes them: keys of A–Z, a–z, 0–9 and _ . - (at most 64), values of at most 256 bytes
+// without a double quote (a quoted value has no escapes) or a control character (the search box is one
+// line); a value with spaces is quoted.
+function fieldSearchWords(fields) {
+  const words = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (words.length >= 12) break;
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key) || !['string', 'number', 'boolean'].includes(typeof value)) continue;
+    const text = String(value);
+    if (/["\u0000-\u001f\u007f]/.test(text) || new TextEncoder().encode(text).length > 256) continue;
+    words.push(/\s/.test(text) ? `@${key}="${text}"` : `@${key}=${text}`);
+  }
+  return words;
+}
+
+// A field's search word joins the text search (once) and the list follows it.
+function onFieldFilterClick(event) {
+  const button = event.target.closest('.field-filter');
+  if (!button) return;
+  const input = $('filters').elements.q;
+  const word = button.dataset.searchWord;
+  const current = input.value.trim();
+  if (!current.split(/\s+/).includes(word)) input.value = current ? `${current} ${word}` : word;
+  applyFilters();
 }
 
 /* ---------------------------------------------------------------- 7. Keyboard, help, copy */
@@ -1153,6 +1194,7 @@ function bindEvents() {
   });
   $('rv-body').addEventListener('click', onMarkerClick);
   $('rv-body').addEventListener('click', onExpandClick);
+  $('rv-body').addEventListener('click', onFieldFilterClick);
   $('rv-body').addEventListener('toggle', onDetailsToggle, true);
   $('rv-close').addEventListener('click', () => closeView());
   $('rv-copy').addEventListener('click', copyRequestId);

@@ -139,7 +139,7 @@ struct BrowserEndToEndTests {
     }
 
     @Test(.timeLimit(.minutes(5)))
-    func typingAtFieldEqualsValueInTheSearchBoxListsOnlyRequestsWithThatField() async throws {
+    func searchingAFieldFromTheSearchBoxOrAnOpenRequestsFieldsListsOnlyRequestsWithIt() async throws {
         try await withReceiver { (receiver) async throws in
             let requests: [(id: String, path: String, status: Int, user: String)] = [
                 ("r-u7-ok", "/api/checkout", 200, "u 7"), ("r-u7-failed", "/api/checkout", 500, "u 7"), ("r-u8-cart", "/api/cart", 200, "u 8"),
@@ -161,11 +161,13 @@ struct BrowserEndToEndTests {
                 (#"cart @user_id="u 8""#, ["r-u8-cart"]),
                 (#"cart @user_id="u 7""#, []),
                 (tooLongKey, nil),
-                ("", ["r-u7-ok", "r-u7-failed", "r-u8-cart"]),
             ]
             let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_fields.py").path
             let texts = String(decoding: try JSONSerialization.data(withJSONObject: searches.map(\.0)), as: UTF8.self)
-            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--searches", texts, "--timeout", "40"], timeout: 240)
+            let run = try await runProgram(
+                ["python3", script, "--receiver", receiver.baseURL, "--searches", texts, "--open", "r-u7-failed", "--click", "@user_id=", "--timeout", "40"],
+                timeout: 240
+            )
             try #require(run.status == 0, "browser_fields.py failed (\(run.status)): \(run.stderr)")
             let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
             let answers = try #require(result["results"] as? [[String: Any]])
@@ -180,6 +182,13 @@ struct BrowserEndToEndTests {
                     #expect((answer["status_text"] as? String)?.contains("q: the condition @kkkk") == true, "\(answer)")
                 }
             }
+            // An open request's fields offer their search words; clicking one searches it.
+            #expect(result["offered"] as? [String] == ["@method=GET", "@path=/api/checkout", "@status_code=500", #"@user_id="u 7""#], "\(result)")
+            let clicked = try #require(result["clicked"] as? [String: Any])
+            #expect(clicked["box"] as? String == #"@user_id="u 7""#)
+            #expect(clicked["url_q"] as? String == #"@user_id="u 7""#)
+            #expect(Set(clicked["request_ids"] as? [String] ?? []) == ["r-u7-ok", "r-u7-failed"], "\(clicked)")
+            #expect(clicked["view_open"] as? Bool == true, "the request stays open")
         }
     }
 
