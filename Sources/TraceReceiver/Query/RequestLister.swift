@@ -2,7 +2,7 @@
 /// record matching a filter, newest first, each summarised from its hops' completion records.
 ///
 /// Two indexed reads, whatever the store's size: the newest matching records (only hop completions
-/// when the filter names no level, source or text, so a busy request's many lines don't crowd others
+/// when the filter names no level, source, text or field, so a busy request's many lines don't crowd others
 /// out), then the completions of the request ids found there.
 struct RequestLister: Sendable {
     /// Most requests one call returns.
@@ -25,7 +25,8 @@ struct RequestLister: Sendable {
         scan.cursor = nil
         scan.countsAllMatches = false
         scan.limit = min(Self.maximumRecordsRead, limit * Self.recordsReadPerRequest)
-        if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.events == nil {
+        // A filter that could match any line of a request (a level, a source, words, a field) reads all lines.
+        if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.fieldConditions.isEmpty, scan.events == nil {
             scan.events = RecentRequest.completionEvents
         }
         var order: [String] = []

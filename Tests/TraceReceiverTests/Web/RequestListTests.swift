@@ -85,6 +85,28 @@ struct RequestListTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aFieldConditionFindsARequestByAFieldOnAnyOfItsLinesNotOnlyItsCompletions(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            try await Self.seed(receiver)
+            let now = Date()
+            let lines = [
+                recordLine([
+                    "service": "gateway", "request_id": "r5", "message": "user loaded", "fields": ["user_id": "u-42"],
+                    "timestamp": timestamp(secondsAgo: 40.1, from: now),
+                ]),
+                Self.hop("gateway", "r5", path: "/profile", status: 200, durationMS: 3, secondsAgo: 40, now: now),
+            ]
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 2))
+            let found = try await Self.requests(receiver, "field=user_id%3Du-42")
+            #expect(found.compactMap { $0["request_id"] as? String } == ["r5"])
+            #expect(found.first?["path"] as? String == "/profile", "summarised from its completion")
+            #expect(try await Self.ids(receiver, "q=%40user_id%3Du-42") == ["r5"])
+            #expect(try await Self.ids(receiver, "field=status_code%3D502") == ["r2"])
+            #expect(try await Self.ids(receiver, "field=user_id%3Du-43").isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func filtersFindRequestsByAnyOfTheirRecords(_ store: StoreKind) async throws {
         try await withReceiver(configure: store.apply) { (receiver) async throws in
             try await Self.seed(receiver)
