@@ -77,6 +77,16 @@ enum JSONLineParser {
         // MongoDB's `"t":{"$date":…}` and `"s":"E"`, kept aside until the line proves to be MongoDB's.
         var mongoTime: (Range<Int>, JSONScanner.Value)?
         var mongoSeverity: (Range<Int>, JSONScanner.Value)?
+        var nestedLevel: Logger.Level?
+
+        /// A request object's id (pino's `req.id`), or its `X-Request-ID` header (Caddy's access log:
+        /// `"request":{"headers":{"X-Request-Id":["…"]}}`).
+        func takeRequestID(from request: JSONScanner.Value) {
+            guard parsed.ids.requestID == nil else { return }
+            parsed.ids.requestID =
+                member("id", of: request, in: scanner).flatMap(scanner.text)
+                ?? member("headers", of: request, in: scanner).flatMap { requestIDHeader(in: $0, scanner: scanner) }
+        }
 
         func offerMessage(_ text: String?, _ rank: MessageRank) {
             guard let text, rank < messageRank else { return }
@@ -109,6 +119,10 @@ enum JSONLineParser {
                 }
             case .severityNumber:
                 severity = scanner.double(value).flatMap(openTelemetrySeverity)
+            case .service where value.kind == .object:
+                // The Elastic Common Schema nested: `"service":{"name":…,"version":…}`.
+                if let name = string("name", of: value, in: scanner), !name.isEmpty { parsed.service = name }
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
             case .service:
                 if let text = scanner.text(value), !text.isEmpty { parsed.service = text }
             case .name:
@@ -117,7 +131,7 @@ enum JSONLineParser {
                 if parsed.ids.requestID == nil { parsed.ids.requestID = scanner.text(value) }
             case .request:
                 if value.kind == .object {
-                    if parsed.ids.requestID == nil { parsed.ids.requestID = member("id", of: value, in: scanner).flatMap(scanner.text) }
+                    takeRequestID(from: value)
                     parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
                 } else if parsed.ids.requestID == nil {
                     parsed.ids.requestID = scanner.text(value)
@@ -149,6 +163,22 @@ enum JSONLineParser {
                 }
             case .fields where value.kind == .object:
                 parsed.fields.appendMembers(of: value, in: scanner)
+            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "request"):
+                takeRequestID(from: value)
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "log"):
+                // ECS nested: `"log":{"level":…,"logger":…}` (the level unless a top-level one says otherwise).
+                if let level = member("level", of: value, in: scanner).flatMap({ RecordDecoder.level($0, in: scanner) }) {
+                    nestedLevel = level
+                }
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "trace"):
+                // ECS and OpenTelemetry nested: `"trace":{"id":…}`, `"span":{"id":…}`.
+                if let id = string("id", of: value, in: scanner) { parsed.ids.traceID = parsed.ids.traceID ?? id }
+                else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
+            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "span"):
+                if let id = string("id", of: value, in: scanner) { parsed.ids.spanID = parsed.ids.spanID ?? id }
+                else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
             case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "t"):
                 mongoTime = (rawKey, value)
             case .other where scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "s"):
@@ -182,7 +212,7 @@ enum JSONLineParser {
         } else {
             return nil
         }
-        if parsed.level == nil { parsed.level = severity }
+        if parsed.level == nil { parsed.level = nestedLevel ?? severity }
         if let (rawKey, value) = name {
             // bunyan and pino (numeric levels) name the app; python-json-logger names a logger.
             if levelIsNumber, parsed.service == nil, let text = scanner.text(value), !text.isEmpty {
@@ -246,6 +276,35 @@ enum JSONLineParser {
                 return false
             }
             return true
+        }
+        return found
+    }
+
+    /// The member `name` of `object` when it is a string.
+    private static func string(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> String? {
+        guard let value = member(name, of: object, in: scanner), case .string = value.kind else { return nil }
+        return scanner.string(value)
+    }
+
+    /// The `X-Request-ID` member of a headers object, in any case, as a string or the first of an array
+    /// of strings (Go's `http.Header`).
+    private static func requestIDHeader(in headers: JSONScanner.Value, scanner: JSONScanner) -> String? {
+        guard headers.kind == .object else { return nil }
+        var found: String?
+        forEachMember(of: headers, in: scanner) { rawKey, _, value in
+            let name = rawKey.lowerBound + 1..<rawKey.upperBound - 1
+            guard name.count == 12, CaptureBytes.hasPrefix(scanner.bytes, at: name.lowerBound, "x-request-id", ignoringCase: true, end: name.upperBound)
+            else { return true }
+            var scalar = value
+            if value.kind == .array {
+                var inner = scanner
+                inner.index = value.range.lowerBound + 1
+                inner.skipWhitespace()
+                guard let first = try? inner.scanValue() else { return false }
+                scalar = first
+            }
+            if case .string = scalar.kind { found = scanner.string(scalar) }
+            return false
         }
         return found
     }

@@ -111,6 +111,8 @@ struct CaptureParsingHostileInputTests {
         "1 [", "1 [1", "1 [1]", "1 [1] ", "1 [1] E", "1 [1] ERROR", "1 [1] ERROR:", "1 [1] ERROR:\n1 [1] DETAIL:", "1 [1] ERROR: x\n1 [1] DETAIL:\n\t",
         "1 [1] ERROR: x\n\ty\n1 [1] HINT: z", "1 [] ERROR: x", "[1] ERROR: x",
         "✘", "✘ ", "􀢄", "Test Case '", "Test Case '' failed ", "Test Suite ' failed",
+        #"{"msg":"m","request":{"headers":{"X-Request-Id":["#, #"{"msg":"m","request":{"headers":{"X-Request-Id":[""]}}}"#, #"{"msg":"m","service":{}}"#,
+        #"{"msg":"m","log":{"level":null},"trace":{"id":null},"span":{"id":{}}}"#,
         "[ INFO ] x [", "[ INFO ] x ]", "[ INFO ] x [k:", "[ INFO ] x [k: ]", "[ INFO ] x [: ]", "[ INFO ] x [k: v,", "[ INFO ] x [k: v, ]", "[ INFO ] x (", "[ INFO ] x ()",
         "[ INFO ] x (:1)", "[ INFO ] (a:1)", "[ INFO ] x [k: v] (", "[ INFO ] x [k: v](a:1)", "[ INFO ]  [k: v] (a:1)",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,

@@ -153,6 +153,46 @@ struct CaptureParsingJSONTests {
         #expect(record.stack?.hasPrefix("  File \"app.py\", line 3") == true, "\(String(describing: record.stack))")
     }
 
+    // @elastic/ecs-pino-format and ecs-logging-nodejs nest ECS objects (`"service":{"name"}`,
+    // `"trace":{"id"}`, `"span":{"id"}`), and some shippers nest `"log":{"level"}` too.
+    @Test func ecsNestedServiceTraceSpanAndLogLevel() {
+        let record = CaptureParsing.parse(
+            #"{"@timestamp":"2026-11-30T10:00:00.000Z","log":{"level":"warn","logger":"orders"},"message":"slow query","ecs":{"version":"8.10.0"},"service":{"name":"orders","version":"1.2.0"},"trace":{"id":"4bf92f3577b34da6a3ce929d0e0e4736"},"span":{"id":"00f067aa0ba902b7"},"process":{"pid":42}}"#
+        )
+        #expect(record.service == "orders")
+        #expect(record.level == .warning)
+        #expect(record.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(record.spanID == "00f067aa0ba902b7")
+        let fields = CaptureParsing.fields(record)
+        #expect((fields["service"] as? [String: Any])?["version"] as? String == "1.2.0")
+        #expect((fields["log"] as? [String: Any])?["logger"] as? String == "orders")
+        #expect(fields["trace"] == nil && fields["span"] == nil, "their ids are the record's")
+        // A top-level level wins over the nested one; objects that are not ECS's stay fields.
+        let other = CaptureParsing.parse(
+            #"{"level":"error","log":{"level":"info"},"msg":"x","service":{"name":{"not":"a name"}},"trace":{"frames":[1,2]}}"#
+        )
+        #expect(other.level == .error)
+        #expect(other.service == "wrapped", "the configured service, not an object's text")
+        #expect((CaptureParsing.fields(other)["trace"] as? [String: Any])?["frames"] != nil)
+    }
+
+    // Caddy's JSON access log: the request id is a request header, an array as Go's http.Header has it.
+    @Test func caddyAccessLogRequestIDHeader() {
+        let record = CaptureParsing.parse(
+            #"{"level":"error","ts":1764496800.123,"logger":"http.log.access.log0","msg":"handled request","request":{"remote_ip":"127.0.0.1","method":"GET","host":"localhost:8080","uri":"/api/orders","headers":{"User-Agent":["curl/8.5.0"],"X-Request-Id":["5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b"]}},"duration":0.0012,"status":502}"#
+        )
+        #expect(record.requestID == "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b")
+        #expect(record.level == .error)
+        #expect(record.timestamp == CaptureParsing.micros("2025-11-30T10:00:00.123Z"))
+        #expect(((CaptureParsing.fields(record)["request"] as? [String: Any])?["uri"]) as? String == "/api/orders")
+        // Any case, a plain string, and nothing for other shapes.
+        #expect(CaptureParsing.parse(#"{"msg":"m","request":{"headers":{"x-request-id":"abc-1"}}}"#).requestID == "abc-1")
+        #expect(CaptureParsing.parse(#"{"msg":"m","request":{"headers":{"X-Request-Id":[]}}}"#).requestID == nil)
+        #expect(CaptureParsing.parse(#"{"msg":"m","request":{"headers":{"X-Request-Id":[7]}}}"#).requestID == nil)
+        #expect(CaptureParsing.parse(#"{"msg":"m","request":{"headers":["X-Request-Id"]}}"#).requestID == nil)
+        #expect(CaptureParsing.parse(#"{"msg":"m","request":{"id":"r-9","headers":{"X-Request-Id":["h"]}}}"#).requestID == "r-9")
+    }
+
     // Go's log/slog JSONHandler documentation: https://pkg.go.dev/log/slog
     @Test func slogJSON() {
         let record = CaptureParsing.parse(#"{"time":"2022-11-08T15:28:26.000000000-05:00","level":"INFO","msg":"hello","count":3}"#)
