@@ -16,12 +16,15 @@
  *   8. Boot
  *
  * DOM contract (stable hooks for tests and tooling):
- *   #filters [name=service|level|source|q|since]     filter controls, mirrored in the query string
+ *   #filters [name=service|level|source|q|since|view]  filter controls, mirrored in the query string
+ *       (view: "" lists requests, "lines" lists the newest matching log lines, with or without a request id)
  *       (q's words @key=value and @key:"a value" are field conditions, read by the receiver)
  *   #list-status[data-state=loading|ok|empty|error]  list state; error text is the API error body
  *   #request-table[aria-busy=true]  while the list is being fetched (old rows stay shown meanwhile)
  *   details.log-fields[open] .field-filter[data-search-word]  adds its @key=value word to the search
  *   #request-rows > tr.req-row[data-request-id][data-failed=true|false][aria-selected]
+ *   #request-rows > tr.line-row[data-level][data-request-id]  in the lines view; a click opens the line's
+ *       request, or (a line without one) shows its whole text in the tr.line-detail after it
  *   #live-status[data-state=connecting|live|paused|disconnected], #live-toggle[aria-pressed]
  *   #store-status[hidden]  shown while /health says the store cannot write (a full disk)
  *   #request-view[data-request-id][data-state=loading|ready|error]
@@ -34,15 +37,16 @@
  *     .logs > .log-line[data-level][data-service][data-source][data-inferred=true]
  *       .tag-inferred, pre.log-error, details.log-fields
  *   performance.measure('request-view-render') (DOM build) and ('request-view-load') (fetch+build)
- *   URL: /?id=<request id>&service=&level=&source=&q=&since=
+ *   URL: /?id=<request id>&service=&level=&source=&q=&since=&view=
  */
 'use strict';
 
-const FILTER_KEYS = ['service', 'level', 'source', 'q', 'since'];
+const FILTER_KEYS = ['service', 'level', 'source', 'q', 'since', 'view'];
 // Null-prototype lookups: a record's level ("constructor", "__proto__", ...) is untrusted text.
 const LEVEL_RANK = Object.assign(Object.create(null), { trace: 0, debug: 1, info: 2, notice: 3, warning: 4, error: 5, critical: 6 });
 const LEVEL_LABEL = Object.assign(Object.create(null), { warning: 'WARN', critical: 'CRIT' });
 const LIST_LIMIT = 50;
+const LINES_LIMIT = 200;
 const LIVE_MIN_INTERVAL_MS = 500;   // at most ~2 list refreshes per second
 const TYPING_DEBOUNCE_MS = 250;
 const RECONNECT_MS = 5000;
@@ -51,8 +55,10 @@ const LONG_MESSAGE = 400;           // longer messages are clamped to a few line
 const SERVICE_COLOURS = 8;
 
 const state = {
-  filters: { service: '', level: '', source: '', q: '', since: '' },
+  filters: { service: '', level: '', source: '', q: '', since: '', view: '' },
   requests: [],
+  lines: [],            // the lines view's records
+  openLines: new Set(), // lineKey()s of lines whose detail is shown, kept across live refreshes
   selectedId: null,
   openId: null,
   viewMissing: false,   // the open request's trace answered 404 (its records may still arrive)
@@ -255,7 +261,11 @@ function sameFilters(a, b) {
 }
 
 function hasFilters(filters) {
-  return FILTER_KEYS.some((key) => filters[key]);
+  return FILTER_KEYS.some((key) => key !== 'view' && filters[key]);
+}
+
+function isLinesView() {
+  return state.filters.view === 'lines';
 }
 
 function onPopState() {
@@ -317,8 +327,8 @@ function onFilterInput(event) {
 
 function listQuery() {
   const params = new URLSearchParams();
-  for (const key of FILTER_KEYS) if (state.filters[key]) params.set(key, state.filters[key]);
-  params.set('limit', String(LIST_LIMIT));
+  for (const key of FILTER_KEYS) if (key !== 'view' && state.filters[key]) params.set(key, state.filters[key]);
+  params.set('limit', String(isLinesView() ? LINES_LIMIT : LIST_LIMIT));
   // URLSearchParams writes a space as "+", which the receiver (as RFC 3986 says) reads as a plus; a
   // literal plus is already "%2B", so every "+" here is a space.
   return params.toString().replace(/\+/g, '%20');
@@ -330,11 +340,17 @@ async function refreshList() {
   listAbort = controller;
   listInFlight = true;
   $('request-table').setAttribute('aria-busy', 'true');
-  if (!state.requests.length) setListStatus('loading', 'Loading requests…');
+  const lines = isLinesView();
+  if (!(lines ? state.lines : state.requests).length) setListStatus('loading', lines ? 'Loading log lines…' : 'Loading requests…');
   try {
-    const body = await api(`/api/requests?${listQuery()}`, controller.signal);
-    state.requests = Array.isArray(body.requests) ? body.requests.filter((r) => r && typeof r === 'object') : [];
-    renderList();
+    const body = await api(`${lines ? '/api/debug/logs' : '/api/requests'}?${listQuery()}`, controller.signal);
+    const items = lines ? body.logs : body.requests;
+    const objects = Array.isArray(items) ? items.filter((r) => r && typeof r === 'object') : [];
+    if (lines !== isLinesView()) return;  // the view changed while this was on its way
+    state.lines = lines ? objects : [];
+    state.requests = lines ? [] : objects;
+    if (lines) renderLines();
+    else renderList();
   } catch (error) {
     if (error.name !== 'AbortError') showListError(error);
   } finally {
@@ -351,20 +367,22 @@ function setListStatus(kind, text) {
   status.dataset.state = kind;
   status.replaceChildren();
   if (text) status.textContent = cleanText(text);
-  $('request-table').classList.toggle('is-empty', kind === 'empty' || (kind === 'error' && !state.requests.length));
+  const shown = isLinesView() ? state.lines : state.requests;
+  $('request-table').classList.toggle('is-empty', kind === 'empty' || (kind === 'error' && !shown.length));
 }
 
 function showListError(error) {
   const message = error instanceof ApiError ? error.describe() : String(error);
-  setListStatus('error', `Could not load requests — ${message}`);
+  setListStatus('error', `Could not load ${isLinesView() ? 'log lines' : 'requests'} — ${message}`);
 }
 
 function showEmptyList() {
+  const what = isLinesView() ? 'log lines' : 'requests';
   if (!hasFilters(state.filters)) {
-    setListStatus('empty', 'No requests yet — send some traffic to a service that ships its logs here.');
+    setListStatus('empty', `No ${what} yet — send some traffic to a service that ships its logs here.`);
     return;
   }
-  setListStatus('empty', 'No requests match these filters. ');
+  setListStatus('empty', `No ${what} match these filters. `);
   const clear = el('button', 'btn btn-link', 'Clear filters');
   clear.type = 'button';
   clear.addEventListener('click', () => $('filters').reset());
@@ -372,6 +390,7 @@ function showEmptyList() {
 }
 
 function renderList() {
+  setTableHead(false);
   rememberServices(state.requests.flatMap((r) => (Array.isArray(r.services) ? r.services : [])));
   const body = $('request-rows');
   const hadFocus = body.contains(document.activeElement);
@@ -381,6 +400,98 @@ function renderList() {
   if (state.requests.length) setListStatus('ok', `${state.requests.length} recent request${state.requests.length === 1 ? '' : 's'}`);
   else showEmptyList();
   markSelected(state.selectedId || state.openId, { focus: hadFocus });
+}
+
+// The table's columns: a request's, or (the lines view) a log line's.
+const REQUEST_COLUMNS = [['col-time', 'Time'], ['col-method', 'Method'], ['col-path', 'Path'], ['col-status', 'Status'],
+  ['col-duration', 'Duration'], ['col-services', 'Services'], ['col-error', '']];
+const LINE_COLUMNS = [['col-time', 'Time'], ['col-level', 'Level'], ['col-service', 'Service'], ['col-message', 'Message']];
+
+function setTableHead(lines) {
+  const table = $('request-table');
+  if (table.classList.contains('lines') === lines && table.tHead.rows[0].cells.length) return;
+  table.classList.toggle('lines', lines);
+  const row = el('tr');
+  for (const [className, title] of lines ? LINE_COLUMNS : REQUEST_COLUMNS) {
+    const th = el('th', className, title);
+    th.scope = 'col';
+    if (!title) th.append(el('span', 'visually-hidden', 'Failed'));
+    row.append(th);
+  }
+  table.tHead.replaceChildren(row);
+}
+
+function renderLines() {
+  setTableHead(true);
+  rememberServices(state.lines.map((r) => String(r.service ?? '')).filter(Boolean));
+  const fragment = document.createDocumentFragment();
+  const shown = new Set();
+  for (const record of state.lines) {
+    fragment.append(lineRow(record));
+    const key = lineKey(record);
+    if (state.openLines.has(key)) {
+      fragment.append(lineDetail(record));
+      shown.add(key);
+    }
+  }
+  state.openLines = shown;  // details of lines no longer listed are forgotten
+  $('request-rows').replaceChildren(fragment);
+  const count = state.lines.length;
+  if (count) setListStatus('ok', `${count} newest log line${count === 1 ? '' : 's'}`);
+  else showEmptyList();
+  markSelected(state.openId);
+}
+
+function lineRow(r) {
+  const level = String(r.level ?? 'info').toLowerCase();
+  const id = typeof r.request_id === 'string' ? r.request_id : '';
+  const row = el('tr', `line-row lvl-${levelRank(level)}${id ? '' : ' no-id'}`);
+  row.dataset.level = level;
+  if (id) row.dataset.requestId = id;
+  row.tabIndex = -1;
+  const micros = parseMicros(r.timestamp);
+  const time = cell('col-time mono', formatClock(micros));
+  if (typeof r.timestamp === 'string') time.title = cleanText(r.timestamp, 64);
+  const levelCell = cell('col-level');
+  levelCell.append(el('span', 'log-level', LEVEL_LABEL[level] || level.toUpperCase().slice(0, 6)));
+  const service = String(r.service ?? '');
+  const serviceCell = cell(`col-service ${serviceColourClass(service)}`, service);
+  const failure = [r.error_type, r.error].filter(Boolean).join(': ');
+  const message = cell('col-message', [r.message ?? '', failure].filter(Boolean).join(' — '));
+  message.title = cleanText([r.message ?? '', failure, id ? `request ${id}` : 'no request id'].filter(Boolean).join('\n'), 1000);
+  row.append(time, levelCell, serviceCell, message);
+  return row;
+}
+
+// What tells a listed line from the others (records carry no id of their own).
+function lineKey(r) {
+  return JSON.stringify([r.timestamp, r.service, r.source, r.message, r.error]);
+}
+
+// A line without a request id has no request to open: its whole text shows under it instead.
+function toggleLineDetail(row) {
+  const record = state.lines[[...$('request-rows').querySelectorAll('tr.line-row')].indexOf(row)];
+  if (!record) return;
+  const key = lineKey(record);
+  const next = row.nextElementSibling;
+  if (next && next.classList.contains('line-detail')) {
+    next.remove();
+    state.openLines.delete(key);
+    return;
+  }
+  row.after(lineDetail(record));
+  state.openLines.add(key);
+}
+
+function lineDetail(record) {
+  const detail = el('tr', 'line-detail');
+  const td = el('td');
+  td.colSpan = LINE_COLUMNS.length;
+  const parts = [String(record.message ?? ''), errorText(record)];
+  if (record.fields && typeof record.fields === 'object') parts.push(JSON.stringify(record.fields, null, 2));
+  td.append(el('pre', 'mono', parts.filter(Boolean).join('\n\n')));
+  detail.append(td);
+  return detail;
 }
 
 function cell(className, text) {
@@ -457,7 +568,12 @@ function openSelected() {
 }
 
 function onRowActivate(event) {
-  const row = event.target.closest('tr.req-row');
+  const line = event.target.closest('tr.line-row');
+  if (line && !line.dataset.requestId) {
+    toggleLineDetail(line);
+    return;
+  }
+  const row = line || event.target.closest('tr.req-row');
   if (!row || !row.dataset.requestId) return;
   markSelected(row.dataset.requestId);
   openRequest(row.dataset.requestId);
@@ -1189,7 +1305,7 @@ function bindEvents() {
   const rows = $('request-rows');
   rows.addEventListener('click', onRowActivate);
   rows.addEventListener('focusin', (event) => {
-    const row = event.target.closest('tr.req-row');
+    const row = event.target.closest('tr.req-row, tr.line-row');
     if (row && row.dataset.requestId) markSelected(row.dataset.requestId);
   });
   $('rv-body').addEventListener('click', onMarkerClick);

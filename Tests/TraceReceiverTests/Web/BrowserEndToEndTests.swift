@@ -192,6 +192,47 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func theLogLinesViewListsLinesWithoutARequestIDAndOpensTheRequestOfALineWithOne() async throws {
+        try await withReceiver { (receiver) async throws in
+            let lines = [
+                recordLine([
+                    "timestamp": timestamp(secondsAgo: 30), "service": "worker", "level": "error", "message": "startup failed",
+                    "error": "database unreachable", "error_type": "ConnectionError", "stack": "  at connect (db.swift:12)",
+                ]),
+                recordLine(["timestamp": timestamp(secondsAgo: 20), "service": "api", "request_id": "r-lines-1", "message": "loading cart"]),
+                recordLine([
+                    "timestamp": timestamp(secondsAgo: 10), "service": "api", "request_id": "r-lines-1", "event": "request_completed",
+                    "message": "GET /api/cart 200", "fields": ["method": "GET", "path": "/api/cart", "status_code": 200],
+                ]),
+            ]
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_lines.py").path
+            let run = try await runProgram(
+                ["python3", script, "--receiver", receiver.baseURL, "--search", "startup", "--open-id", "r-lines-1", "--timeout", "40"],
+                timeout: 240
+            )
+            try #require(run.status == 0, "browser_lines.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            #expect(result["view_select"] as? String == "lines")
+            #expect(result["columns"] as? [String] == ["Time", "Level", "Service", "Message"], "\(result)")
+            #expect(result["status_text"] as? String == "3 newest log lines")
+            // Newest first, the startup error among them although it has no request id.
+            let rows = try #require(result["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["text"] as? String ?? "" } == ["GET /api/cart 200", "loading cart", "startup failed — ConnectionError: database unreachable"])
+            #expect(rows.map { $0["request_id"] as? String } == ["r-lines-1", "r-lines-1", nil])
+            #expect(rows.map { $0["level"] as? String ?? "" } == ["info", "info", "error"])
+            let searched = try #require(result["searched"] as? [[String: Any]])
+            #expect(searched.map { $0["text"] as? String ?? "" } == ["startup failed — ConnectionError: database unreachable"])
+            // A line without a request id shows its whole text under it; a second click hides it.
+            let detail = try #require(result["detail"] as? String)
+            #expect(detail.contains("startup failed") && detail.contains("ConnectionError: database unreachable") && detail.contains("at connect (db.swift:12)"), "\(detail)")
+            #expect(result["detail_after_refresh"] as? Int == 1, "a live refresh keeps the open detail")
+            #expect(result["detail_after_second_click"] as? Int == 0)
+            #expect(result["opened"] as? String == "r-lines-1")
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)
