@@ -45,11 +45,17 @@ struct ObservationTools: Sendable {
         try arguments.allowOnly(ToolCatalog.observeArguments)
         let what = try arguments.required("what", oneOf: ObserveKind.self)
         let requestID = try arguments.identifier("request_id")
+        let search = try arguments.searchText("text")
+        let conditions = try arguments.fieldConditions("fields") + (search?.conditions ?? [])
+        guard conditions.count <= FieldCondition.maximumConditions else {
+            throw ToolArgumentError.wrongType("fields", expected: "at most \(FieldCondition.maximumConditions) conditions, with the @key=value words of 'text'")
+        }
         var query = LogQuery(
             service: try arguments.string("service"),
             minimumLevel: try arguments.level("level"),
             since: try arguments.time("since", now: now()),
-            fieldConditions: try arguments.fieldConditions("fields"),
+            text: search?.text,
+            fieldConditions: conditions,
             limit: try arguments.integer("limit", in: 1...ToolCatalog.observeMaximumLimit, default: ToolCatalog.observeDefaultLimit)
         )
         let page: LogPage

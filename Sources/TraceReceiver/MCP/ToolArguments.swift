@@ -92,6 +92,20 @@ struct ToolArguments {
         }
     }
 
+    /// Search text: words the records' message or error must hold, among which `@key=value` words are
+    /// field conditions (see ``SearchText``); nil when absent or empty. A text longer than 1,000
+    /// characters, or a condition with too long a key or value, is refused.
+    func searchText(_ name: String) throws(ToolArgumentError) -> SearchText? {
+        guard let text = try string(name) else { return nil }
+        let expected = "at most 1000 characters of words, where @key=value is a field condition (key 1–64 characters of A–Z, a–z, 0–9, _ . -; value at most 256 bytes)"
+        guard text.count <= 1000 else { throw .wrongType(name, expected: expected) }
+        do {
+            return try SearchText(parsing: text)
+        } catch {
+            throw .wrongType(name, expected: expected)
+        }
+    }
+
     /// A whole number in `range`, `defaultValue` when absent. Whole-valued doubles (`50.0`) and numeric
     /// strings (`"50"`) are accepted, as some clients send them.
     func integer(_ name: String, in range: ClosedRange<Int>, default defaultValue: Int) throws(ToolArgumentError) -> Int {

@@ -19,7 +19,7 @@ enum ToolCatalog {
     /// `recent_requests`: most request records read to find the latest requests.
     static let recentRequestsScanLimit = 5000
 
-    static let observeArguments = ["what", "request_id", "service", "level", "since", "fields", "limit"]
+    static let observeArguments = ["what", "request_id", "service", "level", "since", "text", "fields", "limit"]
     static let traceArguments = ["request_id"]
     static let recentRequestsArguments = ["limit", "since", "service"]
 
@@ -53,7 +53,7 @@ enum ToolCatalog {
             Answers JSON text {"type":<what>,"logs":[records],"totalCount":<matches before limit>,"oldestTimestamp":<oldest match, omitted when none>}; \
             each record is {"timestamp","level","service","source","event","message","request_id","trace_id","span_id",\
             "parent_span_id","duration_ms","error","error_type","stack","fields"} with absent keys omitted.
-            Example: {"what":"errors","service":"gateway","since":"30m"}.
+            Example: {"what":"errors","service":"gateway","since":"30m"}; {"what":"backend-logs","text":"card declined"}.
             """,
         inputSchema: [
             "type": "object",
@@ -76,6 +76,13 @@ enum ToolCatalog {
                     "description": "Minimum level (inclusive), e.g. \"warning\" returns warning, error and critical. Aliases warn, err and fatal are accepted.",
                 ],
                 "since": sinceSchema,
+                "text": [
+                    "type": "string",
+                    "maxLength": 1000,
+                    "description":
+                        "Only records whose message or error holds all these words (each matching where a word begins, ignoring case and accents), e.g. \"card declined\". A word @key=value (or @key:\"a value\") is a field condition, as in `fields`.",
+                    "examples": ["card declined", "timeout @status_code=504"],
+                ],
                 "fields": [
                     "type": "object",
                     "description":

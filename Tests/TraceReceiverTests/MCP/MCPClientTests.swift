@@ -24,7 +24,7 @@ struct MCPClientTests {
             #expect(seen["server"] as? String == "trace-receiver")
             let tools = try #require(seen["tools"] as? [String: [String: Any]])
             #expect(Set(tools.keys) == ["observe", "trace", "recent_requests"])
-            #expect(tools["observe"]?["properties"] as? [String] == ["fields", "level", "limit", "request_id", "service", "since", "what"])
+            #expect(tools["observe"]?["properties"] as? [String] == ["fields", "level", "limit", "request_id", "service", "since", "text", "what"])
 
             let errors = try #require(seen["errors"] as? [String: Any])
             #expect(errors["is_error"] as? Bool == false)

@@ -17,7 +17,7 @@ struct MCPToolTests {
         let observe = try #require(tools.first?.inputSchema.objectValue)
         #expect(observe["required"] == ["what"])
         let properties = try #require(observe["properties"]?.objectValue)
-        #expect(Set(properties.keys) == ["what", "request_id", "service", "level", "since", "fields", "limit"])
+        #expect(Set(properties.keys) == ["what", "request_id", "service", "level", "since", "text", "fields", "limit"])
         #expect(properties["what"]?.objectValue?["enum"] == ["backend-logs", "frontend-logs", "errors", "timeline"])
         #expect(properties["limit"]?.objectValue?["default"] == 50)
         #expect(properties["limit"]?.objectValue?["maximum"] == 1000)
@@ -147,11 +147,39 @@ struct MCPToolTests {
         }
     }
 
+    @Test(arguments: ToolSourceKind.allCases)
+    func textNarrowsTheAnswerToRecordsHoldingItsWordsAndItsAtWordsToFields(_ kind: ToolSourceKind) async throws {
+        try await withReceiver { receiver in
+            let body = [
+                #"{"service":"api","level":"error","message":"charge failed: card declined","fields":{"pod":"shop-1"}}"#,
+                #"{"service":"api","level":"error","message":"charge failed: card declined","fields":{"pod":"shop-2"}}"#,
+                #"{"service":"api","level":"error","message":"charge failed: bank timeout","fields":{"pod":"shop-1"}}"#,
+            ]
+            #expect(try await receiver.postLogs(body.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let tools = kind.tools(for: receiver)
+            let declined = try await tools.call("observe", arguments: ["what": "errors", "text": "Card DECLINED"])
+            #expect(try declined.logs().count == 2, "\(declined.text)")
+            let onePod = try await tools.call("observe", arguments: ["what": "backend-logs", "text": "declined @pod=shop-2"])
+            #expect(try onePod.logs().compactMap { ($0["fields"] as? [String: Any])?["pod"] as? String } == ["shop-2"], "\(onePod.text)")
+            let both = try await tools.call("observe", arguments: ["what": "errors", "text": "charge", "fields": .object(["pod": "shop-1"])])
+            #expect(try both.logs().count == 2, "\(both.text)")
+            let none = try await tools.call("observe", arguments: ["what": "errors", "text": "refund"])
+            #expect(try none.logs().isEmpty)
+        }
+    }
+
     /// Field conditions an agent may get wrong, and what the answer says.
     static let badFields: [([String: Value], String)] = [
         (["what": "errors", "fields": "pod=1"], "argument 'fields' must be an object"),
         (["what": "errors", "fields": .object(["bad key": "1"])], "argument 'fields' must be an object of up to 8 field names"),
         (["what": "errors", "fields": .object(["pod": .object(["nested": 1])])], "argument 'fields' must be an object of up to 8 field names"),
+        (["what": "errors", "text": .string("@" + String(repeating: "k", count: 65) + "=1")], "argument 'text' must be at most 1000 characters of words"),
+        (["what": "errors", "text": .string(String(repeating: "w ", count: 501))], "argument 'text' must be at most 1000 characters"),
+        (["what": "errors", "text": 5], "argument 'text' must be a string"),
+        (
+            ["what": "errors", "text": "@a=1 @b=2", "fields": .object(Dictionary(uniqueKeysWithValues: (0..<7).map { ("k\($0)", Value.int($0)) }))],
+            "argument 'fields' must be at most 8 conditions, with the @key=value words of 'text'"
+        ),
     ]
 
     @Test(arguments: badFields + [
