@@ -97,7 +97,7 @@ struct ToolArguments {
     /// characters, or a condition with too long a key or value, is refused.
     func searchText(_ name: String) throws(ToolArgumentError) -> SearchText? {
         guard let text = try string(name) else { return nil }
-        let expected = "at most 1000 characters of words, where @key=value is a field condition (key 1–64 characters of A–Z, a–z, 0–9, _ . -; value at most 256 bytes)"
+        let expected = "at most 1000 characters of words, where @key=value is a field condition (\(FieldCondition.limitsDescription))"
         guard text.count <= 1000 else { throw .wrongType(name, expected: expected) }
         do {
             return try SearchText(parsing: text)

@@ -145,7 +145,7 @@ struct QueryController: Sendable {
         let fields = parameters[values: "field"].filter { !$0.isEmpty }
         let conditions = fields.compactMap { FieldCondition(parsing: $0) }
         guard conditions.count == fields.count, conditions.count <= FieldCondition.maximumConditions else {
-            throw ReceiverError.invalidParameter("field", "expected up to \(FieldCondition.maximumConditions) conditions key=value, \(conditionLimits)")
+            throw ReceiverError.invalidParameter("field", "expected up to \(FieldCondition.maximumConditions) conditions key=value, \(FieldCondition.limitsDescription)")
         }
         query.fieldConditions = conditions
         if let q = value("q") {
@@ -153,7 +153,7 @@ struct QueryController: Sendable {
             do {
                 search = try SearchText(parsing: q)
             } catch .invalidCondition(let key) {
-                throw ReceiverError.invalidParameter("q", "the condition @\(key) is too long: \(conditionLimits)")
+                throw ReceiverError.invalidParameter("q", "the condition @\(key) is too long: \(FieldCondition.limitsDescription)")
             }
             guard conditions.count + search.conditions.count <= FieldCondition.maximumConditions else {
                 throw ReceiverError.invalidParameter(
@@ -172,10 +172,6 @@ struct QueryController: Sendable {
         }
         return query
     }
-
-    /// What a field condition may hold, for error messages.
-    private static let conditionLimits =
-        "the key 1–\(FieldCondition.maximumKeyLength) characters of A–Z, a–z, 0–9 and _ . -, the value at most \(FieldCondition.maximumValueLength) bytes"
 
     /// The `limit` parameter: `fallback` when absent, else a whole number from 1 to `maximum`.
     static func limit(_ parameters: Parameters, default fallback: Int, maximum: Int) throws -> Int {

@@ -10,6 +10,10 @@ public struct FieldCondition: Sendable, Hashable {
     public static let maximumKeyLength = 64
     public static let maximumValueLength = 256
 
+    /// What a condition may hold, as error messages say it.
+    static let limitsDescription =
+        "the key 1–\(maximumKeyLength) characters of A–Z, a–z, 0–9 and _ . -, the value at most \(maximumValueLength) bytes"
+
     public let key: String
     public let value: String
 

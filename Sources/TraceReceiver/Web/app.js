@@ -1199,7 +1199,8 @@ function onFieldFilterClick(event) {
   const input = $('filters').elements.q;
   const word = button.dataset.searchWord;
   const current = input.value.trim();
-  if (!current.split(/\s+/).includes(word)) input.value = current ? `${current} ${word}` : word;
+  // A quoted value holds spaces, so the word is looked for whole, between spaces.
+  if (!` ${current} `.includes(` ${word} `)) input.value = current ? `${current} ${word}` : word;
   applyFilters();
 }
 

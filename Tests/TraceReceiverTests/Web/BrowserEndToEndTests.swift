@@ -189,6 +189,7 @@ struct BrowserEndToEndTests {
             #expect(clicked["url_q"] as? String == #"@user_id="u 7""#)
             #expect(Set(clicked["request_ids"] as? [String] ?? []) == ["r-u7-ok", "r-u7-failed"], "\(clicked)")
             #expect(clicked["view_open"] as? Bool == true, "the request stays open")
+            #expect(clicked["box_after_second_click"] as? String == #"@user_id="u 7""#, "a word already searched is not added again")
         }
     }
 

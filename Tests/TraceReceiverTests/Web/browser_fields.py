@@ -12,7 +12,7 @@
    list to settle again.
 
 Prints one JSON object, {"results": [{"text", "state", "request_ids", "status_text", "url_q"}],
-"offered": [words], "clicked": {"box", "state", "request_ids", "url_q", "view_open"}}, and exits 0; on
+"offered": [words], "clicked": {"box", "state", "request_ids", "url_q", "view_open", "box_after_second_click"}}, and exits 0; on
 failure prints a message on stderr and exits 1. Uses browser_e2e.py's driver setup (same needs).
 """
 import json
@@ -75,6 +75,10 @@ def run(arguments, driver):
     wait_for_list(driver, timeout, "the clicked field")
     view = driver.find_element(By.ID, "request-view").get_attribute("data-request-id")
     clicked = dict(listed(driver), box=box_value(driver), view_open=view == arguments.open)
+    # A second click on the same word leaves the search as it is.
+    e2e.wait_for(driver, timeout, f"a second click on {chosen!r}", lambda d: click_word(d, chosen))
+    wait_for_list(driver, timeout, "the second click")
+    clicked["box_after_second_click"] = box_value(driver)
     return {"results": results, "offered": offered, "clicked": clicked}
 
 
