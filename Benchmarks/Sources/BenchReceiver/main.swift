@@ -215,6 +215,14 @@ case "query":
     try await measure("request list, service + q text", { "/api/requests?service=service-\(ids[$0] % 50)&q=timeout&limit=50" }) {
         (($0 as? [String: Any])?["requests"] as? [Any]) != nil
     }
+    // A field condition in the list's text, as the page's search box sends it: read from every line of the
+    // service's requests, not only their completions.
+    try await measure("request list, service + @field=value (every record matches)", { "/api/requests?service=service-\(ids[$0] % 50)&q=%40status_code%3D200&limit=50" }) {
+        (($0 as? [String: Any])?["requests"] as? [Any])?.isEmpty == false
+    }
+    try await measure("request list, service + @field=value (none matches)", { "/api/requests?service=service-\(ids[$0] % 50)&q=%40status_code%3D500&limit=50" }) {
+        (($0 as? [String: Any])?["requests"] as? [Any])?.isEmpty == true
+    }
     try await client.shutdown().get()
 
 case "memory":
