@@ -47,7 +47,7 @@ enum JSONLineParser {
         var seen = 0
         let all = 0b1111
         forEachMember(of: object, in: scanner) { keyRange, _, _ in
-            let content = keyRange.lowerBound + 1..<keyRange.upperBound - 1
+            let content = unquoted(keyRange)
             if scanner.bytes(content, equal: "timestamp") {
                 seen |= 0b0001
             } else if scanner.bytes(content, equal: "level") {
@@ -163,25 +163,25 @@ enum JSONLineParser {
                 }
             case .fields where value.kind == .object:
                 parsed.fields.appendMembers(of: value, in: scanner)
-            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "request"):
+            case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "request"):
                 takeRequestID(from: value)
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "log"):
+            case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "log"):
                 // ECS nested: `"log":{"level":…,"logger":…}` (the level unless a top-level one says otherwise).
                 if let level = member("level", of: value, in: scanner).flatMap({ RecordDecoder.level($0, in: scanner) }) {
                     nestedLevel = level
                 }
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "trace"):
+            case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "trace"):
                 // ECS and OpenTelemetry nested: `"trace":{"id":…}`, `"span":{"id":…}`.
                 if let id = string("id", of: value, in: scanner) { parsed.ids.traceID = parsed.ids.traceID ?? id }
                 else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
-            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "span"):
+            case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "span"):
                 if let id = string("id", of: value, in: scanner) { parsed.ids.spanID = parsed.ids.spanID ?? id }
                 else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
-            case .other where value.kind == .object && scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "t"):
+            case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "t"):
                 mongoTime = (rawKey, value)
-            case .other where scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: "s"):
+            case .other where scanner.bytes(unquoted(rawKey), equal: "s"):
                 mongoSeverity = (rawKey, value)
             case .fields, .other:
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
@@ -271,13 +271,18 @@ enum JSONLineParser {
     private static func member(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> JSONScanner.Value? {
         var found: JSONScanner.Value?
         forEachMember(of: object, in: scanner) { rawKey, _, value in
-            if scanner.bytes(rawKey.lowerBound + 1..<rawKey.upperBound - 1, equal: name) {
+            if scanner.bytes(unquoted(rawKey), equal: name) {
                 found = value
                 return false
             }
             return true
         }
         return found
+    }
+
+    /// A member key's range without its quotes.
+    private static func unquoted(_ rawKey: Range<Int>) -> Range<Int> {
+        rawKey.lowerBound + 1..<rawKey.upperBound - 1
     }
 
     /// The member `name` of `object` when it is a string.
@@ -292,7 +297,7 @@ enum JSONLineParser {
         guard headers.kind == .object else { return nil }
         var found: String?
         forEachMember(of: headers, in: scanner) { rawKey, _, value in
-            let name = rawKey.lowerBound + 1..<rawKey.upperBound - 1
+            let name = unquoted(rawKey)
             guard name.count == 12, CaptureBytes.hasPrefix(scanner.bytes, at: name.lowerBound, "x-request-id", ignoringCase: true, end: name.upperBound)
             else { return true }
             var scalar = value
