@@ -402,14 +402,14 @@ function renderList() {
   markSelected(state.selectedId || state.openId, { focus: hadFocus });
 }
 
-// The table's columns: a request's, or (the lines view) a log line's.
+// The table's columns: a request's, or (the lines view) a log line's; set at boot and on a change of view.
 const REQUEST_COLUMNS = [['col-time', 'Time'], ['col-method', 'Method'], ['col-path', 'Path'], ['col-status', 'Status'],
   ['col-duration', 'Duration'], ['col-services', 'Services'], ['col-error', '']];
 const LINE_COLUMNS = [['col-time', 'Time'], ['col-level', 'Level'], ['col-service', 'Service'], ['col-message', 'Message']];
 
 function setTableHead(lines) {
   const table = $('request-table');
-  if (table.classList.contains('lines') === lines && table.tHead.rows[0].cells.length) return;
+  if (table.classList.contains('lines') === lines && table.tHead.rows.length) return;
   table.classList.toggle('lines', lines);
   const row = el('tr');
   for (const [className, title] of lines ? LINE_COLUMNS : REQUEST_COLUMNS) {
@@ -1327,6 +1327,7 @@ function boot() {
   const { filters, id } = readUrl();
   state.filters = filters;
   writeFiltersToForm(filters);
+  setTableHead(isLinesView());
   bindEvents();
   renderLiveStatus();
   if (id) openRequest(id, { history: 'none' });
