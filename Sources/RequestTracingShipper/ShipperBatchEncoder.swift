@@ -2,6 +2,11 @@ import RequestTracing
 
 /// Builds the stream message `{"batch":k,"records":[…]}` from encoded lines, stamping each record with
 /// the shipper's `instance` and a sequence number so a replayed batch is recognised by the receiver.
+///
+/// A line that starts with an `instance` member of its own keeps it (and its `seq`), unstamped: a
+/// capture that names each line by where it was read (trace-receiver's file tail names it by the
+/// file's generation and the line's offset) lets the receiver recognise a line read twice, which a
+/// number given at shipping could not.
 struct ShipperBatchEncoder {
     /// This process's instance id (a UUIDv7), unique per shipper.
     let instance: String
@@ -24,6 +29,12 @@ struct ShipperBatchEncoder {
             guard let body = Self.objectBody(line) else { continue }
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
+            if body.starts(with: Self.ownInstance) {
+                bytes.append(UInt8(ascii: "{"))
+                bytes.append(contentsOf: body)
+                bytes.append(UInt8(ascii: "}"))
+                continue
+            }
             bytes.append(contentsOf: #"{"instance":""#.utf8)
             bytes.append(contentsOf: instance.utf8)
             bytes.append(contentsOf: #"","seq":"#.utf8)
@@ -36,6 +47,9 @@ struct ShipperBatchEncoder {
         bytes.append(contentsOf: "]}".utf8)
         return bytes
     }
+
+    /// How a line that names itself begins, after its opening brace.
+    private static let ownInstance = Array(#""instance":"#.utf8)
 
     /// The bytes between a line's outer braces, or `nil` when the line is not a JSON object (a sink
     /// given console-format lines, say), which is skipped rather than sent as a broken message.

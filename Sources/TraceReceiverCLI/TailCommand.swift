@@ -122,6 +122,8 @@ struct TailCommand: AsyncParsableCommand {
                 group.addTask {
                     // Save the position seen one interval ago, once everything before it has left the
                     // in-memory queue for the spool: by then its lines are either acknowledged or on disk.
+                    // A crash re-reads the lines after the saved position; each carries its file's
+                    // generation and its offset as `instance` and `seq`, so the receiver stores it once.
                     var previous: TailCheckpoint?
                     while !Task.isCancelled {
                         try? await Task.sleep(for: Self.checkpointInterval)
@@ -132,7 +134,7 @@ struct TailCommand: AsyncParsableCommand {
             }
             group.addTask {
                 for try await line in makeLines() {
-                    forwarder.append(line: line.bytes, skippedBytes: line.skippedBytes)
+                    forwarder.append(line: line.bytes, skippedBytes: line.skippedBytes, origin: line.origin)
                     if let checkpoint = line.checkpoint { latest.value = checkpoint }
                 }
                 throw TailEnded()

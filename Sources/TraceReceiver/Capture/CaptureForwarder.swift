@@ -60,16 +60,24 @@ public final class CaptureForwarder: Sendable {
         var joiner = MultilineJoiner()
         var lastLine = ContinuousClock.now
         var prefix: ServicePrefix?
-        /// The container runtime's time for the first line of the pending event, when it gave one.
-        var eventTime: Int64?
+        /// What came with the first line of the pending event.
+        var eventStart = LineContext()
+    }
+
+    /// What a line came with besides its text, which its event keeps from its first line.
+    private struct LineContext {
+        /// When a container runtime stored it; `nil` when the line came without a time.
+        var time: Int64?
+        /// Where it was read, when the reader names its lines (``TailedLine/origin``).
+        var origin: CaptureOrigin?
     }
 
     /// A complete event and what is known of it besides its text.
     private struct Event {
         var text: String
         var prefix: ServicePrefix?
-        /// When a container runtime stored its first line; `nil` when the event came without a time.
-        var time: Int64?
+        /// What its first line came with.
+        var start: LineContext
     }
 
     private struct State {
@@ -118,16 +126,23 @@ public final class CaptureForwarder: Sendable {
     ///
     /// A line cut at a length limit passes the number of bytes left out as `skippedBytes`; the record then
     /// says so at the end of its text, so nobody takes the cut line for all there was.
-    public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0) {
+    ///
+    /// A line with an `origin` (a tailed file's ``TailedLine/origin``) makes its event's record carry it as
+    /// `instance` and `seq` (an event of several lines, its first line's), which the log shipper keeps
+    /// instead of adding its own: a line read twice (a tailer restarted from an older checkpoint) is then
+    /// stored once by the receiver.
+    public func append(line: [UInt8], stream: Int = 0, skippedBytes: Int = 0, origin: CaptureOrigin? = nil) {
         let events: [Event]
         if skippedBytes == 0, let envelope = line.withUnsafeBufferPointer({ ContainerLogEnvelope.parse($0) }) {
-            guard let whole = state.withLock({ $0.parts.add(envelope, stream: stream) }) else { return }
+            guard let whole = state.withLock({ $0.parts.add(envelope, stream: stream, origin: origin) }) else { return }
             let prepared = prepare(whole.content, skippedBytes: whole.skippedBytes)
             let key = StreamKey(stream: stream, container: envelope.stream)
-            events = state.withLock { Self.accept(prepared, key: key, time: whole.time, into: &$0.streams) }
+            let context = LineContext(time: whole.time, origin: whole.origin)
+            events = state.withLock { Self.accept(prepared, key: key, context: context, into: &$0.streams) }
         } else {
             let prepared = prepare(line, skippedBytes: skippedBytes)
-            events = state.withLock { Self.accept(prepared, key: StreamKey(stream: stream), time: nil, into: &$0.streams) }
+            let context = LineContext(origin: origin)
+            events = state.withLock { Self.accept(prepared, key: StreamKey(stream: stream), context: context, into: &$0.streams) }
         }
         forward(events)
     }
@@ -157,7 +172,7 @@ public final class CaptureForwarder: Sendable {
 
     /// Hands one line to its stream's joiner (its process's, when prefixes are read); returns the events
     /// that completed.
-    private static func accept(_ line: PreparedLine, key base: StreamKey, time: Int64?, into streams: inout [StreamKey: Stream]) -> [Event] {
+    private static func accept(_ line: PreparedLine, key base: StreamKey, context: LineContext, into streams: inout [StreamKey: Stream]) -> [Event] {
         var key = base
         key.process = line.prefix?.name
         var prefix = line.prefix
@@ -169,16 +184,16 @@ public final class CaptureForwarder: Sendable {
             text = line.wholeText
         }
         // In place: a copy of the stream would copy its joiner's pending event on every line.
-        return join(text, time: time, into: &streams[key, default: Stream(prefix: prefix)])
+        return join(text, context: context, into: &streams[key, default: Stream(prefix: prefix)])
     }
 
-    private static func join(_ text: String, time: Int64?, into stream: inout Stream) -> [Event] {
+    private static func join(_ text: String, context: LineContext, into stream: inout Stream) -> [Event] {
         stream.lastLine = .now
         // The line starts an event when none is pending, or when it completes the pending one.
         let hadPendingEvent = stream.joiner.hasPendingEvent
         let completed = stream.joiner.append(text)
-        let events = completed.map { Event(text: $0, prefix: stream.prefix, time: stream.eventTime) }
-        if !hadPendingEvent || !completed.isEmpty { stream.eventTime = time }
+        let events = completed.map { Event(text: $0, prefix: stream.prefix, start: stream.eventStart) }
+        if !hadPendingEvent || !completed.isEmpty { stream.eventStart = context }
         return events
     }
 
@@ -231,7 +246,7 @@ public final class CaptureForwarder: Sendable {
             Self.accept(
                 prepare(line.content, skippedBytes: line.skippedBytes),
                 key: StreamKey(stream: key.stream, container: key.container),
-                time: line.time,
+                context: LineContext(time: line.time, origin: line.origin),
                 into: &state.streams
             )
         }
@@ -241,17 +256,19 @@ public final class CaptureForwarder: Sendable {
     private static func flushEvent(of key: StreamKey, in streams: inout [StreamKey: Stream]) -> Event? {
         // The small parts only: a copy of the whole stream would make the flush copy its pending event.
         guard streams[key] != nil else { return nil }
-        let (prefix, time) = (streams[key]!.prefix, streams[key]!.eventTime)
+        let (prefix, start) = (streams[key]!.prefix, streams[key]!.eventStart)
         guard let text = streams[key]!.joiner.flush() else { return nil }
-        return Event(text: text, prefix: prefix, time: time)
+        return Event(text: text, prefix: prefix, start: start)
     }
 
     private func forward(_ events: [Event]) {
         guard !events.isEmpty else { return }
         let receivedAt = RecordTime.now()
         for event in events {
-            var record = parser.parse(event.text, receivedAt: event.time ?? receivedAt, prefix: event.prefix)
+            var record = parser.parse(event.text, receivedAt: event.start.time ?? receivedAt, prefix: event.prefix)
             record.source = .capture
+            record.instance = event.start.origin?.instance
+            record.sequence = event.start.origin?.sequence
             var line = record.encodedLine(within: Self.maximumRecordBytes)
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBytes { sink.write(bytes: $0) }

@@ -5,8 +5,11 @@ extension LogRecord {
     /// by cutting its longest text: its stack or its message loses its end, which is replaced by a note
     /// of how many bytes were left out. A record whose other parts alone are over the limit comes back
     /// over it (the receiver then refuses it, and counts it).
+    ///
+    /// A record with an ``instance`` and a ``sequence`` starts with them (as `instance` and `seq`), where a
+    /// log shipper looks for a line's own before adding its own.
     mutating func encodedLine(within limit: Int) -> [UInt8] {
-        var encoded = jsonBytes()
+        var encoded = jsonBytes(includingIdentity: true)
         // One cut is enough for the text cut (escaping only ever makes the JSON longer than the text, so
         // cutting as many bytes as are over, plus room for the note, always fits); the second is for a
         // stack too short to take it all, when the message is cut too.
@@ -17,7 +20,7 @@ extension LogRecord {
             } else {
                 message = Self.cut(message, by: over)
             }
-            encoded = jsonBytes()
+            encoded = jsonBytes(includingIdentity: true)
         }
         return encoded
     }

@@ -2,9 +2,19 @@ import Logging
 import RequestTracing
 
 extension LogRecord {
-    /// Appends the record as one compact JSON object in the DESIGN.md shape (absent keys omitted).
-    func write(to writer: inout JSONWriter) {
-        writer.raw("{\"timestamp\":\"")
+    /// Appends the record as one compact JSON object in the DESIGN.md shape (absent keys omitted), led by
+    /// its ``instance`` and ``sequence`` (as `instance` and `seq`) when `includingIdentity` is set and it
+    /// has both.
+    func write(to writer: inout JSONWriter, includingIdentity: Bool = false) {
+        writer.byte(UInt8(ascii: "{"))
+        if includingIdentity, let instance, let sequence {
+            writer.raw("\"instance\":")
+            writer.string(instance)
+            writer.raw(",\"seq\":")
+            writer.integer(sequence)
+            writer.byte(UInt8(ascii: ","))
+        }
+        writer.raw("\"timestamp\":\"")
         RecordTime.write(timestamp, to: &writer)
         writer.raw("\",\"level\":\"")
         writer.raw(contentsOf: level.rawValue)
@@ -38,9 +48,9 @@ extension LogRecord {
     }
 
     /// ``jsonLine``'s UTF-8.
-    func jsonBytes() -> [UInt8] {
+    func jsonBytes(includingIdentity: Bool = false) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + message.utf8.count + (stack?.utf8.count ?? 0) + (fields?.utf8.count ?? 0))
-        write(to: &writer)
+        write(to: &writer, includingIdentity: includingIdentity)
         return writer.bytes
     }
 }

@@ -15,6 +15,34 @@ struct CaptureForwarderTests {
         return try ServicePrefixTests.records(sink)
     }
 
+    @Test func aLinesOriginLeadsItsRecordAsInstanceAndSeqAndAnEventKeepsItsFirstLines() throws {
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "app"), sink: sink)
+        let lines: [(String, UInt64)] = [
+            ("2026-01-31 10:15:24,002 - shop - ERROR - charge failed", 55),
+            ("Traceback (most recent call last):", 90),
+            ("ZeroDivisionError: division by zero", 126),
+            ("done", 131),
+        ]
+        for (line, offset) in lines {
+            forwarder.append(line: Array(line.utf8), origin: CaptureOrigin(instance: "tail-5eed", sequence: offset))
+        }
+        forwarder.append(line: Array("read from a pipe".utf8), stream: 2)
+        // A container runtime's line in two parts: named by the part that completed it.
+        forwarder.append(line: Array(#"{"log":"first half, ","stream":"stdout","time":"2026-11-30T10:00:00Z"}"#.utf8), stream: 3, origin: CaptureOrigin(instance: "tail-c0de", sequence: 70))
+        forwarder.append(line: Array(#"{"log":"second half\n","stream":"stdout","time":"2026-11-30T10:00:00Z"}"#.utf8), stream: 3, origin: CaptureOrigin(instance: "tail-c0de", sequence: 140))
+        forwarder.finish()
+
+        #expect(sink.lines.first?.hasPrefix(#"{"instance":"tail-5eed","seq":55,"timestamp":"#) == true)
+        #expect(sink.lines.filter { $0.hasPrefix(#"{"instance":"#) }.count == 3, "the line from the pipe has no origin")
+        let records = try ServicePrefixTests.records(sink)
+        let named = Dictionary(uniqueKeysWithValues: records.map { ($0["message"] as? String ?? "", "\($0["instance"] ?? "-") \($0["seq"] ?? "-")") })
+        #expect(named == [
+            "charge failed": "tail-5eed 55", "done": "tail-5eed 131", "read from a pipe": "- -", "first half, second half": "tail-c0de 140",
+        ])
+        #expect(records[0]["error_type"] as? String == "ZeroDivisionError", "the traceback is part of the first event")
+    }
+
     @Test func colouredLinesAreJoinedAsPlainOnesAre() throws {
         let sink = InMemoryLogSink()
         let forwarder = CaptureForwarder(parser: CaptureParser(service: "app"), sink: sink)

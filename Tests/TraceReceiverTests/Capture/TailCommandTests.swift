@@ -50,6 +50,69 @@ struct TailCommandTests {
         }
     }
 
+    @Test func aTailKilledWithSIGKILLAndStartedAgainStoresEachLineOnce() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let log = directory + "/app.log"
+                // Identical lines without a time of their own (each must be kept, so content cannot be the
+                // key), lines with one, and a traceback that is one event of four lines.
+                var lines: [String] = []
+                for number in 1...600 {
+                    lines.append("heartbeat")
+                    lines.append("2026-01-31 10:15:23,001 - shop - INFO - order \(number) request_id=r-\(number)")
+                }
+                lines += [
+                    "2026-01-31 10:15:24,002 - shop - ERROR - charge failed request_id=r-9",
+                    "Traceback (most recent call last):",
+                    #"  File "app.py", line 3, in charge"#,
+                    "ZeroDivisionError: division by zero",
+                ]
+                try Data(lines.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: log))
+                let arguments = [
+                    "tail", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", log,
+                ]
+                let environment = ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                func count() async -> Int {
+                    (try? await receiver.store.search(LogQuery(service: "app", limit: 1)).totalCount) ?? -1
+                }
+                func search(_ text: String) async throws -> Int {
+                    try await receiver.store.search(LogQuery(service: "app", text: text, limit: 1)).totalCount
+                }
+
+                // Killed as soon as everything is in, before its first checkpoint (saved a second behind).
+                let first = try WrapperProcess(arguments, environment: environment)
+                #expect(await eventually(within: 30) { await count() == 1_201 })
+                kill(first.processIdentifier, SIGKILL)
+                _ = await first.finish()
+
+                // No checkpoint: everything is read again, while a writer goes on appending; killed as soon
+                // as the writer's last line is in, its checkpoint lags by a second or so.
+                let second = try WrapperProcess(arguments, environment: environment)
+                for number in 1...300 {
+                    try Self.append(["2026-01-31 10:16:00,000 - shop - INFO - later \(number)"], to: log)
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(await eventually(within: 30) { await count() == 1_501 })
+                kill(second.processIdentifier, SIGKILL)
+                _ = await second.finish()
+
+                // Resumed from the lagging checkpoint. The last line is written after the restart, so once
+                // it is stored every line before it has been read again and shipped.
+                let third = try WrapperProcess(arguments, environment: environment)
+                try Self.append(["2026-01-31 10:17:00,000 - shop - INFO - the last line"], to: log)
+                #expect(await eventually(within: 30) { (try? await search("the last line")) == 1 })
+                kill(third.processIdentifier, SIGINT)
+                #expect(await third.finish().status == 0)
+
+                #expect(await count() == 1_502)
+                #expect(try await search("heartbeat") == 600)
+                let traceback = try await receiver.store.search(LogQuery(requestID: "r-9", limit: 10)).records
+                #expect(traceback.count == 2, "the order and the error, once each")
+                #expect(traceback.filter { $0.errorType == "ZeroDivisionError" }.count == 1)
+            }
+        }
+    }
+
     @Test func aLineTooLongForOneRecordIsStoredCutSayingHowMuchWasLeftOut() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

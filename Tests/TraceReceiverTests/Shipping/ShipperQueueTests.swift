@@ -62,3 +62,21 @@ struct ShipperQueueTests {
         #expect(queue.count == 2)
     }
 }
+
+@Suite("LogShipper's stream messages")
+struct ShipperBatchEncoderTests {
+    @Test func aLineThatNamesItselfKeepsItsInstanceAndSeqAndTheOthersAreNumberedWithoutGaps() throws {
+        var encoder = ShipperBatchEncoder(instance: "i-1")
+        let message = encoder.encode(batch: 7, lines: [
+            Array(#"{"message":"a"}"#.utf8),
+            Array(#"{"instance":"tail-5eed","seq":55,"message":"b"}"#.utf8 + [0x0A]),
+            Array(#"{"message":"c","instance":"late"}"#.utf8),
+            Array("not json".utf8),
+            Array("{}".utf8),
+        ])
+        #expect(String(decoding: message, as: UTF8.self) == #"""
+            {"batch":7,"records":[{"instance":"i-1","seq":1,"message":"a"},{"instance":"tail-5eed","seq":55,"message":"b"},{"instance":"i-1","seq":2,"message":"c","instance":"late"},{"instance":"i-1","seq":3}]}
+            """#)
+        #expect(encoder.nextSequence == 4)
+    }
+}

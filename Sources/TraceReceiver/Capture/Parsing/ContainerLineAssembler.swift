@@ -18,6 +18,9 @@ struct ContainerLineAssembler {
         var time: Int64
         /// Bytes left out over ``maximumBytes`` (or already cut from a part before it got here).
         var skippedBytes: Int
+        /// Where its latest part was read, when the reader names its lines (a replay that re-reads the last
+        /// part gives the line the same name, whether or not it re-reads the first).
+        var origin: CaptureOrigin? = nil
     }
 
     private struct Pending {
@@ -37,7 +40,7 @@ struct ContainerLineAssembler {
     var isEmpty: Bool { pending.isEmpty }
 
     /// Adds one envelope read from `stream`; returns the whole line once its last part is in.
-    mutating func add(_ envelope: ContainerLogEnvelope, stream: Int, skippedBytes: Int = 0) -> Line? {
+    mutating func add(_ envelope: ContainerLogEnvelope, stream: Int, skippedBytes: Int = 0, origin: CaptureOrigin? = nil) -> Line? {
         let key = Key(stream: stream, container: envelope.stream)
         var line = pending.removeValue(forKey: key)?.line ?? Line(content: [], time: envelope.time, skippedBytes: 0)
         let room = maximumBytes - line.content.count
@@ -51,6 +54,7 @@ struct ContainerLineAssembler {
             line.skippedBytes += envelope.content.count - cut
         }
         line.skippedBytes += skippedBytes
+        line.origin = origin
         guard envelope.isPartial else { return line }
         pending[key] = Pending(line: line, lastPart: .now)
         return nil

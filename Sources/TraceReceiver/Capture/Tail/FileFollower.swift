@@ -14,6 +14,12 @@ final class FileFollower {
     /// Hash of the open file's first bytes, as far as they have been read (at most
     /// `configuration.fingerprintLength`).
     private var fingerprint: (length: Int, value: UInt64) = (0, 0)
+    /// The open file's generation (see ``TailCheckpoint/generation``); `nil` until a line needs it.
+    private var generation: UInt64?
+    /// The generation the open file follows at the path (rotated away or truncated), 0 for none known.
+    private var previousGeneration: UInt64 = 0
+    /// The `instance` of the lines of the latest generation sent, made once per generation.
+    private var instanceName: (generation: UInt64, name: String)?
     private var splitter: LineSplitter
     private var found: [LineSplitter.Line] = []
     private let buffer: UnsafeMutableRawBufferPointer
@@ -56,7 +62,7 @@ final class FileFollower {
             }
             let status = try SystemFile.status(of: fd, path: path)
             if try status.size < offset || prefixChanged() {
-                guard restartAfterTruncation() else { return }
+                guard try restartAfterTruncation() else { return }
                 continue
             }
             if status.size > offset {
@@ -90,17 +96,44 @@ final class FileFollower {
         return true
     }
 
+    /// Also sets the opened file's generation: the checkpoint's when it resumes there, or one to derive
+    /// from the checkpoint's (the file that replaced it) or from the file before it (a rotation).
     private func startOffset(status: SystemFile.Status, isFirstFile: Bool) throws -> UInt64 {
+        generation = nil
         if let saved = checkpoint {
             checkpoint = nil
-            guard saved.device == status.identity.device, saved.inode == status.identity.inode, saved.offset <= status.size else {
+            let prefix = try SystemFile.prefixFingerprint(fd, length: saved.fingerprintLength, path: path)
+            guard saved.device == status.identity.device, saved.inode == status.identity.inode, saved.offset <= status.size,
+                prefix.length == saved.fingerprintLength, prefix.value == saved.fingerprint
+            else {
+                previousGeneration = saved.generation ?? 0
                 return 0  // another file since the checkpoint: all of it is new
             }
-            let prefix = try SystemFile.prefixFingerprint(fd, length: saved.fingerprintLength, path: path)
-            return prefix.length == saved.fingerprintLength && prefix.value == saved.fingerprint ? saved.offset : 0
+            generation = saved.generation
+            return saved.offset
         }
         return isFirstFile && configuration.startPosition == .end ? status.size : 0
     }
+
+    /// The open file's generation, derived on first use (from its first line, which is complete once
+    /// any line of the file is).
+    private func currentGeneration() throws -> UInt64 {
+        if let generation { return generation }
+        var hasher = StableHasher()
+        hasher.combine(previousGeneration)
+        hasher.combine(identity.device)
+        hasher.combine(identity.inode)
+        hasher.combine(Self.hostName)
+        let firstLine = try SystemFile.firstLineFingerprint(fd, maximumLength: configuration.fingerprintLength, path: path)
+        hasher.combine(firstLine)
+        let derived = hasher.finalize()
+        generation = derived
+        return derived
+    }
+
+    /// This machine's name, so two hosts' files with the same device, inode and first line (cloned
+    /// machines) are not taken for one.
+    private static let hostName = SystemFile.hostName()
 
     /// Whether the bytes the fingerprint covers are no longer the same: the file was truncated and
     /// written again past the old offset between two polls.
@@ -122,7 +155,7 @@ final class FileFollower {
             fingerprint = try SystemFile.prefixFingerprint(fd, length: Int(min(offset, UInt64(configuration.fingerprintLength))), path: path)
         }
         for line in found {
-            guard send(line) else { return -1 }
+            guard try send(line) else { return -1 }
         }
         return count
     }
@@ -139,7 +172,8 @@ final class FileFollower {
             if count < 0 { return .cancelled }
             if count == 0 { break }
         }
-        if let partial = splitter.flush(at: offset), !send(partial) { return .cancelled }
+        if let partial = splitter.flush(at: offset), try !send(partial) { return .cancelled }
+        previousGeneration = try currentGeneration()
         SystemFile.close(fd)
         fd = -1
         // If the new file vanished again in between, the main loop waits for the next one.
@@ -149,18 +183,31 @@ final class FileFollower {
 
     /// The file shrank below the offset read so far (copytruncate): delivers a held partial line and
     /// starts again at offset 0. `false` when the consumer has gone.
-    private func restartAfterTruncation() -> Bool {
-        if let partial = splitter.flush(at: offset), !send(partial) { return false }
+    /// The offsets start again, so the file is a generation of its own.
+    private func restartAfterTruncation() throws -> Bool {
+        if let partial = splitter.flush(at: offset), try !send(partial) { return false }
+        previousGeneration = try currentGeneration()
+        generation = nil
         offset = 0
         fingerprint = (0, 0)
         return true
     }
 
-    private func send(_ line: LineSplitter.Line) -> Bool {
+    private func send(_ line: LineSplitter.Line) throws -> Bool {
+        let generation = try currentGeneration()
         let checkpoint = TailCheckpoint(
             device: identity.device, inode: identity.inode, offset: line.endOffset,
-            fingerprintLength: fingerprint.length, fingerprint: fingerprint.value
+            fingerprintLength: fingerprint.length, fingerprint: fingerprint.value, generation: generation
         )
-        return channel.send(TailedLine(bytes: line.bytes, skippedBytes: line.skippedBytes, offset: line.endOffset, checkpoint: checkpoint))
+        if instanceName?.generation != generation { instanceName = (generation, Self.instance(of: generation)) }
+        let origin = CaptureOrigin(instance: instanceName!.name, sequence: line.endOffset)
+        return channel.send(
+            TailedLine(bytes: line.bytes, skippedBytes: line.skippedBytes, offset: line.endOffset, checkpoint: checkpoint, origin: origin)
+        )
+    }
+
+    /// The `instance` sent with the lines of a generation.
+    static func instance(of generation: UInt64) -> String {
+        "tail-" + String(generation, radix: 16)
     }
 }

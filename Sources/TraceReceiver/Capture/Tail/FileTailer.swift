@@ -16,6 +16,8 @@ import Foundation
 ///   ``Configuration/startPosition``. A checkpoint for a file that has since been replaced (another
 ///   inode, or the same inode with other first bytes) restarts at the beginning of the new file; lines
 ///   appended to the old file after the checkpoint, before it was rotated away, are not looked for.
+/// - Each line carries an ``TailedLine/origin`` that a line read again (after a restart from an older
+///   checkpoint) carries too: its file's ``TailCheckpoint/generation`` and its offset.
 ///
 /// ```swift
 /// var configuration = FileTailer.Configuration()

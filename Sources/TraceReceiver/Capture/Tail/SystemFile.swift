@@ -103,6 +103,33 @@ enum SystemFile {
         return (filled, hasher.finalize())
     }
 
+    /// A stable hash of an open file's first line (without its newline; its first `maximumLength` bytes
+    /// when it is longer, or when no newline has been written yet).
+    static func firstLineFingerprint(_ fd: CInt, maximumLength: Int, path: String) throws -> UInt64 {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, maximumLength), alignment: 8)
+        defer { buffer.deallocate() }
+        var filled = 0
+        while filled < maximumLength {
+            let count = try read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<maximumLength]), at: UInt64(filled), path: path)
+            if count == 0 { break }
+            if let newline = buffer[filled..<(filled + count)].firstIndex(of: UInt8(ascii: "\n")) {
+                filled = newline
+                break
+            }
+            filled += count
+        }
+        var hasher = StableHasher()
+        hasher.combine(bytes: UnsafeBufferPointer(start: buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), count: filled))
+        return hasher.finalize()
+    }
+
+    /// This machine's host name (`gethostname`), or "" when it cannot be read.
+    static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "" }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func close(_ fd: CInt) {
         #if canImport(Darwin)
         _ = Darwin.close(fd)

@@ -16,19 +16,28 @@ public struct TailCheckpoint: Sendable, Hashable, Codable {
     public var fingerprintLength: Int
     /// A stable hash of the file's first ``fingerprintLength`` bytes.
     public var fingerprint: UInt64
+    /// The name of this generation of the file: every line read from it carries it in its
+    /// ``TailedLine/origin``. It is derived from the generation before it at the same path (after a
+    /// rotation or truncation), the file's device, inode and first line, and the host, so a tailer
+    /// resumed from this checkpoint names the lines it reads again as the first run did, and one that
+    /// finds the file replaced names the new file as the first run named it when it saw the rotation.
+    /// `nil` in checkpoints saved before generations existed.
+    public var generation: UInt64?
 
     /// Creates a checkpoint.
-    public init(device: UInt64, inode: UInt64, offset: UInt64, fingerprintLength: Int, fingerprint: UInt64) {
+    public init(device: UInt64, inode: UInt64, offset: UInt64, fingerprintLength: Int, fingerprint: UInt64, generation: UInt64? = nil) {
         self.device = device
         self.inode = inode
         self.offset = offset
         self.fingerprintLength = fingerprintLength
         self.fingerprint = fingerprint
+        self.generation = generation
     }
 
     enum CodingKeys: String, CodingKey {
         case device, inode, offset
         case fingerprintLength = "fingerprint_length"
         case fingerprint
+        case generation
     }
 }

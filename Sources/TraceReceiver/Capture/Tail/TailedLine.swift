@@ -21,13 +21,18 @@ public struct TailedLine: Sendable, Hashable {
     /// Where to resume after this line, for a ``FileTailer``: pass it to ``FileTailer/commit(_:)``
     /// once the line has been handled. `nil` for remote lines.
     public var checkpoint: TailCheckpoint?
+    /// The line's name for deduplication, for a ``FileTailer``: the file's generation (see
+    /// ``TailCheckpoint/generation``) and ``offset``, the same however often the line is read, by this
+    /// tailer or one restarted from an older checkpoint. `nil` for remote lines.
+    public var origin: CaptureOrigin?
 
     /// Creates a line.
-    public init(bytes: [UInt8], skippedBytes: Int = 0, offset: UInt64, checkpoint: TailCheckpoint? = nil) {
+    public init(bytes: [UInt8], skippedBytes: Int = 0, offset: UInt64, checkpoint: TailCheckpoint? = nil, origin: CaptureOrigin? = nil) {
         self.bytes = bytes
         self.skippedBytes = skippedBytes
         self.offset = offset
         self.checkpoint = checkpoint
+        self.origin = origin
     }
 
     /// Whether the line was longer than the limit and has been cut.
