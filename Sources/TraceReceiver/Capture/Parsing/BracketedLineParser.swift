@@ -10,6 +10,8 @@ import Logging
 /// `trace:ID`, a UUID, 32 hex digits), a number (a process id, kept as `pid`), and the first other group
 /// as the logger (kept as `logger`: a module name, not the service). The rest is the message, less the
 /// metadata and call site Vapor's console logger ends its `[ LEVEL ] msg` lines with (``VaporConsoleTail``).
+/// Vapor's lines may also start with a time, or with the logger's label (at trace level):
+/// `[ codes.vapor.application ] [ TRACE ] msg`.
 enum BracketedLineParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -20,27 +22,35 @@ enum BracketedLineParser {
 
     static func parse(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine? {
         let end = range.upperBound
-        guard let open = range.first, bytes[open] == UInt8(ascii: "["), let close = closing(bytes, from: open, end: end) else {
-            return nil
-        }
         var timestamp: Int64?
         var level: Logger.Level?
         var logger: Range<Int>?
         var process: Range<Int>?
         // Vapor's console logger pads its level, `[ INFO ]`, and ends the line with its metadata.
         var isVaporConsole = false
-        if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
-            timestamp = time
-        } else if let found = CaptureBytes.level(bytes, CaptureBytes.trimmed(bytes, open + 1..<close)) {
-            level = found
-            isVaporConsole = bytes[open + 1] == 0x20 && bytes[close - 1] == 0x20
-        } else if let group = timeLevelTarget(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
-            (timestamp, level, logger) = group
-        } else if let group = timeLevelProcess(bytes, CaptureBytes.trimmed(bytes, open + 1..<close), zone: zone, receivedAt: receivedAt) {
-            (timestamp, level) = (group.0, group.1)
-            process = group.2
+        let close: Int
+        if let head = vaporHead(bytes, range, zone: zone, receivedAt: receivedAt) {
+            (timestamp, logger, level) = (head.timestamp, head.label, head.level)
+            isVaporConsole = true
+            close = head.close
         } else {
-            return nil
+            guard let open = range.first, bytes[open] == UInt8(ascii: "["), let groupClose = closing(bytes, from: open, end: end) else {
+                return nil
+            }
+            close = groupClose
+            let content = CaptureBytes.trimmed(bytes, open + 1..<close)
+            if let time = CaptureTimestamp.parseWhole(bytes, open + 1..<close, zone: zone, receivedAt: receivedAt) {
+                timestamp = time
+            } else if let found = CaptureBytes.level(bytes, content) {
+                level = found
+            } else if let group = timeLevelTarget(bytes, content, zone: zone, receivedAt: receivedAt) {
+                (timestamp, level, logger) = group
+            } else if let group = timeLevelProcess(bytes, content, zone: zone, receivedAt: receivedAt) {
+                (timestamp, level) = (group.0, group.1)
+                process = group.2
+            } else {
+                return nil
+            }
         }
         var parsed = ParsedLine(message: "")
         var index = close + 1
@@ -85,6 +95,44 @@ enum BracketedLineParser {
         if let logger { parsed.fields.append(key: "logger", text: CaptureBytes.string(bytes, logger)) }
         if let process { parsed.fields.append(key: "process", text: CaptureBytes.string(bytes, process)) }
         return parsed
+    }
+
+    /// The head console-kit's default fragments write (Vapor's console logger): an optional local time
+    /// (`timestampDefaultLoggerFragment()`), the logger's label when the logger is at trace level
+    /// (`[ codes.vapor.application ]`), and the level, each group padded inside its brackets (`[ INFO ]`).
+    /// `close` is the level group's closing bracket.
+    private static func vaporHead(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64)
+        -> (timestamp: Int64?, label: Range<Int>?, level: Logger.Level, close: Int)?
+    {
+        let end = range.upperBound
+        var index = range.lowerBound
+        var timestamp: Int64?
+        if index < end, bytes[index] != UInt8(ascii: "[") {
+            let timeEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+            guard timeEnd < end, bytes[timeEnd] == 0x20,
+                let time = CaptureTimestamp.parseWhole(bytes, index..<timeEnd, zone: zone, receivedAt: receivedAt)
+            else { return nil }
+            timestamp = time
+            index = timeEnd + 1
+        }
+        guard let first = paddedGroup(bytes, at: index, end: end) else { return nil }
+        if let level = CaptureBytes.level(bytes, first.content) { return (timestamp, nil, level, first.close) }
+        // `[ 2026-01-31 10:00:00 ] [ INFO ]` is a time and a level, read as any bracketed line is.
+        guard CaptureTimestamp.parseWhole(bytes, first.content, zone: zone, receivedAt: receivedAt) == nil else { return nil }
+        let next = first.close + 1
+        guard next < end, bytes[next] == 0x20, let second = paddedGroup(bytes, at: next + 1, end: end),
+            let level = CaptureBytes.level(bytes, second.content)
+        else { return nil }
+        return (timestamp, first.content, level, second.close)
+    }
+
+    /// A group at `index` padded inside its brackets, `[ text ]`: its text, and its closing bracket.
+    private static func paddedGroup(_ bytes: Bytes, at index: Int, end: Int) -> (content: Range<Int>, close: Int)? {
+        guard index + 3 < end, bytes[index] == UInt8(ascii: "["), bytes[index + 1] == 0x20,
+            let close = closing(bytes, from: index, end: end), bytes[close - 1] == 0x20
+        else { return nil }
+        let content = CaptureBytes.trimmed(bytes, index + 1..<close)
+        return content.isEmpty ? nil : (content, close)
     }
 
     /// Celery's group: a timestamp, `: `, the level and, after a slash, the process

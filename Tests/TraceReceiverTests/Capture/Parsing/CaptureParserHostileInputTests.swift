@@ -115,6 +115,8 @@ struct CaptureParsingHostileInputTests {
         #"{"msg":"m","log":{"level":null},"trace":{"id":null},"span":{"id":{}}}"#,
         "[ INFO ] x [", "[ INFO ] x ]", "[ INFO ] x [k:", "[ INFO ] x [k: ]", "[ INFO ] x [: ]", "[ INFO ] x [k: v,", "[ INFO ] x [k: v, ]", "[ INFO ] x (", "[ INFO ] x ()",
         "[ INFO ] x (:1)", "[ INFO ] (a:1)", "[ INFO ] x [k: v] (", "[ INFO ] x [k: v](a:1)", "[ INFO ]  [k: v] (a:1)",
+        "[ a ] [", "[ a ] [ INFO", "[ a ] [ INFO ]", "[ a ]  [ INFO ] x", "[ a ][ INFO ] x", "[  ] [ INFO ] x", "[ ] [ INFO ] x",
+        "2026-11-30T10:20:01+0000 [", "2026-11-30T10:20:01+0000 [ ", "2026-11-30T10:20:01+0000 [ INFO ]", "2026-11-30T10:20:01+0000 [ a ] [ INFO",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
     ])
     func truncatedShapesDoNotCrash(line: String) {

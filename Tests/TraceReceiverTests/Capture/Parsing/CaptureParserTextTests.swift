@@ -352,6 +352,43 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(record)["caller"] == nil)
     }
 
+    // console-kit 4.16's default fragments put the logger's label first when the logger is at trace level
+    // (`vapor run --log trace`), and `timestampDefaultLoggerFragment()` puts a local time first.
+    @Test func vaporConsoleLinesLedByTheLabelOrATimeGiveTheLoggerAndTheTime() {
+        let trace = CaptureParsing.parse(
+            "[ codes.vapor.application ] [ TRACE ] Decoding request [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E, user_id: 42] (Vapor/Request.swift:120)"
+        )
+        #expect(trace.level == .trace)
+        #expect(trace.message == "Decoding request")
+        #expect(trace.requestID == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
+        #expect(CaptureParsing.fields(trace)["logger"] as? String == "codes.vapor.application")
+        #expect(CaptureParsing.fields(trace)["user_id"] as? String == "42")
+        #expect(CaptureParsing.fields(trace)["caller"] as? String == "Vapor/Request.swift:120")
+        let warning = CaptureParsing.parse("[ codes.vapor.application ] [ WARNING ] Abort.404: Not Found [request-id: 7A1B]")
+        #expect(warning.level == .warning)
+        #expect(warning.message == "Abort.404: Not Found")
+        #expect(warning.requestID == "7A1B")
+
+        let timed = CaptureParsing.parse("2026-11-30T10:20:01+0000 [ ERROR ] Batch failed [error: card declined, job: nightly]")
+        #expect(timed.level == .error)
+        #expect(timed.message == "Batch failed")
+        #expect(timed.error == "card declined")
+        #expect(timed.timestamp == 1_796_034_001_000_000)
+        #expect(CaptureParsing.fields(timed)["job"] as? String == "nightly")
+        let both = CaptureParsing.parse("2026-11-30T10:20:01+0000 [ shop ] [ DEBUG ] Cache miss [key: cart-7] (App/Cart.swift:9)")
+        #expect(both.level == .debug)
+        #expect(both.message == "Cache miss")
+        #expect(CaptureParsing.fields(both)["logger"] as? String == "shop")
+        #expect(CaptureParsing.fields(both)["caller"] as? String == "App/Cart.swift:9")
+
+        // A first group that is not padded, or not followed by a padded level, is not read as a label.
+        #expect(CaptureParsing.parse("[codes.vapor.application] [ INFO ] x [k: v]").message != "x")
+        #expect(CaptureParsing.parse("[ note ] something [k: v]").message == "[ note ] something [k: v]")
+        let padded = CaptureParsing.parse("[ 2026-11-30 10:20:01 ] [ INFO ] started [k: v]")
+        #expect(padded.timestamp == 1_796_034_001_000_000)
+        #expect(CaptureParsing.fields(padded)["logger"] == nil, "a padded time is not a label")
+    }
+
     @Test func onlyVaporsPaddedLevelReadsATrailingGroupAsMetadata() {
         #expect(CaptureParsing.parse("[INFO] done [k: v]").message == "done [k: v]")
         #expect(CaptureParsing.parse("[2026-11-30T10:00:00Z] [ERROR] failed [k: v]").message == "failed [k: v]")
