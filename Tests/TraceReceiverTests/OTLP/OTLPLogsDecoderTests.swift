@@ -121,13 +121,13 @@ struct OTLPLogsDecoderTests {
     @Test func refusesMoreItemsThanTheBudgetInOneRequest() {
         // Two bytes per empty value: a 2 MB body that would otherwise become a million values in memory.
         var values: [UInt8] = []
-        values.reserveCapacity(2 * (OTLPLogsDecoder.maximumItems + 2))
-        for _ in 0...OTLPLogsDecoder.maximumItems { values += [0x0A, 0x00] }
+        values.reserveCapacity(2 * (OTLPValueReader.maximumItems + 2))
+        for _ in 0...OTLPValueReader.maximumItems { values += [0x0A, 0x00] }
         var record = ProtobufWriter()
         record.field(5) { $0.field(5, bytes: values) }
         var request = ProtobufWriter()
         request.field(1) { $0.field(2) { $0.field(2, bytes: record.bytes) } }
-        #expect(throws: OTLPDecodingError("more than \(OTLPLogsDecoder.maximumItems) records, attributes and values in one request")) {
+        #expect(throws: OTLPDecodingError("more than \(OTLPValueReader.maximumItems) items (records, attributes, values) in one request")) {
             try decode(request.bytes)
         }
     }
@@ -173,7 +173,7 @@ struct OTLPLogsDecoderTests {
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"traceId":"xyz"}]}]}]}"#, "traceId is not 32 hex digits"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"spanId":"zz01010101010101"}]}]}]}"#, "spanId is not 16 hex digits"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":25}]}]}]}"#, "severityNumber is not 0…24"),
-        (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"LOUD"}]}]}]}"#, "LOUD is not a severity"),
+        (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"LOUD"}]}]}]}"#, "severityNumber LOUD is not one of its values"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":-1}]}]}]}"#, "timeUnixNano is not an unsigned"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":"text"}]}]}]}"#, "body: not an AnyValue"),
         (#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"body":{"intValue":1.5}}]}]}]}"#, "intValue is not a 64-bit integer"),
