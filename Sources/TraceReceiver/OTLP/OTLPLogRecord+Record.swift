@@ -1,17 +1,6 @@
 import RequestTracing
 
 extension OTLPLogRecord {
-    /// Attributes with a place of their own in a record (OpenTelemetry's semantic conventions for
-    /// exceptions, and the names a request id goes by); the others are kept under `fields`.
-    private enum Role {
-        case error, errorType, stack, requestID
-    }
-
-    private static let roles: [String: Role] = [
-        "exception.message": .error, "exception.type": .errorType, "exception.stacktrace": .stack,
-        "request_id": .requestID, "request.id": .requestID, "http.request.header.x-request-id": .requestID,
-    ]
-
     /// Writes the record as a JSON object in the receiver's record shape (DESIGN.md), for the same
     /// decoder as `POST /api/logs` to validate, limit and store:
     ///
@@ -27,16 +16,8 @@ extension OTLPLogRecord {
     /// - every other attribute under `fields`, with the scope's name as `logger`.
     func writeRecord(to writer: inout JSONWriter) {
         writer.raw("{\"message\":")
-        if let body {
-            writer.string(body.text)
-        } else {
-            writer.string(eventName)
-        }
-        let nanoseconds = time != 0 ? time : observedTime
-        if nanoseconds != 0 {
-            writer.key("timestamp")
-            writer.string(RecordTime.format(Int64(nanoseconds / 1_000)))
-        }
+        writer.string(body?.text ?? eventName)
+        OTLPRecordWriter.writeTimestamp(time != 0 ? time : observedTime, to: &writer)
         if let level = Self.level(severityNumber: severityNumber) {
             writer.key("level")
             writer.string(level)
@@ -52,39 +33,10 @@ extension OTLPLogRecord {
             writer.key("event")
             writer.string(eventName)
         }
-        if traceID.count == 16, traceID.contains(where: { $0 != 0 }) {
-            writer.key("trace_id")
-            writer.string(OTLPValue.hex(traceID))
-        }
-        if spanID.count == 8, spanID.contains(where: { $0 != 0 }) {
-            writer.key("span_id")
-            writer.string(OTLPValue.hex(spanID))
-        }
-        var fields: [(key: String, value: OTLPValue)] = []
-        var hasLogger = false
-        for attribute in attributes {
-            switch Self.roles[attribute.key] {
-            case .error?: writer.key("error")
-            case .errorType?: writer.key("error_type")
-            case .stack?: writer.key("stack")
-            case .requestID?:
-                // A header attribute is an array of the header's values.
-                guard let id = Self.firstText(attribute.value) else { continue }
-                writer.key("request_id")
-                writer.string(id)
-                continue
-            case nil:
-                hasLogger = hasLogger || attribute.key == "logger"
-                fields.append(attribute)
-                continue
-            }
-            writer.string(attribute.value.text)
-        }
-        if !scopeName.isEmpty, !hasLogger { fields.append((key: "logger", value: .string(scopeName))) }
-        if !fields.isEmpty {
-            writer.key("fields")
-            OTLPValue.keyValues(fields).write(to: &writer)
-        }
+        OTLPRecordWriter.writeID("trace_id", traceID, count: 16, to: &writer)
+        OTLPRecordWriter.writeID("span_id", spanID, count: 8, to: &writer)
+        let logger = scopeName.isEmpty ? [] : [(key: "logger", value: OTLPValue.string(scopeName))]
+        OTLPRecordWriter.writeAttributes(attributes, extraFields: logger, to: &writer)
         writer.byte(UInt8(ascii: "}"))
     }
 
@@ -98,15 +50,6 @@ extension OTLPLogRecord {
         case 13...16: "warning"
         case 17...20: "error"
         case 21...24: "critical"
-        default: nil
-        }
-    }
-
-    /// A string value, or the first string of an array.
-    private static func firstText(_ value: OTLPValue) -> String? {
-        switch value {
-        case .string(let text): text.isEmpty ? nil : text
-        case .array(let values): values.lazy.compactMap(firstText).first
         default: nil
         }
     }

@@ -126,8 +126,9 @@ struct TraceAssembler: Sendable {
     }
 
     /// One span per span id, in order of start. A span's name and duration come from its closing record
-    /// (`request_completed`/`request_failed` → `METHOD path`; `<name>_completed`/`<name>_failed` →
-    /// `<name>`); its status is `error` when it failed or logged at error level or above.
+    /// (`request_completed`/`request_failed` → `METHOD path`; an OTLP span's `span_completed`/`span_failed`
+    /// → its message, the span's name; `<name>_completed`/`<name>_failed` → `<name>`); its status is
+    /// `error` when it failed or logged at error level or above.
     static func spans(_ records: [LogRecord]) -> [TraceTimeline.Span] {
         var order: [String] = []
         var grouped: [String: [LogRecord]] = [:]
@@ -145,6 +146,8 @@ struct TraceAssembler: Sendable {
                 if event == "request_completed" || event == "request_failed" {
                     name = [closing.field("method"), closing.field("path")].compactMap { $0 }.joined(separator: " ")
                     if name.isEmpty { name = event }
+                } else if event == OTLPSpan.completedEvent || event == OTLPSpan.failedEvent {
+                    name = closing.message
                 } else {
                     name = String(event.prefix(upTo: event.lastIndex(of: "_")!))
                 }

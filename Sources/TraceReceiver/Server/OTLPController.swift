@@ -4,17 +4,18 @@ import Hummingbird
 import NIOCore
 import RequestTracing
 
-/// `POST /v1/logs`: OTLP/HTTP log export (https://opentelemetry.io/docs/specs/otlp/#otlphttp), so a
-/// service instrumented with an OpenTelemetry SDK (swift-otel, Python, Java, Go, JavaScript…) or an
-/// OpenTelemetry Collector can send its logs here by pointing `OTEL_EXPORTER_OTLP_ENDPOINT` at the
-/// receiver.
+/// `POST /v1/logs` and `POST /v1/traces`: OTLP/HTTP export (https://opentelemetry.io/docs/specs/otlp/#otlphttp),
+/// so a service instrumented with an OpenTelemetry SDK (swift-otel, Python, Java, Go, JavaScript…) or an
+/// OpenTelemetry Collector can send its logs and spans here by pointing `OTEL_EXPORTER_OTLP_ENDPOINT` at
+/// the receiver. (`/v1/metrics` is not served.)
 ///
-/// The body is an `ExportLogsServiceRequest` as protobuf (`application/x-protobuf`) or OTLP/JSON
-/// (`application/json`), optionally gzip- or deflate-compressed. Each log record becomes a record of
-/// ours (see ``OTLPLogRecord/writeRecord(to:)``) and goes through the same checks, limits, rate limit
-/// and deduplication as `POST /api/logs`. The answer is an `ExportLogsServiceResponse` in the request's
-/// encoding, whose `partial_success` counts the records refused (too large, say) and names the first
-/// reasons; the others are stored. Errors are answered as on every other endpoint, with a JSON body:
+/// The body is an `ExportLogsServiceRequest` or `ExportTraceServiceRequest` as protobuf
+/// (`application/x-protobuf`) or OTLP/JSON (`application/json`), optionally gzip- or deflate-compressed.
+/// Each log record becomes a record of ours (``OTLPLogRecord/writeRecord(to:)``), and each span a record
+/// of its own plus one per event (``OTLPSpan/writeRecords(to:)``), which go through the same checks,
+/// limits, rate limit and deduplication as `POST /api/logs`. The answer is the export response in the
+/// request's encoding, whose `partial_success` counts the items refused (too large, say) and names the
+/// first reasons; the others are stored. Errors are answered as on every other endpoint, with a JSON body:
 /// 400 for a body that cannot be read, 413 over the body limit, 415 for another content type, 429 with
 /// `Retry-After` over a service's rate, 503/507 with `Retry-After` when the store cannot write.
 struct OTLPController: Sendable {
@@ -48,57 +49,109 @@ struct OTLPController: Sendable {
         }
     }
 
-    func register(on router: Router<ReceiverRequestContext>) {
-        router.post("/v1/logs") { request, _ in try await exportLogs(request) }
+    /// What an export carries.
+    enum Signal {
+        case logs
+        case traces
+
+        /// The request message's name, for errors.
+        var requestName: String { self == .logs ? "ExportLogsServiceRequest" : "ExportTraceServiceRequest" }
+        /// What one item is called in `partial_success`'s message.
+        var itemName: String { self == .logs ? "log record" : "span" }
+        /// `partial_success`'s count in OTLP/JSON.
+        var rejectedKey: String { self == .logs ? "rejectedLogRecords" : "rejectedSpans" }
     }
 
-    private func exportLogs(_ request: Request) async throws -> Response {
+    func register(on router: Router<ReceiverRequestContext>) {
+        router.post("/v1/logs") { request, _ in try await export(request, .logs) }
+        router.post("/v1/traces") { request, _ in try await export(request, .traces) }
+    }
+
+    private func export(_ request: Request, _ signal: Signal) async throws -> Response {
         try authorization.check(request.headers)
         let encoding = try Encoding(contentType: request.headers[.contentType])
         let body = try await request.collectBody(limit: maximumBodyBytes)
-        let records: [OTLPLogRecord]
+        let records: RecordsOfItems
         do throws(OTLPDecodingError) {
-            switch encoding {
-            case .protobuf: records = try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPLogsDecoder.records(protobuf: bytes) }
-            case .json: records = try OTLPLogsDecoder.records(json: Data(body.readableBytesView))
-            }
+            records = try Self.records(of: signal, in: body, encoding: encoding)
         } catch {
-            throw ReceiverError(.badRequest, "invalid_body", "not an OTLP ExportLogsServiceRequest: \(error.reason)")
+            throw ReceiverError(.badRequest, "invalid_body", "not an OTLP \(signal.requestName): \(error.reason)")
         }
         var result = IngestResult(rejected: 0, errors: [])
-        if !records.isEmpty {
-            // Records of ours, as a JSON array for the decoder every other ingest path uses.
-            var writer = JSONWriter(capacity: 256 * records.count)
-            writer.byte(UInt8(ascii: "["))
-            for (index, record) in records.enumerated() {
-                if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                record.writeRecord(to: &writer)
-            }
-            writer.byte(UInt8(ascii: "]"))
+        if !records.owners.isEmpty {
             let decoder = BatchDecoder(record: pipeline.recordDecoder(source: .backend))
             let now = RecordTime.now()
-            let batch = writer.bytes.withUnsafeBufferPointer { decoder.decode($0, now: now) }
+            let batch = records.json.withUnsafeBufferPointer { decoder.decode($0, now: now) }
             result = try await pipeline.ingest(batch, source: .backend)
         }
         if let retryAfter = result.retryAfter {
             throw ReceiverError.rateLimited("a service in this export is over its rate of records per second", retryAfter: retryAfter)
         }
-        let answer = Self.response(rejected: result.rejected, reasons: result.errors.prefix(3).map { "log record \($0.line): \($0.reason)" }, encoding: encoding)
+        // Items whose records were refused (a span's events are records of their own).
+        let listed = result.errors.map { records.owners[$0.line - 1] }
+        let rejected = result.errors.count == result.rejected ? Set(listed).count : min(result.rejected, records.itemCount)
+        let reasons = result.errors.prefix(3).map { "\(signal.itemName) \(records.owners[$0.line - 1]): \($0.reason)" }
         return Response(
             status: .ok,
             headers: [.contentType: encoding.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.response(signal, rejected: rejected, reasons: reasons, encoding: encoding)))
         )
     }
 
-    /// An `ExportLogsServiceResponse`: empty when everything was taken, else with its `partial_success`.
-    static func response(rejected: Int, reasons: [String], encoding: Encoding) -> [UInt8] {
+    /// An export's items as records of ours: a JSON array for the decoder every other ingest path uses,
+    /// and for each of its elements the item (from 1) it came from.
+    struct RecordsOfItems {
+        var json: [UInt8]
+        var owners: [Int]
+        var itemCount: Int
+    }
+
+    static func records(of signal: Signal, in body: ByteBuffer, encoding: Encoding) throws(OTLPDecodingError) -> RecordsOfItems {
+        var writer = JSONWriter(capacity: 256 + body.readableBytes * 2)
+        var owners: [Int] = []
+        let itemCount: Int
+        writer.byte(UInt8(ascii: "["))
+        switch signal {
+        case .logs:
+            let items: [OTLPLogRecord]
+            switch encoding {
+            case .protobuf: items = try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPLogsDecoder.records(protobuf: bytes) }
+            case .json: items = try OTLPLogsDecoder.records(json: Data(body.readableBytesView))
+            }
+            for (index, item) in items.enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                item.writeRecord(to: &writer)
+                owners.append(index + 1)
+            }
+            itemCount = items.count
+        case .traces:
+            let items: [OTLPSpan]
+            switch encoding {
+            case .protobuf: items = try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPSpansDecoder.spans(protobuf: bytes) }
+            case .json: items = try OTLPSpansDecoder.spans(json: Data(body.readableBytesView))
+            }
+            for (index, item) in items.enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                item.writeRecords(to: &writer)
+                owners += repeatElement(index + 1, count: item.recordCount)
+            }
+            itemCount = items.count
+        }
+        writer.byte(UInt8(ascii: "]"))
+        return RecordsOfItems(json: writer.bytes, owners: owners, itemCount: itemCount)
+    }
+
+    /// An `ExportLogsServiceResponse` or `ExportTraceServiceResponse`: empty when everything was taken,
+    /// else with its `partial_success` (the same fields for both signals: the count, and a message).
+    static func response(_ signal: Signal, rejected: Int, reasons: [String], encoding: Encoding) -> [UInt8] {
         let message = reasons.joined(separator: "; ")
         switch encoding {
         case .json:
             guard rejected > 0 else { return Array("{}".utf8) }
             var writer = JSONWriter(capacity: 64 + message.utf8.count)
-            writer.raw("{\"partialSuccess\":{\"rejectedLogRecords\":")
+            writer.raw("{\"partialSuccess\":{")
+            writer.string(signal.rejectedKey)
+            writer.byte(UInt8(ascii: ":"))
             writer.integer(rejected)
             writer.raw(",\"errorMessage\":")
             writer.string(message)
@@ -106,7 +159,7 @@ struct OTLPController: Sendable {
             return writer.bytes
         case .protobuf:
             guard rejected > 0 else { return [] }
-            // ExportLogsPartialSuccess: 1 rejected_log_records (int64), 2 error_message (string).
+            // Export…PartialSuccess: 1 rejected_log_records / rejected_spans (int64), 2 error_message (string).
             var partial: [UInt8] = [0x08]
             appendVarint(UInt64(rejected), to: &partial)
             partial.append(0x12)

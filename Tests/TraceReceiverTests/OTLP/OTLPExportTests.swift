@@ -127,17 +127,18 @@ struct OTLPExportTests {
         }
     }
 
-    // The OpenTelemetry Python SDK's logging bridge and OTLP/HTTP exporter (protobuf; plain and gzip).
-    @Test func theOpenTelemetryPythonSDKsLogsAreStoredWithTheirLevelsIdsAndErrors() async throws {
+    // The OpenTelemetry Python SDK's logging bridge and OTLP/HTTP exporters (protobuf; plain and gzip).
+    @Test func theOpenTelemetryPythonSDKsLogsAndSpansMakeOneTraceWithLevelsIdsAndErrors() async throws {
         try await withReceiver { receiver in
-            let script = packageRoot.appendingPathComponent("Tests/TraceReceiverTests/OTLP/otel_logs.py").path
+            let script = packageRoot.appendingPathComponent("Tests/TraceReceiverTests/OTLP/otel_export.py").path
             let run = try await runPython([script, receiver.baseURL])
             try #require(run.status == 0, "python3: \(run.stderr)")
             let traceID = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(traceID.count == 32)
 
             let (checkout, _) = try await receiver.search("service=checkout-py")
-            let byMessage = Dictionary(uniqueKeysWithValues: checkout.map { ($0["message"] as? String ?? "", $0) })
+            // The log records (the spans' records have an event).
+            let byMessage = Dictionary(uniqueKeysWithValues: checkout.filter { $0["event"] == nil }.map { ($0["message"] as? String ?? "", $0) })
             #expect(Set(byMessage.keys) == ["card declined", "charge failed", "checkout done"])
             let declined = try #require(byMessage["card declined"])
             #expect(declined["level"] as? String == "warning")
@@ -156,10 +157,17 @@ struct OTLPExportTests {
             let (billing, _) = try await receiver.search("service=billing-py")
             #expect(billing.map { $0["message"] as? String } == ["invoice sent"], "the gzip-compressed export")
 
-            // The span's records, found by the trace id the program printed.
-            let trace = try await receiver.get("/api/debug/trace/\(traceID)")
-            #expect(trace.status == 200)
-            #expect(trace.body.contains("card declined") && trace.body.contains("charge failed"))
+            // The spans and the records logged in them, found by the trace id the program printed.
+            let trace = try await receiver.get("/api/debug/trace/\(traceID)").object()
+            let spans = try #require(trace["spans"] as? [[String: Any]])
+            #expect(spans.map { $0["name"] as? String } == ["charge", "authorize"])
+            #expect(spans.map { $0["status"] as? String } == ["error", "ok"])
+            #expect(spans.last?["parent_span_id"] as? String == spans.first?["span_id"] as? String)
+            #expect(spans.allSatisfy { ($0["duration_ms"] as? Double).map { $0 >= 0 } == true })
+            let timeline = try #require(trace["timeline"] as? [[String: Any]])
+            let messages = timeline.compactMap { $0["message"] as? String }
+            #expect(["card declined", "charge failed", "division by zero", "charge", "authorize"].allSatisfy(messages.contains), "\(messages)")
+            #expect(declined["span_id"] as? String == spans.last?["span_id"] as? String, "logged inside authorize")
         }
     }
 }

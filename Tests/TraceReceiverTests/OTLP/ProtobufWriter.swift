@@ -93,3 +93,47 @@ struct ProtobufWriter {
         return request.bytes
     }
 }
+
+extension ProtobufWriter {
+    /// A `Span` message with the fields `span` sets.
+    mutating func span(_ span: OTLPSpan) {
+        if !span.traceID.isEmpty { field(1, bytes: span.traceID) }
+        if !span.spanID.isEmpty { field(2, bytes: span.spanID) }
+        field(3, string: "vendor=1")  // trace_state: skipped
+        if !span.parentSpanID.isEmpty { field(4, bytes: span.parentSpanID) }
+        field(5, string: span.name)
+        if span.kind != 0 { field(6, varint: span.kind) }
+        if span.start != 0 { field(7, fixed64: span.start) }
+        if span.end != 0 { field(8, fixed64: span.end) }
+        for attribute in span.attributes { field(9) { $0.keyValue(attribute.key, attribute.value) } }
+        for event in span.events {
+            field(11) { message in
+                message.field(1, fixed64: event.time)
+                message.field(2, string: event.name)
+                for attribute in event.attributes { message.field(3) { $0.keyValue(attribute.key, attribute.value) } }
+            }
+        }
+        field(13) { $0.field(1, bytes: span.traceID) }  // a link: skipped
+        if span.statusCode != 0 || !span.statusMessage.isEmpty {
+            field(15) { status in
+                if !span.statusMessage.isEmpty { status.field(2, string: span.statusMessage) }
+                if span.statusCode != 0 { status.field(3, varint: span.statusCode) }
+            }
+        }
+    }
+
+    /// An `ExportTraceServiceRequest`: one resource per service, each with one scope.
+    static func traceRequest(_ spansByService: [(service: String, spans: [OTLPSpan])]) -> [UInt8] {
+        var request = ProtobufWriter()
+        for (service, spans) in spansByService {
+            request.field(1) { resourceSpans in
+                resourceSpans.field(1) { $0.field(1) { $0.keyValue("service.name", .string(service)) } }
+                resourceSpans.field(2) { scopeSpans in
+                    scopeSpans.field(1) { $0.field(1, string: "hummingbird") }
+                    for span in spans { scopeSpans.field(2) { $0.span(span) } }
+                }
+            }
+        }
+        return request.bytes
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+@testable import TraceReceiver
+
+private let protobuf = [("Content-Type", "application/x-protobuf")]
+private let traceID: [UInt8] = Array(0x10...0x1F)
+private let traceHex = "101112131415161718191a1b1c1d1e1f"
+
+private func span(
+    _ name: String, id: UInt8, parent: UInt8? = nil, kind: UInt64 = 2, from start: UInt64, milliseconds: UInt64,
+    attributes: [(key: String, value: OTLPValue)] = [], events: [OTLPSpan.Event] = [], status: (UInt64, String) = (0, "")
+) -> OTLPSpan {
+    var span = OTLPSpan()
+    span.traceID = traceID
+    span.spanID = Array(repeating: id, count: 8)
+    span.parentSpanID = parent.map { Array(repeating: $0, count: 8) } ?? []
+    span.name = name
+    span.kind = kind
+    span.start = start
+    span.end = start + milliseconds * 1_000_000
+    span.attributes = attributes
+    span.events = events
+    (span.statusCode, span.statusMessage) = status
+    return span
+}
+
+@Suite("POST /v1/traces: OTLP/HTTP span export")
+struct OTLPTraceExportTests {
+    @Test func spansAcrossTwoServicesMakeOneTraceWithItsTreeHopsAndErrors() async throws {
+        try await withReceiver { receiver in
+            let start = UInt64(Date().timeIntervalSince1970 * 1e9) - 1_000_000_000
+            let gateway = [
+                span("GET /checkout", id: 1, from: start, milliseconds: 120, attributes: [
+                    (key: "http.request.header.x-request-id", value: .array([.string("r-trace-1")])),
+                    (key: "http.response.status_code", value: .int(500)),
+                ]),
+                span("POST inventory/reserve", id: 2, parent: 1, kind: 3, from: start + 10_000_000, milliseconds: 80),
+            ]
+            let exception = OTLPSpan.Event(time: start + 60_000_000, name: "exception", attributes: [
+                (key: "exception.type", value: .string("OutOfStock")),
+                (key: "exception.message", value: .string("no widgets left")),
+                (key: "exception.stacktrace", value: .string("OutOfStock: no widgets left\n  at reserve")),
+            ])
+            let inventory = [
+                span("POST /reserve", id: 3, parent: 2, from: start + 20_000_000, milliseconds: 60, events: [exception], status: (2, "reserve failed"))
+            ]
+            let reply = try await receiver.request(
+                .POST, "/v1/traces", body: ProtobufWriter.traceRequest([("gateway", gateway), ("inventory", inventory)]), headers: protobuf)
+            #expect(reply.status == 200, "\(reply.body)")
+            #expect(reply.body.isEmpty)
+
+            let trace = try await receiver.get("/api/debug/trace/\(traceHex)").object()
+            #expect(trace["services"] as? [String] == ["gateway", "inventory"])
+            #expect(trace["error_count"] as? Int == 2, "the failed span and its exception")
+            let spans = try #require(trace["spans"] as? [[String: Any]])
+            #expect(spans.map { $0["name"] as? String } == ["GET /checkout", "POST inventory/reserve", "POST /reserve"])
+            #expect(spans.map { $0["parent_span_id"] as? String } == [nil, "0101010101010101", "0202020202020202"])
+            #expect(spans.map { $0["duration_ms"] as? Double } == [120, 80, 60])
+            #expect(spans.map { $0["status"] as? String } == ["ok", "ok", "error"])
+            let hops = try #require(trace["hops"] as? [[String: Any]])
+            #expect(hops.map { $0["duration_ms"] as? Double } == [120, 60])
+
+            // The request id the gateway's span carried finds the same trace's gateway records.
+            let (byRequest, _) = try await receiver.search("request_id=r-trace-1")
+            #expect(byRequest.map { $0["event"] as? String } == ["span_completed"])
+            let (failures, _) = try await receiver.search("service=inventory")
+            let exceptionRecord = try #require(failures.first { $0["event"] as? String == "exception" })
+            #expect(exceptionRecord["message"] as? String == "no widgets left")
+            #expect(exceptionRecord["error_type"] as? String == "OutOfStock")
+            #expect(exceptionRecord["span_id"] as? String == "0303030303030303")
+            let failed = try #require(failures.first { $0["event"] as? String == "span_failed" })
+            #expect(failed["level"] as? String == "error")
+            #expect(failed["error"] as? String == "reserve failed")
+            #expect((failed["fields"] as? [String: Any])?["span_kind"] as? String == "server")
+            #expect((failed["fields"] as? [String: Any])?["scope"] as? String == "hummingbird")
+        }
+    }
+
+    @Test func aJSONExportIsReadAndASpanWithARefusedRecordIsCountedOnce() async throws {
+        try await withReceiver { receiver in
+            let huge = String(repeating: "y", count: 70 * 1024)
+            let body = #"""
+                {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"worker"}}]},
+                 "scopeSpans":[{"scope":{"name":"jobs"},"spans":[
+                  {"traceId":"\#(traceHex)","spanId":"0909090909090909","name":"nightly","kind":"SPAN_KIND_INTERNAL",
+                   "startTimeUnixNano":"1796034001000000000","endTimeUnixNano":"1796034001250000000",
+                   "status":{"code":"STATUS_CODE_OK"}},
+                  {"traceId":"\#(traceHex)","spanId":"0808080808080808","name":"big","startTimeUnixNano":1796034001000000000,
+                   "endTimeUnixNano":1796034001000000000,"events":[{"timeUnixNano":"1796034001000000000","name":"note",
+                   "attributes":[{"key":"text","value":{"stringValue":"\#(huge)"}}]}]}]}]}]}
+                """#
+            let reply = try await receiver.request(.POST, "/v1/traces", body: Array(body.utf8), headers: [("Content-Type", "application/json")])
+            #expect(reply.status == 200)
+            let partial = try #require(try reply.object()["partialSuccess"] as? [String: Any])
+            #expect(partial["rejectedSpans"] as? Int == 1)
+            #expect((partial["errorMessage"] as? String)?.hasPrefix("span 2: record is") == true)
+            let (records, _) = try await receiver.search("service=worker")
+            #expect(Set(records.compactMap { $0["message"] as? String }) == ["nightly", "big"], "the span's own record is kept")
+            let nightly = try #require(records.first { $0["message"] as? String == "nightly" })
+            #expect(nightly["duration_ms"] as? Double == 250)
+            #expect(nightly["timestamp"] as? String == "2026-11-30T10:20:01.250000Z", "a span's record is stamped at its end")
+        }
+    }
+
+    @Test func refusesABodyThatIsNotATraceExport() async throws {
+        try await withReceiver { receiver in
+            let cut = try await receiver.request(.POST, "/v1/traces", body: [0x0A, 0x03, 0x12, 0x05], headers: protobuf)
+            #expect(cut.status == 400)
+            #expect(cut.errorMessage == "not an OTLP ExportTraceServiceRequest: a length of 3 bytes runs past the end of its message")
+            let badKind = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SPAN_KIND_SIDEWAYS"}]}]}]}"#
+            let reply = try await receiver.request(.POST, "/v1/traces", body: Array(badKind.utf8), headers: [("Content-Type", "application/json")])
+            #expect(reply.status == 400)
+            #expect(reply.errorMessage?.contains("kind SPAN_KIND_SIDEWAYS is not one of its values") == true)
+            #expect(try await receiver.request(.POST, "/v1/metrics", body: [], headers: protobuf).status == 404)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+"""Logs and spans through the OpenTelemetry Python SDK's OTLP/HTTP (protobuf) exporters.
+
+Usage: python3 otel_export.py RECEIVER_URL
+
+Two services log through the SDK's logging bridge: `checkout-py` exports plain, `billing-py`
+gzip-compressed. Inside a span `charge` (exported by checkout-py's tracer, with a child span `authorize`),
+checkout logs a warning with a request id and an amount, then an exception, which the span records
+before ending in error; checkout logs a debug line outside it. Prints the trace id (32 hex digits).
+"""
+import logging
+import sys
+
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http import Compression
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+
+endpoint = sys.argv[1] + "/v1/logs"
+
+
+def logger(service, name, compression):
+    provider = LoggerProvider(resource=Resource.create({"service.name": service}))
+    exporter = OTLPLogExporter(endpoint=endpoint, compression=compression)
+    provider.add_log_record_processor(BatchLogRecordProcessor(exporter))
+    log = logging.getLogger(name)
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    log.addHandler(LoggingHandler(level=logging.DEBUG, logger_provider=provider))
+    return provider, log
+
+
+checkout_provider, checkout = logger("checkout-py", "shop.payments", Compression.NoCompression)
+billing_provider, billing = logger("billing-py", "billing", Compression.Gzip)
+
+tracer_provider = TracerProvider(resource=Resource.create({"service.name": "checkout-py"}))
+tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=sys.argv[1] + "/v1/traces")))
+trace.set_tracer_provider(tracer_provider)
+tracer = trace.get_tracer("otel_export")
+with tracer.start_as_current_span("charge", record_exception=False, set_status_on_exception=False) as span:
+    with tracer.start_as_current_span("authorize"):
+        checkout.warning("card declined", extra={"request_id": "r-otel-1", "amount": 42})
+    try:
+        1 / 0
+    except ZeroDivisionError as error:
+        checkout.exception("charge failed")
+        span.record_exception(error)
+        span.set_status(Status(StatusCode.ERROR, "charge failed"))
+    print(format(span.get_span_context().trace_id, "032x"))
+checkout.debug("checkout done")
+billing.info("invoice sent")
+
+checkout_provider.shutdown()
+billing_provider.shutdown()
+tracer_provider.shutdown()
