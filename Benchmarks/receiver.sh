@@ -25,16 +25,18 @@ start_receiver() {  # store [cores, default 0]
 }
 stop_receiver() { kill -INT "$RECEIVER"; wait "$RECEIVER" 2>/dev/null || true; }
 
-ingest_both_stores() {  # LABEL RECEIVER_CORES CLIENT_CORES CONNECTIONS
+ingest_both_stores() {  # LABEL RECEIVER_CORES CLIENT_CORES CONNECTIONS [ndjson|otlp]
   for store in memory sqlite; do
     dir=$([[ $store == memory ]] && echo memory || echo "$WORK/ingest-db-$2")
     start_receiver "$dir" "$2"
-    taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$4" >/dev/null  # warm-up
-    echo -n "[$store$1] "; taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$4"
+    taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 "$4" "${5:-ndjson}" >/dev/null  # warm-up
+    echo -n "[$store$1] "; taskset -c "$3" "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" "$4" "${5:-ndjson}"
     stop_receiver
   done
 }
 ingest_both_stores "" 0 1 "$CONNECTIONS"
+# The same records exported by an OpenTelemetry SDK: OTLP protobuf to /v1/logs.
+ingest_both_stores ", OTLP" 0 1 "$CONNECTIONS" otlp
 # The whole machine: the receiver and the one client sharing both cores, the client over two
 # connections so that one batch is decoded while the other's answer travels.
 ingest_both_stores ", both cores shared with the client" 0,1 0,1 2

@@ -1,5 +1,7 @@
 // Receiver benchmarks (release build; driven by Benchmarks/receiver.sh):
-//   BenchReceiver ingest URL SECONDS [CONNECTIONS]  — NDJSON batches of 1,000 ~280-byte records over 50 services
+//   BenchReceiver ingest URL SECONDS [CONNECTIONS] [ndjson|otlp]
+//                                                   — batches of 1,000 ~280-byte records over 50 services, as
+//                                                     NDJSON to /api/logs or as OTLP protobuf to /v1/logs
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
 //   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id, filtered-search and request-list latency percentiles
 //   BenchReceiver memory RECORDS CAP_BYTES          — hot-buffer resident bytes per record and cap under a flood
@@ -45,6 +47,23 @@ struct IngestTemplate: Sendable {
         self.offsets = offsets
     }
 
+    /// A template whose counters are every `000000000000` in `bytes`, two per record.
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        let zeros = Array("000000000000".utf8)
+        var offsets: [Int] = []
+        var index = 0
+        while index + zeros.count <= bytes.count {
+            if bytes[index..<index + zeros.count].elementsEqual(zeros) {
+                offsets.append(index)
+                index += zeros.count
+            } else {
+                index += 1
+            }
+        }
+        self.offsets = offsets
+    }
+
     func patch(_ body: inout [UInt8], batch: Int) {
         for (number, offset) in offsets.enumerated() {
             var value = batch * 1000 + number / 2
@@ -61,6 +80,56 @@ struct IngestTemplate: Sendable {
         guard let range = text.range(of: "\"accepted\":") else { return nil }
         return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
+}
+
+/// The same 1,000 records as an OTLP `ExportLogsServiceRequest` in protobuf: 50 resources (one per
+/// service) of 20 log records, each with the message as its body, the request id as an attribute, the
+/// trace and span ids, a severity and a time; the counters are patched in place as in ``IngestTemplate``.
+func otlpTemplate(run: String, nanoseconds: UInt64) -> IngestTemplate {
+    func varint(_ value: UInt64, into bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 { bytes.append(UInt8(value & 0x7F) | 0x80); value >>= 7 }
+        bytes.append(UInt8(value))
+    }
+    func field(_ number: UInt64, _ content: [UInt8], into bytes: inout [UInt8]) {
+        varint(number << 3 | 2, into: &bytes)
+        varint(UInt64(content.count), into: &bytes)
+        bytes += content
+    }
+    func keyValue(_ key: String, _ text: String) -> [UInt8] {
+        var pair: [UInt8] = []
+        field(1, Array(key.utf8), into: &pair)
+        var value: [UInt8] = []
+        field(1, Array(text.utf8), into: &value)
+        field(2, value, into: &pair)
+        return pair
+    }
+    let traceID: [UInt8] = [0x4B, 0xF9, 0x2F, 0x35, 0x77, 0xB3, 0x4D, 0xA6, 0xA3, 0xCE, 0x92, 0x9D, 0x0E, 0x0E, 0x47, 0x36]
+    let spanID: [UInt8] = [0x00, 0xF0, 0x67, 0xAA, 0x0B, 0xA9, 0x02, 0xB7]
+    var request: [UInt8] = []
+    for service in 0..<50 {
+        var scopeLogs: [UInt8] = []
+        for _ in 0..<20 {
+            var record: [UInt8] = [0x09]  // 1: time_unix_nano (fixed64)
+            withUnsafeBytes(of: nanoseconds.littleEndian) { record += $0 }
+            record += [0x10, 0x09]  // 2: severity_number INFO
+            var body: [UInt8] = []
+            field(1, Array("GET /api/items/000000000000 200".utf8), into: &body)
+            field(5, body, into: &record)
+            field(6, keyValue("request_id", "\(run)-000000000000"), into: &record)
+            field(12, Array("request_completed".utf8), into: &record)  // event_name
+            field(9, traceID, into: &record)
+            field(10, spanID, into: &record)
+            field(2, record, into: &scopeLogs)
+        }
+        var resource: [UInt8] = []
+        field(1, keyValue("service.name", "service-\(service)"), into: &resource)
+        var resourceLogs: [UInt8] = []
+        field(1, resource, into: &resourceLogs)
+        field(2, scopeLogs, into: &resourceLogs)
+        field(1, resourceLogs, into: &request)
+    }
+    return IngestTemplate(bytes: request)
 }
 
 func isoNow() -> String {
@@ -83,11 +152,14 @@ func residentBytes() -> Int {
 
 switch arguments[1] {
 case "ingest":
-    let url = arguments[2] + "/api/logs"
     let seconds = Double(arguments[3]) ?? 10
     let connections = arguments.count > 4 ? Int(arguments[4]) ?? 1 : 1
+    let otlp = arguments.count > 5 && arguments[5] == "otlp"
+    let url = arguments[2] + (otlp ? "/v1/logs" : "/api/logs")
     let run = String(UInt64.random(in: 0..<UInt64.max) % 1_000_000_000, radix: 36)
-    let template = IngestTemplate(run: run, timestamp: isoNow())
+    let template = otlp
+        ? otlpTemplate(run: run, nanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9))
+        : IngestTemplate(run: run, timestamp: isoNow())
     let deadline = Date().addingTimeInterval(seconds)
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let totals = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
@@ -102,11 +174,13 @@ case "ingest":
                     template.patch(&body, batch: batch)
                     var request = HTTPClientRequest(url: url)
                     request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/x-ndjson")
+                    request.headers.add(name: "Content-Type", value: otlp ? "application/x-protobuf" : "application/x-ndjson")
                     request.body = .bytes(ByteBuffer(bytes: body))
                     let response = try await client.execute(request, timeout: .seconds(30))
                     let answer = try await response.body.collect(upTo: 1 << 20)
-                    if response.status == .ok, let count = IngestTemplate.accepted(in: answer) {
+                    if otlp, response.status == .ok, answer.readableBytes == 0 {
+                        accepted += 1000  // an empty ExportLogsServiceResponse: every record taken
+                    } else if response.status == .ok, let count = IngestTemplate.accepted(in: answer) {
                         accepted += count
                     } else {
                         refused += 1000
@@ -125,8 +199,8 @@ case "ingest":
         return (accepted, refused)
     }
     try await client.shutdown().get()
-    print(String(format: "ingest: %.0f records/s accepted (%d records in %.0f s, %d connection(s), ~%d B/record, %d refused)",
-                 Double(totals.0) / seconds, totals.0, seconds, connections, template.bytes.count / 1000, totals.1))
+    print(String(format: "ingest%@: %.0f records/s accepted (%d records in %.0f s, %d connection(s), ~%d B/record, %d refused)",
+                 otlp ? " (OTLP protobuf)" : "", Double(totals.0) / seconds, totals.0, seconds, connections, template.bytes.count / 1000, totals.1))
 
 case "populate":
     let directory = arguments[2]

@@ -27,7 +27,7 @@ enum OTLPRecordWriter {
     static func writeID(_ key: String, _ bytes: [UInt8], count: Int, to writer: inout JSONWriter) {
         guard bytes.count == count, bytes.contains(where: { $0 != 0 }) else { return }
         writer.key(key)
-        writer.string(OTLPValue.hex(bytes))
+        OTLPValue.writeHex(bytes, to: &writer)
     }
 
     /// `error`, `error_type`, `stack` and `request_id` from the attributes that carry them, then the

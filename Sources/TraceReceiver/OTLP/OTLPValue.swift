@@ -1,7 +1,8 @@
 import RequestTracing
 
-/// An OTLP `AnyValue`: what a log record's body and attribute values hold.
-indirect enum OTLPValue: Equatable, Sendable {
+/// An OTLP `AnyValue`: what a log record's body and attribute values hold. (Not `indirect`: the nested
+/// cases hold arrays, already on the heap, and boxing every scalar would cost an allocation per value.)
+enum OTLPValue: Equatable, Sendable {
     case string(String)
     case bool(Bool)
     case int(Int64)
@@ -35,17 +36,19 @@ indirect enum OTLPValue: Equatable, Sendable {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    /// `bytes` as lowercase hex digits.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+    /// Writes `bytes` as a JSON string of lowercase hex digits, without making a `String` of them.
+    static func writeHex(_ bytes: [UInt8], to writer: inout JSONWriter) {
+        writer.byte(UInt8(ascii: "\""))
+        writer.appendFixed(count: bytes.count * 2) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = hexDigits[Int(byte >> 4)]
+                out[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+            }
         }
-        return String(decoding: text, as: UTF8.self)
+        writer.byte(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Writes the value as JSON: bytes as lowercase hex, a key-value list as an object (a key given
     /// twice keeps its last value, as JSON readers do), a number that JSON cannot hold (NaN, ±∞) as a
@@ -57,7 +60,7 @@ indirect enum OTLPValue: Equatable, Sendable {
         case .int(let value): writer.integer(value)
         case .double(let value):
             if value.isFinite { writer.decimal(value) } else { writer.string(String(value)) }
-        case .bytes(let value): writer.string(Self.hex(value))
+        case .bytes(let value): Self.writeHex(value, to: &writer)
         case .array(let values):
             writer.byte(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
