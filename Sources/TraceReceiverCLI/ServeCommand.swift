@@ -125,7 +125,12 @@ struct ServeCommand: AsyncParsableCommand {
         let receiver: TraceReceiver
         do {
             receiver = try TraceReceiver(configuration: configuration, logger: logger) { port in
-                FileHandle.standardError.write(Data("trace-receiver listening on http://\(host):\(port)  (web page: http://\(host):\(port)/)\n".utf8))
+                let base = "http://\(host):\(port)"
+                FileHandle.standardError.write(Data("""
+                    trace-receiver listening on \(base)  (web page: \(base)/)
+                    trace-receiver takes OTLP/HTTP: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=\(base)/v1/logs OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=\(base)/v1/traces
+
+                    """.utf8))
             }
         } catch let error as ReceiverConfigurationError {
             throw ValidationError(error.description)
