@@ -11,55 +11,10 @@ enum OTLPLogsDecoder {
 
     /// The records of a protobuf-encoded request.
     static func records(protobuf body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> [OTLPLogRecord] {
-        var values = OTLPValueReader()
-        var records: [OTLPLogRecord] = []
-        var reader = ProtobufReader(body)
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited {
-                try resourceLogs(try reader.lengthDelimited(), values: &values, into: &records)
-            } else {
-                try reader.skip(field.wireType)
-            }
-        }
-        return records
+        try OTLPExportRequest.items(protobuf: body, readItem: logRecord)
     }
 
-    private static func resourceLogs(
-        _ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader, into records: inout [OTLPLogRecord]
-    ) throws(OTLPDecodingError) {
-        var reader = ProtobufReader(bytes)
-        var serviceName: String?
-        let first = records.count
-        while let field = try reader.nextField() {
-            switch (field.number, field.wireType) {
-            case (1, .lengthDelimited): serviceName = try values.serviceName(ofResource: try reader.lengthDelimited())
-            case (2, .lengthDelimited): try scopeLogs(try reader.lengthDelimited(), values: &values, into: &records)
-            default: try reader.skip(field.wireType)
-            }
-        }
-        // The resource may come after its records: fields can be in any order.
-        for index in first..<records.count { records[index].serviceName = serviceName }
-    }
-
-    private static func scopeLogs(
-        _ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader, into records: inout [OTLPLogRecord]
-    ) throws(OTLPDecodingError) {
-        var reader = ProtobufReader(bytes)
-        var scopeName = ""
-        let first = records.count
-        while let field = try reader.nextField() {
-            switch (field.number, field.wireType) {
-            case (1, .lengthDelimited): scopeName = try values.name(ofScope: try reader.lengthDelimited())
-            case (2, .lengthDelimited):
-                try values.spend()
-                records.append(try logRecord(try reader.lengthDelimited(), values: &values))
-            default: try reader.skip(field.wireType)
-            }
-        }
-        for index in first..<records.count { records[index].scopeName = scopeName }
-    }
-
-    private static func logRecord(_ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPLogRecord {
+    private static func logRecord(_ bytes: UnsafeRawBufferPointer, _ values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPLogRecord {
         var reader = ProtobufReader(bytes)
         var record = OTLPLogRecord()
         while let field = try reader.nextField() {
@@ -83,26 +38,10 @@ enum OTLPLogsDecoder {
 
     /// The records of an OTLP/JSON request (see ``OTLPJSON``).
     static func records(json body: Data) throws(OTLPDecodingError) -> [OTLPLogRecord] {
-        let request = try OTLPJSON.parse(body)
-        var values = OTLPValueReader()
-        var records: [OTLPLogRecord] = []
-        for resourceLogs in try OTLPJSON.objects(request, "resourceLogs", "resource_logs") {
-            let serviceName = try values.serviceName(ofResource: try OTLPJSON.object(resourceLogs, "resource", "resource"))
-            for scopeLogs in try OTLPJSON.objects(resourceLogs, "scopeLogs", "scope_logs") {
-                let scopeName = try OTLPJSON.object(scopeLogs, "scope", "scope").flatMap { $0["name"] as? String } ?? ""
-                for json in try OTLPJSON.objects(scopeLogs, "logRecords", "log_records") {
-                    try values.spend()
-                    var record = try logRecord(json: json, values: &values)
-                    record.serviceName = serviceName
-                    record.scopeName = scopeName
-                    records.append(record)
-                }
-            }
-        }
-        return records
+        try OTLPExportRequest.items(json: body, keys: .logs, readItem: logRecord)
     }
 
-    private static func logRecord(json: OTLPJSON.Object, values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPLogRecord {
+    private static func logRecord(json: OTLPJSON.Object, _ values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPLogRecord {
         var record = OTLPLogRecord()
         record.time = try OTLPJSON.unsigned(json, "timeUnixNano", "time_unix_nano")
         record.observedTime = try OTLPJSON.unsigned(json, "observedTimeUnixNano", "observed_time_unix_nano")

@@ -9,54 +9,10 @@ enum OTLPSpansDecoder {
 
     /// The spans of a protobuf-encoded request.
     static func spans(protobuf body: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> [OTLPSpan] {
-        var values = OTLPValueReader()
-        var spans: [OTLPSpan] = []
-        var reader = ProtobufReader(body)
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited {
-                try resourceSpans(try reader.lengthDelimited(), values: &values, into: &spans)
-            } else {
-                try reader.skip(field.wireType)
-            }
-        }
-        return spans
+        try OTLPExportRequest.items(protobuf: body, readItem: span)
     }
 
-    private static func resourceSpans(
-        _ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader, into spans: inout [OTLPSpan]
-    ) throws(OTLPDecodingError) {
-        var reader = ProtobufReader(bytes)
-        var serviceName: String?
-        let first = spans.count
-        while let field = try reader.nextField() {
-            switch (field.number, field.wireType) {
-            case (1, .lengthDelimited): serviceName = try values.serviceName(ofResource: try reader.lengthDelimited())
-            case (2, .lengthDelimited): try scopeSpans(try reader.lengthDelimited(), values: &values, into: &spans)
-            default: try reader.skip(field.wireType)
-            }
-        }
-        for index in first..<spans.count { spans[index].serviceName = serviceName }
-    }
-
-    private static func scopeSpans(
-        _ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader, into spans: inout [OTLPSpan]
-    ) throws(OTLPDecodingError) {
-        var reader = ProtobufReader(bytes)
-        var scopeName = ""
-        let first = spans.count
-        while let field = try reader.nextField() {
-            switch (field.number, field.wireType) {
-            case (1, .lengthDelimited): scopeName = try values.name(ofScope: try reader.lengthDelimited())
-            case (2, .lengthDelimited):
-                try values.spend()
-                spans.append(try span(try reader.lengthDelimited(), values: &values))
-            default: try reader.skip(field.wireType)
-            }
-        }
-        for index in first..<spans.count { spans[index].scopeName = scopeName }
-    }
-
-    private static func span(_ bytes: UnsafeRawBufferPointer, values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPSpan {
+    private static func span(_ bytes: UnsafeRawBufferPointer, _ values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPSpan {
         var reader = ProtobufReader(bytes)
         var span = OTLPSpan()
         while let field = try reader.nextField() {
@@ -110,26 +66,10 @@ enum OTLPSpansDecoder {
 
     /// The spans of an OTLP/JSON request (see ``OTLPJSON``).
     static func spans(json body: Data) throws(OTLPDecodingError) -> [OTLPSpan] {
-        let request = try OTLPJSON.parse(body)
-        var values = OTLPValueReader()
-        var spans: [OTLPSpan] = []
-        for resourceSpans in try OTLPJSON.objects(request, "resourceSpans", "resource_spans") {
-            let serviceName = try values.serviceName(ofResource: try OTLPJSON.object(resourceSpans, "resource", "resource"))
-            for scopeSpans in try OTLPJSON.objects(resourceSpans, "scopeSpans", "scope_spans") {
-                let scopeName = try OTLPJSON.object(scopeSpans, "scope", "scope").flatMap { $0["name"] as? String } ?? ""
-                for json in try OTLPJSON.objects(scopeSpans, "spans", "spans") {
-                    try values.spend()
-                    var span = try span(json: json, values: &values)
-                    span.serviceName = serviceName
-                    span.scopeName = scopeName
-                    spans.append(span)
-                }
-            }
-        }
-        return spans
+        try OTLPExportRequest.items(json: body, keys: .spans, readItem: span)
     }
 
-    private static func span(json: OTLPJSON.Object, values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPSpan {
+    private static func span(json: OTLPJSON.Object, _ values: inout OTLPValueReader) throws(OTLPDecodingError) -> OTLPSpan {
         var span = OTLPSpan()
         span.traceID = try OTLPJSON.hexID(json, "traceId", "trace_id", bytes: 16)
         span.spanID = try OTLPJSON.hexID(json, "spanId", "span_id", bytes: 8)
