@@ -88,9 +88,9 @@ struct OTLPController: Sendable {
             throw ReceiverError.rateLimited("a service in this export is over its rate of records per second", retryAfter: retryAfter)
         }
         // Items whose records were refused (a span's events are records of their own).
-        let listed = result.errors.map { records.owners[$0.line - 1] }
+        let listed = result.errors.map { records.owner(ofElement: $0.line) }
         let rejected = result.errors.count == result.rejected ? Set(listed).count : min(result.rejected, records.itemCount)
-        let reasons = result.errors.prefix(3).map { "\(signal.itemName) \(records.owners[$0.line - 1]): \($0.reason)" }
+        let reasons = result.errors.prefix(3).map { "\(signal.itemName) \(records.owner(ofElement: $0.line)): \($0.reason)" }
         return Response(
             status: .ok,
             headers: [.contentType: encoding.contentType],
@@ -104,6 +104,11 @@ struct OTLPController: Sendable {
         var json: [UInt8]
         var owners: [Int]
         var itemCount: Int
+
+        /// The item the array's `element`th record (from 1) came from.
+        func owner(ofElement element: Int) -> Int {
+            owners.indices.contains(element - 1) ? owners[element - 1] : itemCount
+        }
     }
 
     static func records(of signal: Signal, in body: ByteBuffer, encoding: Encoding) throws(OTLPDecodingError) -> RecordsOfItems {
