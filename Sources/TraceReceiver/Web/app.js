@@ -47,6 +47,7 @@ const LEVEL_RANK = Object.assign(Object.create(null), { trace: 0, debug: 1, info
 const LEVEL_LABEL = Object.assign(Object.create(null), { warning: 'WARN', critical: 'CRIT' });
 const LIST_LIMIT = 50;
 const LINES_LIMIT = 200;
+const MAX_LINES_SHOWN = 5000;       // older pages stop being offered past this many lines
 const LIVE_MIN_INTERVAL_MS = 500;   // at most ~2 list refreshes per second
 const TYPING_DEBOUNCE_MS = 250;
 const RECONNECT_MS = 5000;
@@ -57,7 +58,11 @@ const SERVICE_COLOURS = 8;
 const state = {
   filters: { service: '', level: '', source: '', q: '', since: '', view: '' },
   requests: [],
-  lines: [],            // the lines view's records
+  lines: [],            // the lines view's records: the newest page
+  olderLines: [],       // …then the older pages asked for ("Show older lines"), kept across live refreshes
+  linesCursor: null,    // where the page after the shown lines starts (null: none)
+  olderFor: '',         // the filters the older pages were read with
+  shownLines: [],       // what renderLines() listed, row by row
   openLines: new Set(), // lineKey()s of lines whose detail is shown, kept across live refreshes
   selectedId: null,
   openId: null,
@@ -347,6 +352,7 @@ async function refreshList() {
     const items = lines ? body.logs : body.requests;
     const objects = Array.isArray(items) ? items.filter((r) => r && typeof r === 'object') : [];
     if (lines !== isLinesView()) return;  // the view changed while this was on its way
+    if (lines) keepOlderLines(objects, body.nextCursor);
     state.lines = lines ? objects : [];
     state.requests = lines ? [] : objects;
     if (lines) renderLines();
@@ -391,6 +397,7 @@ function showEmptyList() {
 
 function renderList() {
   setTableHead(false);
+  $('older-lines').hidden = true;
   rememberServices(state.requests.flatMap((r) => (Array.isArray(r.services) ? r.services : [])));
   const body = $('request-rows');
   const hadFocus = body.contains(document.activeElement);
@@ -421,12 +428,55 @@ function setTableHead(lines) {
   table.tHead.replaceChildren(row);
 }
 
+// A refresh reads the newest page again. Older pages already shown stay, with the lines the new page
+// pushed out of it, so that nothing between the two goes missing; other filters start afresh.
+function keepOlderLines(page, nextCursor) {
+  const filters = JSON.stringify(state.filters);
+  if (state.olderFor !== filters || !state.olderLines.length) {
+    state.olderFor = filters;
+    state.olderLines = [];
+    state.linesCursor = typeof nextCursor === 'string' ? nextCursor : null;
+    return;
+  }
+  const inPage = new Set(page.map(lineKey));
+  state.olderLines = state.lines.filter((r) => !inPage.has(lineKey(r))).concat(state.olderLines);
+  if (page.length + state.olderLines.length > MAX_LINES_SHOWN) {
+    state.olderLines.length = Math.max(0, MAX_LINES_SHOWN - page.length);
+    state.linesCursor = null;  // the page after what is kept is not known: no more are offered
+  }
+}
+
+async function showOlderLines() {
+  const cursor = state.linesCursor;
+  if (!cursor || !isLinesView()) return;
+  const button = $('older-lines');
+  button.disabled = true;
+  const filters = JSON.stringify(state.filters);
+  try {
+    const body = await api(`/api/debug/logs?${listQuery()}&cursor=${encodeURIComponent(cursor)}`);
+    if (!isLinesView() || JSON.stringify(state.filters) !== filters || state.linesCursor !== cursor) return;
+    const page = Array.isArray(body.logs) ? body.logs.filter((r) => r && typeof r === 'object') : [];
+    const shown = new Set(state.shownLines.map(lineKey));
+    state.olderFor = filters;
+    state.olderLines = state.olderLines.concat(page.filter((r) => !shown.has(lineKey(r))));
+    const total = state.lines.length + state.olderLines.length;
+    state.linesCursor = typeof body.nextCursor === 'string' && total < MAX_LINES_SHOWN ? body.nextCursor : null;
+    renderLines();
+  } catch (error) {
+    showListError(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function renderLines() {
   setTableHead(true);
-  rememberServices(state.lines.map((r) => String(r.service ?? '')).filter(Boolean));
+  const inPage = new Set(state.lines.map(lineKey));
+  state.shownLines = state.lines.concat(state.olderLines.filter((r) => !inPage.has(lineKey(r))));
+  rememberServices(state.shownLines.map((r) => String(r.service ?? '')).filter(Boolean));
   const fragment = document.createDocumentFragment();
   const shown = new Set();
-  for (const record of state.lines) {
+  for (const record of state.shownLines) {
     fragment.append(lineRow(record));
     const key = lineKey(record);
     if (state.openLines.has(key)) {
@@ -436,9 +486,11 @@ function renderLines() {
   }
   state.openLines = shown;  // details of lines no longer listed are forgotten
   $('request-rows').replaceChildren(fragment);
-  const count = state.lines.length;
-  if (count) setListStatus('ok', `${count} newest log line${count === 1 ? '' : 's'}`);
+  const count = state.shownLines.length;
+  if (count && state.olderLines.length) setListStatus('ok', `${count} log lines, newest first`);
+  else if (count) setListStatus('ok', `${count} newest log line${count === 1 ? '' : 's'}`);
   else showEmptyList();
+  $('older-lines').hidden = !state.linesCursor;
   markSelected(state.openId);
 }
 
@@ -470,7 +522,7 @@ function lineKey(r) {
 
 // A line without a request id has no request to open: its whole text shows under it instead.
 function toggleLineDetail(row) {
-  const record = state.lines[[...$('request-rows').querySelectorAll('tr.line-row')].indexOf(row)];
+  const record = state.shownLines[[...$('request-rows').querySelectorAll('tr.line-row')].indexOf(row)];
   if (!record) return;
   const key = lineKey(record);
   const next = row.nextElementSibling;
@@ -1305,6 +1357,7 @@ function bindEvents() {
   form.addEventListener('reset', () => setTimeout(applyFilters, 0));
   const rows = $('request-rows');
   rows.addEventListener('click', onRowActivate);
+  $('older-lines').addEventListener('click', showOlderLines);
   rows.addEventListener('focusin', (event) => {
     const row = event.target.closest('tr.req-row, tr.line-row');
     if (row && row.dataset.requestId) markSelected(row.dataset.requestId);

@@ -234,6 +234,30 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func theLogLinesViewShowsOlderPagesOnAskingAndKeepsThemAcrossLiveRefreshes() async throws {
+        try await withReceiver { (receiver) async throws in
+            // 230 lines a second apart, newest "line 230": one page of 200, then the 30 older ones.
+            let lines = (1...230).map { number in
+                recordLine(["timestamp": timestamp(secondsAgo: Double(300 - number)), "service": "bulk", "message": "line \(number)"])
+            }
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 230))
+            #expect(try await receiver.postLogs(recordLine(["service": "other", "message": "not listed"])).counts() == Counts(accepted: 1))
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_older.py").path
+            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--service", "bulk", "--timeout", "40"], timeout: 240)
+            try #require(run.status == 0, "browser_older.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            #expect(result["first_count"] as? Int == 200)
+            #expect(result["first_status"] as? String == "200 newest log lines")
+            #expect(result["button_first"] as? Bool == true)
+            #expect(result["after_count"] as? Int == 230)
+            #expect(result["after_texts"] as? [String] == (1...230).reversed().map { "line \($0)" }, "newest first, none twice, none missing")
+            #expect(result["after_status"] as? String == "230 log lines, newest first")
+            #expect(result["button_after"] as? Bool == false, "nothing older is left")
+            #expect(result["live_count"] as? Int == 231, "a live refresh keeps the older lines")
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)
