@@ -124,9 +124,12 @@ struct TailCommand: AsyncParsableCommand {
                     // in-memory queue for the spool: by then its lines are either acknowledged or on disk.
                     // A crash re-reads the lines after the saved position; each carries its file's
                     // generation and its offset as `instance` and `seq`, so the receiver stores it once.
+                    // A Swift crash report is written for seconds after its `Fatal error:` line: while one is
+                    // open, the position stays before it, so a restart reads the whole report again.
                     var previous: TailCheckpoint?
                     while !Task.isCancelled {
                         try? await Task.sleep(for: Self.checkpointInterval)
+                        if forwarder.awaitsCrashReport { continue }
                         if let previous, shipper.statistics.queuedRecords == 0 { try? await fileTailer.commit(previous) }
                         previous = latest.value
                     }

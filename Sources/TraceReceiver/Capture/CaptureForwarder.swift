@@ -117,6 +117,13 @@ public final class CaptureForwarder: Sendable {
     /// Records handed to the sink so far.
     public var forwardedCount: Int { forwarded.load(ordering: .relaxed) }
 
+    /// Whether a stream's open event is a Swift fatal error or crash report still being written (see
+    /// ``crashReportIdleFlushDelay``): its first line was read long ago, so a reader saving its position
+    /// should not save one past that line until the event is complete.
+    public var awaitsCrashReport: Bool {
+        state.withLock { state in state.streams.values.contains { $0.joiner.awaitsCrashReport } }
+    }
+
     /// Takes one line (without its newline) read from `stream` (any small integer naming the source).
     ///
     /// A line that a container runtime stored (Docker's `json-file`, the CRI format of containerd and

@@ -113,6 +113,44 @@ struct TailCommandTests {
         }
     }
 
+    @Test func aTailKilledWhileASwiftCrashReportIsWrittenReadsTheWholeReportAgain() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let log = directory + "/app.log"
+                try "2026-01-31 10:15:23,001 - shop - INFO - before\n".write(toFile: log, atomically: true, encoding: .utf8)
+                let arguments = [
+                    "tail", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--from-start", "--state-dir", directory + "/state", log,
+                ]
+                let environment = ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"]
+                func stored() async throws -> LogPage {
+                    try await receiver.store.search(LogQuery(service: "app", limit: 100))
+                }
+                let first = try WrapperProcess(arguments, environment: environment)
+                #expect(await eventually(within: 20) { (try? await stored().records.count) == 1 })
+                // The runtime prints this, then spends seconds walking the stack before the report.
+                try Self.append(["App/main.swift:3: Fatal error: boom"], to: log)
+                try await Task.sleep(for: .milliseconds(2_500))  // two checkpoint intervals
+                kill(first.processIdentifier, SIGKILL)
+                _ = await first.finish()
+
+                try Self.append([
+                    "", "*** Signal 4: Backtracing from 0x7f40... done ***", "", "Thread 0 crashed:", "0 main + 1 in app at main.swift:3:1", "",
+                    "Backtrace took 1.02s", "2026-01-31 10:15:30,001 - shop - INFO - after",
+                ], to: log)
+                let second = try WrapperProcess(arguments, environment: environment)
+                #expect(await eventually(within: 30) { (try? await stored().records.contains { $0.message == "after" }) == true })
+                kill(second.processIdentifier, SIGINT)
+                #expect(await second.finish().status == 0)
+
+                let records = try await stored().records
+                #expect(records.count == 3, "\(records.map(\.message))")
+                let crash = try #require(records.first { $0.message.contains("Fatal error: boom") }, "\(records.map(\.message))")
+                #expect(crash.level == .critical)
+                #expect(crash.stack?.hasSuffix("Backtrace took 1.02s") == true, "the whole report, with its header: \(crash.stack ?? "none")")
+            }
+        }
+    }
+
     @Test func aLineTooLongForOneRecordIsStoredCutSayingHowMuchWasLeftOut() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in
