@@ -7,14 +7,16 @@ import RequestTracing
 /// `navigator.sendBeacon`, size- and per-client-rate-limited.
 struct FrontendLogController: Sendable {
     let pipeline: IngestPipeline
-    let origins: OriginPolicy
+    let cors: CORSPolicy
     let clientAddress: ClientAddress
     let limiter: KeyedRateLimiter
     let maximumBytes: Int
 
     init(pipeline: IngestPipeline, configuration: ReceiverConfiguration) {
         self.pipeline = pipeline
-        self.origins = OriginPolicy(configuration.allowedOrigins)
+        self.cors = CORSPolicy(
+            origins: OriginPolicy(configuration.allowedOrigins), allowedHeaders: "Content-Type, X-Request-ID", refusal: "post browser reports"
+        )
         self.clientAddress = ClientAddress(trustedProxies: Set(configuration.trustedProxies))
         self.limiter = KeyedRateLimiter(
             rate: configuration.frontendReportsPerMinute / 60,
@@ -25,59 +27,35 @@ struct FrontendLogController: Sendable {
     }
 
     func register(on router: Router<ReceiverRequestContext>) {
-        router.on("/api/frontend-log", method: .options) { request, _ in try preflight(request) }
-        router.post("/api/frontend-log") { request, context in try await report(request, context: context) }
-    }
-
-    private func preflight(_ request: Request) throws -> Response {
-        guard let origin = request.headers[.origin] else {
-            return Response(status: .noContent, headers: [.allow: "POST, OPTIONS"])
+        router.on("/api/frontend-log", method: .options) { request, _ in try cors.preflight(request) }
+        router.post("/api/frontend-log") { request, context in
+            try await cors.answering(request) { try await report(request, context: context) }
         }
-        var headers = try corsHeaders(origin: origin)
-        headers[.accessControlAllowMethods] = "POST, OPTIONS"
-        headers[.accessControlAllowHeaders] = "Content-Type, X-Request-ID"
-        headers[.accessControlMaxAge] = "600"
-        return Response(status: .noContent, headers: headers)
-    }
-
-    /// CORS headers for an allowed origin (echoed only after validation), or 403.
-    private func corsHeaders(origin: String?) throws -> HTTPFields {
-        guard let origin else { return [:] }
-        guard origins.allows(origin) else {
-            throw ReceiverError(.forbidden, "origin_not_allowed", "this origin may not post browser reports; see --allowed-origin")
-        }
-        return [.accessControlAllowOrigin: origin, .vary: "Origin", .accessControlExposeHeaders: "Retry-After"]
     }
 
     private func report(_ request: Request, context: ReceiverRequestContext) async throws -> Response {
-        let cors = try corsHeaders(origin: request.headers[.origin])
-        do {
-            let client = clientAddress.address(peer: context.remoteAddress, headers: request.headers)
-            if case .limited(let retryAfter) = limiter.admit(client) {
-                pipeline.metrics.count(1, .rateLimited, source: .frontend, service: "frontend")
-                throw ReceiverError.rateLimited("too many browser reports from this client", retryAfter: retryAfter)
-            }
-            let body = try await request.collectBody(limit: maximumBytes)
-            var batch = decode(body)
-            guard batch.rejected == 0 else {
-                pipeline.metrics.count(batch.rejected, .rejected, source: .frontend, service: "frontend")
-                throw ReceiverError(.badRequest, "invalid_report", batch.errors.first?.reason ?? "unreadable report")
-            }
-            // A report without its own request id takes the reporting request's (when valid).
-            if let header = request.headers[.xRequestID], RequestID.isValid(header) {
-                for index in batch.records.indices where batch.records[index].requestID == nil {
-                    batch.records[index].requestID = header
-                }
-            }
-            let result = try await pipeline.ingest(DecodedBatch(records: batch.records), source: .frontend)
-            if let retryAfter = result.retryAfter {
-                throw ReceiverError.rateLimited("browser reports are over the frontend service's rate", retryAfter: retryAfter)
-            }
-            return .json(result.json(), status: .accepted, headers: cors)
-        } catch var error as ReceiverError {
-            for field in cors { error.headers.append(field) }
-            throw error
+        let client = clientAddress.address(peer: context.remoteAddress, headers: request.headers)
+        if case .limited(let retryAfter) = limiter.admit(client) {
+            pipeline.metrics.count(1, .rateLimited, source: .frontend, service: "frontend")
+            throw ReceiverError.rateLimited("too many browser reports from this client", retryAfter: retryAfter)
         }
+        let body = try await request.collectBody(limit: maximumBytes)
+        var batch = decode(body)
+        guard batch.rejected == 0 else {
+            pipeline.metrics.count(batch.rejected, .rejected, source: .frontend, service: "frontend")
+            throw ReceiverError(.badRequest, "invalid_report", batch.errors.first?.reason ?? "unreadable report")
+        }
+        // A report without its own request id takes the reporting request's (when valid).
+        if let header = request.headers[.xRequestID], RequestID.isValid(header) {
+            for index in batch.records.indices where batch.records[index].requestID == nil {
+                batch.records[index].requestID = header
+            }
+        }
+        let result = try await pipeline.ingest(DecodedBatch(records: batch.records), source: .frontend)
+        if let retryAfter = result.retryAfter {
+            throw ReceiverError.rateLimited("browser reports are over the frontend service's rate", retryAfter: retryAfter)
+        }
+        return .json(result.json(), status: .accepted)
     }
 
     /// A report object (or an array of them): the record shape with `context` kept under `fields`.

@@ -15,13 +15,27 @@ import RequestTracing
 /// of its own plus one per event (``OTLPSpan/writeRecords(to:)``), which go through the same checks,
 /// limits, rate limit and deduplication as `POST /api/logs`. The answer is the export response in the
 /// request's encoding, whose `partial_success` counts the items refused (too large, say) and names the
-/// first reasons; the others are stored. Errors are answered as on every other endpoint, with a JSON body:
+/// first reasons; the others are stored. A browser page of an allowed origin may export too (CORS, as
+/// for `/api/frontend-log`); what it sends is stored with source `frontend`. Errors are answered as on
+/// every other endpoint, with a JSON body:
 /// 400 for a body that cannot be read, 413 over the body limit, 415 for another content type, 429 with
 /// `Retry-After` over a service's rate, 503/507 with `Retry-After` when the store cannot write.
 struct OTLPController: Sendable {
     let pipeline: IngestPipeline
     let authorization: IngestAuthorization
     let maximumBodyBytes: Int
+    /// Browsers of the allowed origins (``ReceiverConfiguration/allowedOrigins``) may export too (an
+    /// OpenTelemetry web SDK); their records are stored with source `frontend`.
+    let cors: CORSPolicy
+
+    init(pipeline: IngestPipeline, authorization: IngestAuthorization, configuration: ReceiverConfiguration) {
+        self.pipeline = pipeline
+        self.authorization = authorization
+        self.maximumBodyBytes = configuration.maximumBodyBytes
+        self.cors = CORSPolicy(
+            origins: OriginPolicy(configuration.allowedOrigins), allowedHeaders: "Content-Type", refusal: "export to this receiver"
+        )
+    }
 
     /// How a request (and so its answer) is encoded.
     enum Encoding {
@@ -63,12 +77,16 @@ struct OTLPController: Sendable {
     }
 
     func register(on router: Router<ReceiverRequestContext>) {
-        router.post("/v1/logs") { request, _ in try await export(request, .logs) }
-        router.post("/v1/traces") { request, _ in try await export(request, .traces) }
+        for (path, signal) in [("/v1/logs", Signal.logs), ("/v1/traces", .traces)] {
+            router.on(RouterPath(path), method: .options) { request, _ in try cors.preflight(request) }
+            router.post(RouterPath(path)) { request, _ in try await cors.answering(request) { try await export(request, signal) } }
+        }
     }
 
     private func export(_ request: Request, _ signal: Signal) async throws -> Response {
         try authorization.check(request.headers)
+        // A browser (its origin allowed by `cors`) exports what happened in the page.
+        let source: RecordSource = request.headers[.origin] == nil ? .backend : .frontend
         let encoding = try Encoding(contentType: request.headers[.contentType])
         let body = try await request.collectBody(limit: maximumBodyBytes)
         let records: RecordsOfItems
@@ -79,10 +97,11 @@ struct OTLPController: Sendable {
         }
         var result = IngestResult(rejected: 0, errors: [])
         if !records.owners.isEmpty {
-            let decoder = BatchDecoder(record: pipeline.recordDecoder(source: .backend))
+            let decoder = BatchDecoder(record: pipeline.recordDecoder(source: source))
             let now = RecordTime.now()
-            let batch = records.json.withUnsafeBufferPointer { decoder.decode($0, now: now) }
-            result = try await pipeline.ingest(batch, source: .backend)
+            var batch = records.json.withUnsafeBufferPointer { decoder.decode($0, now: now) }
+            for index in batch.records.indices { batch.records[index].source = source }
+            result = try await pipeline.ingest(batch, source: source)
         }
         if let retryAfter = result.retryAfter {
             throw ReceiverError.rateLimited("a service in this export is over its rate of records per second", retryAfter: retryAfter)

@@ -87,7 +87,7 @@ public final class TraceReceiver: Service {
             maximumBodyBytes: configuration.maximumBodyBytes
         ).register(on: router)
         FrontendLogController(pipeline: pipeline, configuration: configuration).register(on: router)
-        OTLPController(pipeline: pipeline, authorization: authorization, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+        OTLPController(pipeline: pipeline, authorization: authorization, configuration: configuration).register(on: router)
         let assembler = TraceAssembler(
             store: store, window: configuration.inferenceWindow.microseconds, limit: configuration.traceTimelineLimit
         )

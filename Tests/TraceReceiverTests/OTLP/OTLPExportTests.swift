@@ -117,6 +117,36 @@ struct OTLPExportTests {
         }
     }
 
+    @Test func aBrowserOfAnAllowedOriginMayExportAndItsRecordsAreTheFrontends() async throws {
+        try await withReceiver { receiver in
+            let preflight = try await receiver.request(
+                .OPTIONS, "/v1/traces", headers: [("Origin", "http://localhost:5173"), ("Access-Control-Request-Method", "POST")]
+            )
+            #expect(preflight.status == 204)
+            #expect(preflight.headers["Access-Control-Allow-Origin"] == ["http://localhost:5173"])
+            #expect(preflight.headers["Access-Control-Allow-Headers"].first?.contains("Content-Type") == true)
+
+            let body = #"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop-web"}}]},"scopeLogs":[{"logRecords":[{"severityNumber":17,"body":{"stringValue":"checkout button failed"}}]}]}]}"#
+            let reply = try await receiver.request(.POST, "/v1/logs", body: Array(body.utf8), headers: json + [("Origin", "http://localhost:5173")])
+            #expect(reply.status == 200)
+            #expect(reply.headers["Access-Control-Allow-Origin"] == ["http://localhost:5173"])
+            let (logs, _) = try await receiver.search("service=shop-web")
+            #expect(logs.map { $0["source"] as? String } == ["frontend"])
+
+            // Another origin: refused before anything is read, its origin never echoed.
+            let evil = try await receiver.request(.POST, "/v1/logs", body: Array(body.utf8), headers: json + [("Origin", "https://evil.example")])
+            #expect(evil.status == 403)
+            #expect(evil.errorCode == "origin_not_allowed")
+            #expect(evil.headers["Access-Control-Allow-Origin"].isEmpty)
+            #expect(try await receiver.request(.OPTIONS, "/v1/logs", headers: [("Origin", "https://evil.example")]).status == 403)
+            // An allowed origin's error carries the CORS headers, so the page can read it.
+            let bad = try await receiver.request(.POST, "/v1/logs", body: Array("{".utf8), headers: json + [("Origin", "http://127.0.0.1:3000")])
+            #expect(bad.status == 400)
+            #expect(bad.headers["Access-Control-Allow-Origin"] == ["http://127.0.0.1:3000"])
+            #expect(try await receiver.search("service=shop-web").logs.count == 1)
+        }
+    }
+
     @Test func withAnIngestTokenAnExportNeedsIt() async throws {
         try await withReceiver(configure: { $0.ingestToken = "s3cret" }) { receiver in
             let request = ProtobufWriter.exportRequest(service: "secure", [record("hello")])
