@@ -30,11 +30,22 @@ enum OTLPRecordWriter {
         OTLPValue.writeHex(bytes, to: &writer)
     }
 
-    /// `error`, `error_type`, `stack` and `request_id` from the attributes that carry them, then the
-    /// other attributes and `extraFields` (each left out when an attribute has its name) as `fields`.
+    /// The request id the attributes carry, if any.
+    static func requestID(in attributes: [(key: String, value: OTLPValue)]) -> String? {
+        attributes.lazy.filter { roles[$0.key] == .requestID }.compactMap { firstText($0.value) }.first
+    }
+
+    /// `error`, `error_type`, `stack` and `request_id` from the attributes that carry them (the request id
+    /// `inheritedRequestID` when none does), then the other attributes and `extraFields` (each left out
+    /// when an attribute has its name) as `fields`.
     static func writeAttributes(
-        _ attributes: [(key: String, value: OTLPValue)], extraFields: [(key: String, value: OTLPValue)] = [], to writer: inout JSONWriter
+        _ attributes: [(key: String, value: OTLPValue)], extraFields: [(key: String, value: OTLPValue)] = [],
+        inheritedRequestID: String? = nil, to writer: inout JSONWriter
     ) {
+        if let inheritedRequestID, requestID(in: attributes) == nil {
+            writer.key("request_id")
+            writer.string(inheritedRequestID)
+        }
         var fields: [(key: String, value: OTLPValue)] = []
         for attribute in attributes {
             switch roles[attribute.key] {

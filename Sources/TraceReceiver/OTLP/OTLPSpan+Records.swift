@@ -18,7 +18,8 @@ extension OTLPSpan {
     ///   `trace_id`, `span_id`, `parent_span_id`; its attributes as in a log record (exceptions and
     ///   request ids have their keys, the rest are `fields`, with `span_kind` and the scope as `scope`);
     /// - one record per event at the event's time, on the same span: `message` and `event` its name (an
-    ///   `exception` event at error level, its message being the exception's), its attributes likewise.
+    ///   `exception` event at error level, its message being the exception's), its attributes likewise,
+    ///   and the span's request id unless the event has one of its own.
     func writeRecords(to writer: inout JSONWriter) {
         let failed = statusCode == 2
         writer.raw("{\"message\":")
@@ -46,6 +47,7 @@ extension OTLPSpan {
         OTLPRecordWriter.writeAttributes(attributes, extraFields: extra, to: &writer)
         writer.byte(UInt8(ascii: "}"))
 
+        let spanRequestID = events.isEmpty ? nil : OTLPRecordWriter.requestID(in: attributes)
         for event in events {
             let isException = event.name == "exception"
             writer.raw(",{\"message\":")
@@ -56,7 +58,7 @@ extension OTLPSpan {
             writer.raw(isException ? "\"error\"" : "\"info\"")
             OTLPRecordWriter.writeTimestamp(event.time, to: &writer)
             writeCommon(to: &writer)
-            OTLPRecordWriter.writeAttributes(event.attributes, to: &writer)
+            OTLPRecordWriter.writeAttributes(event.attributes, inheritedRequestID: spanRequestID, to: &writer)
             writer.byte(UInt8(ascii: "}"))
         }
     }

@@ -43,7 +43,10 @@ struct OTLPTraceExportTests {
                 (key: "exception.stacktrace", value: .string("OutOfStock: no widgets left\n  at reserve")),
             ])
             let inventory = [
-                span("POST /reserve", id: 3, parent: 2, from: start + 20_000_000, milliseconds: 60, events: [exception], status: (2, "reserve failed"))
+                span(
+                    "POST /reserve", id: 3, parent: 2, from: start + 20_000_000, milliseconds: 60,
+                    attributes: [(key: "request_id", value: .string("r-trace-1"))], events: [exception], status: (2, "reserve failed")
+                )
             ]
             let reply = try await receiver.request(
                 .POST, "/v1/traces", body: ProtobufWriter.traceRequest([("gateway", gateway), ("inventory", inventory)]), headers: protobuf)
@@ -61,9 +64,9 @@ struct OTLPTraceExportTests {
             let hops = try #require(trace["hops"] as? [[String: Any]])
             #expect(hops.map { $0["duration_ms"] as? Double } == [120, 60])
 
-            // The request id the gateway's span carried finds the same trace's gateway records.
+            // The request id the spans carry finds their records, and the exception recorded on one.
             let (byRequest, _) = try await receiver.search("request_id=r-trace-1")
-            #expect(byRequest.map { $0["event"] as? String } == ["span_completed"])
+            #expect(Set(byRequest.compactMap { $0["event"] as? String }) == ["span_completed", "span_failed", "exception"])
             let (failures, _) = try await receiver.search("service=inventory")
             let exceptionRecord = try #require(failures.first { $0["event"] as? String == "exception" })
             #expect(exceptionRecord["message"] as? String == "no widgets left")
