@@ -43,9 +43,11 @@ def wait_for_list(driver, timeout, what):
 
 
 def listed(driver):
-    rows = driver.find_elements(By.CSS_SELECTOR, "#request-rows > tr.req-row")
-    return {"state": list_state(driver), "request_ids": [row.get_attribute("data-request-id") for row in rows],
-            "url_q": url_q(driver)}
+    # One script reads every row at once: row by row, a list rendered again meanwhile (the fetch of the
+    # search settling, a live refresh) made a row read go stale, 1 run in 5.
+    ids = driver.execute_script(
+        "return [...document.querySelectorAll('#request-rows > tr.req-row')].map((row) => row.dataset.requestId)")
+    return {"state": list_state(driver), "request_ids": ids, "url_q": url_q(driver)}
 
 
 def run(arguments, driver):
