@@ -63,6 +63,7 @@ const state = {
   linesCursor: null,    // where the page after the shown lines starts (null: none)
   olderFor: '',         // the filters the older pages were read with
   shownLines: [],       // what renderLines() listed, row by row
+  selectedLine: null,   // the lineKey() of the line selected with j/k or a click, kept across refreshes
   openLines: new Set(), // lineKey()s of lines whose detail is shown, kept across live refreshes
   selectedId: null,
   openId: null,
@@ -491,7 +492,8 @@ function renderLines() {
   else if (count) setListStatus('ok', `${count} newest log line${count === 1 ? '' : 's'}`);
   else showEmptyList();
   $('older-lines').hidden = !state.linesCursor;
-  markSelected(state.openId);
+  if (state.selectedLine && state.shownLines.some((r) => lineKey(r) === state.selectedLine)) markSelectedLine(state.selectedLine);
+  else markSelected(state.openId);
 }
 
 function lineRow(r) {
@@ -594,6 +596,9 @@ function rowFor(id) {
 
 // Roving tabindex: exactly one row (the selected one, else the first) is in the Tab order.
 function markSelected(id, { focus = false } = {}) {
+  // In the lines view, the selected line stays selected while its request is the one meant.
+  const line = isLinesView() && state.selectedLine !== null ? selectedLineRow() : null;
+  if (line && (line.dataset.requestId || null) === (id || null)) return markSelectedLine(state.selectedLine, { focus });
   state.selectedId = id;
   const rows = $('request-rows').rows;
   let target = rowFor(id);
@@ -606,7 +611,44 @@ function markSelected(id, { focus = false } = {}) {
   if (focus && target) target.focus();
 }
 
+// The lines view selects lines, those without a request id too; Enter opens a line's request or, when it
+// has none, shows its text (as a click does).
+function lineRows() {
+  return [...$('request-rows').querySelectorAll('tr.line-row')];
+}
+
+function selectedLineRow() {
+  const index = state.shownLines.findIndex((r) => lineKey(r) === state.selectedLine);
+  return index >= 0 ? lineRows()[index] || null : null;
+}
+
+function markSelectedLine(key, { focus = false } = {}) {
+  state.selectedLine = key;
+  const rows = lineRows();
+  const index = key === null ? -1 : state.shownLines.findIndex((r) => lineKey(r) === key);
+  const target = index >= 0 ? rows[index] : null;
+  for (const row of $('request-rows').rows) {
+    const selected = row === target;
+    row.setAttribute('aria-selected', String(selected));
+    row.tabIndex = selected ? 0 : -1;
+  }
+  if (!target && rows.length) rows[0].tabIndex = 0;
+  state.selectedId = target ? target.dataset.requestId || null : null;
+  if (focus && target) target.focus();
+}
+
+function moveLineSelection(delta) {
+  const rows = lineRows();
+  if (!rows.length) return;
+  const current = rows.findIndex((row) => row.getAttribute('aria-selected') === 'true');
+  const index = current < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, current + delta));
+  markSelectedLine(lineKey(state.shownLines[index]), { focus: true });
+  const id = rows[index].dataset.requestId;
+  if (state.openId && id && id !== state.openId) openRequest(id, { history: 'replace' });
+}
+
 function moveSelection(delta) {
+  if (isLinesView()) return moveLineSelection(delta);
   const rows = [...$('request-rows').rows].filter((row) => row.dataset.requestId);
   if (!rows.length) return;
   const current = rows.indexOf(rowFor(state.selectedId));
@@ -616,18 +658,21 @@ function moveSelection(delta) {
 }
 
 function openSelected() {
-  if (state.selectedId) openRequest(state.selectedId);
+  const line = isLinesView() ? lineRows().find((row) => row.getAttribute('aria-selected') === 'true') : null;
+  if (line && !line.dataset.requestId) toggleLineDetail(line);
+  else if (state.selectedId) openRequest(state.selectedId);
 }
 
 function onRowActivate(event) {
   const line = event.target.closest('tr.line-row');
+  if (line) markSelectedLine(lineKey(state.shownLines[lineRows().indexOf(line)]));
   if (line && !line.dataset.requestId) {
     toggleLineDetail(line);
     return;
   }
   const row = line || event.target.closest('tr.req-row');
   if (!row || !row.dataset.requestId) return;
-  markSelected(row.dataset.requestId);
+  if (!line) markSelected(row.dataset.requestId);
   openRequest(row.dataset.requestId);
 }
 
@@ -1359,7 +1404,9 @@ function bindEvents() {
   rows.addEventListener('click', onRowActivate);
   $('older-lines').addEventListener('click', showOlderLines);
   rows.addEventListener('focusin', (event) => {
-    const row = event.target.closest('tr.req-row, tr.line-row');
+    const line = event.target.closest('tr.line-row');
+    if (line) return markSelectedLine(lineKey(state.shownLines[lineRows().indexOf(line)]));
+    const row = event.target.closest('tr.req-row');
     if (row && row.dataset.requestId) markSelected(row.dataset.requestId);
   });
   $('rv-body').addEventListener('click', onMarkerClick);

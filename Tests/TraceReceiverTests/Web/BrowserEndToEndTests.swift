@@ -230,6 +230,9 @@ struct BrowserEndToEndTests {
             #expect(detail.contains("startup failed") && detail.contains("ConnectionError: database unreachable") && detail.contains("at connect (db.swift:12)"), "\(detail)")
             #expect(result["detail_after_refresh"] as? Int == 1, "a live refresh keeps the open detail")
             #expect(result["detail_after_second_click"] as? Int == 0)
+            // j reaches the line without a request id; Enter shows its text as a click does.
+            #expect((result["keyboard_selected"] as? String)?.hasPrefix("startup failed") == true, "\(result["keyboard_selected"] ?? "none")")
+            #expect(result["keyboard_detail"] as? Int == 1)
             #expect(result["opened"] as? String == "r-lines-1")
         }
     }

@@ -9,10 +9,12 @@
 3. Clears the box; clicks the first row without a request id and reads the detail shown under it; posts
    a line to the receiver and waits for the list to show it (counting the details still open); clicks
    the row again (the detail goes).
-4. Clicks the first row of request --open-id and waits for that request's view.
+4. Presses j until the line without a request id is selected (reading the selected line), then Enter,
+   and counts the details shown.
+5. Clicks the first row of request --open-id and waits for that request's view.
 
 Prints one JSON object (columns, rows, searched, detail, detail_after_refresh, detail_after_second_click,
-opened, status_text, view_select) and exits 0; on failure prints a message on stderr and exits 1. Uses browser_e2e.py's
+keyboard_selected, keyboard_detail, opened, status_text, view_select) and exits 0; on failure prints a message on stderr and exits 1. Uses browser_e2e.py's
 driver setup (same needs).
 """
 import sys
@@ -23,6 +25,7 @@ import urllib.request
 sys.dont_write_bytecode = True
 
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -95,6 +98,22 @@ def run(arguments, driver):
     result["detail_after_refresh"] = len(driver.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-detail"))
     click(driver, timeout, lone)
     result["detail_after_second_click"] = len(driver.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-detail"))
+
+    # Keyboard: j walks every line, those without a request id too; Enter on one of those shows its text.
+    driver.execute_script("document.activeElement && document.activeElement.blur()")
+    selected = None
+    for _ in range(10):
+        ActionChains(driver).send_keys("j").perform()
+        selected = driver.execute_script(
+            "const row = document.querySelector('#request-rows > tr.line-row[aria-selected=\"true\"]');"
+            "return row ? row.querySelector('.col-message').textContent : null")
+        if selected and selected.startswith("startup failed"):
+            break
+    result["keyboard_selected"] = selected
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    e2e.wait_for(driver, timeout, "Enter to show the line's text",
+                 lambda d: d.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-detail"))
+    result["keyboard_detail"] = len(driver.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-detail"))
 
     click(driver, timeout, f'#request-rows > tr.line-row[data-request-id="{arguments.open_id}"]')
     state = e2e.wait_for_view(driver, arguments.open_id, timeout, "the line's request view")
