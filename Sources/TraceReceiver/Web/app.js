@@ -387,6 +387,7 @@ function showEmptyList() {
   const what = isLinesView() ? 'log lines' : 'requests';
   if (!hasFilters(state.filters)) {
     setListStatus('empty', `No ${what} yet — send some traffic to a service that ships its logs here.`);
+    if (!isLinesView()) pointToLinesWithoutRequests();
     return;
   }
   setListStatus('empty', `No ${what} match these filters. `);
@@ -394,6 +395,29 @@ function showEmptyList() {
   clear.type = 'button';
   clear.addEventListener('click', () => $('filters').reset());
   $('list-status').append(clear);
+}
+
+// No request, but records: those of captured output, or of OpenTelemetry SDKs, often have no request id.
+// The empty list says so and offers the log lines view, where they are.
+async function pointToLinesWithoutRequests() {
+  const filters = JSON.stringify(state.filters);
+  let body;
+  try {
+    body = await api('/api/debug/logs?limit=1');
+  } catch {
+    return;  // the list's own status stands
+  }
+  const stillEmpty = !isLinesView() && JSON.stringify(state.filters) === filters && !state.requests.length;
+  if (!stillEmpty || !Array.isArray(body.logs) || !body.logs.length) return;
+  setListStatus('empty', 'No requests yet, but there are log lines (captured output and OpenTelemetry records often carry no request id). ');
+  const show = el('button', 'btn btn-link', 'Show log lines');
+  show.type = 'button';
+  show.id = 'show-lines';
+  show.addEventListener('click', () => {
+    $('filters').elements.view.value = 'lines';
+    applyFilters();
+  });
+  $('list-status').append(show);
 }
 
 function renderList() {

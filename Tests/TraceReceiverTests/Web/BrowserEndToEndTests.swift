@@ -250,6 +250,9 @@ struct BrowserEndToEndTests {
             let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--service", "bulk", "--timeout", "40"], timeout: 240)
             try #require(run.status == 0, "browser_older.py failed (\(run.status)): \(run.stderr)")
             let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            // None of these lines has a request id: the empty request list points to them.
+            #expect((result["empty_status"] as? String)?.hasPrefix("No requests yet, but there are log lines") == true, "\(result["empty_status"] ?? "none")")
+            #expect(result["switched_count"] as? Int == 200, "its button shows the newest 200 lines")
             #expect(result["first_count"] as? Int == 200)
             #expect(result["first_status"] as? String == "200 newest log lines")
             #expect(result["button_first"] as? Bool == true)

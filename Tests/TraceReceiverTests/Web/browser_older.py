@@ -3,6 +3,8 @@
 
     python3 browser_older.py --receiver URL --service NAME [--timeout 30]
 
+0. Opens <receiver>/ (the request list, empty: no line has a request id), reads its status and clicks
+   its "Show log lines", then counts the lines listed.
 1. Opens <receiver>/?view=lines&service=NAME and waits for the list: counts its rows, reads the status
    and whether the "Show older lines" button is shown.
 2. Clicks the button and waits for more rows; reads them all (their text, newest first), the status and
@@ -10,7 +12,7 @@
 3. Posts one more line of NAME and waits for the live refresh to list it above the others: counts the
    rows (the older pages must still be there).
 
-Prints one JSON object (first_count, first_status, button_first, after_count, after_texts, after_status,
+Prints one JSON object (empty_status, switched_count, first_count, first_status, button_first, after_count, after_texts, after_status,
 button_after, live_count, live_first) and exits 0; on failure prints a message on stderr and exits 1.
 """
 import json
@@ -37,11 +39,22 @@ def button_shown(driver):
 
 def run(arguments, driver):
     timeout = arguments.timeout
+    # No line has a request id: the request list says where they are, and its button switches views.
+    driver.get(arguments.receiver + "/")
+    e2e.wait_for(driver, timeout, "the empty list's Show log lines", lambda d: d.find_elements(By.ID, "show-lines"))
+    empty_status = driver.find_element(By.ID, "list-status").text
+    driver.find_element(By.ID, "show-lines").click()
+    e2e.wait_for(driver, timeout, "the log lines view", lambda d: "view=lines" in d.current_url and settled(d)
+                 and d.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-row"))
+    switched = len(texts(driver, timeout))
+
     driver.get(f"{arguments.receiver}/?view=lines&service={arguments.service}")
     e2e.wait_for(driver, timeout, "the log lines to load",
                  lambda d: settled(d) and d.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-row"))
     first = texts(driver, timeout)
     result = {
+        "empty_status": empty_status,
+        "switched_count": switched,
         "first_count": len(first),
         "first_status": driver.find_element(By.ID, "list-status").text,
         "button_first": button_shown(driver),
