@@ -131,38 +131,27 @@ struct OTLPController: Sendable {
     }
 
     static func records(of signal: Signal, in body: ByteBuffer, encoding: Encoding) throws(OTLPDecodingError) -> RecordsOfItems {
-        var writer = JSONWriter(capacity: 256 + body.readableBytes * 2)
+        switch (signal, encoding) {
+        case (.logs, .protobuf):
+            records(of: try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPLogsDecoder.records(protobuf: bytes) })
+        case (.logs, .json): records(of: try OTLPLogsDecoder.records(json: Data(body.readableBytesView)))
+        case (.traces, .protobuf):
+            records(of: try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPSpansDecoder.spans(protobuf: bytes) })
+        case (.traces, .json): records(of: try OTLPSpansDecoder.spans(json: Data(body.readableBytesView)))
+        }
+    }
+
+    private static func records(of items: [some OTLPRecordsWriting]) -> RecordsOfItems {
+        var writer = JSONWriter(capacity: 256 + items.count * 512)
         var owners: [Int] = []
-        let itemCount: Int
         writer.byte(UInt8(ascii: "["))
-        switch signal {
-        case .logs:
-            let items: [OTLPLogRecord]
-            switch encoding {
-            case .protobuf: items = try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPLogsDecoder.records(protobuf: bytes) }
-            case .json: items = try OTLPLogsDecoder.records(json: Data(body.readableBytesView))
-            }
-            for (index, item) in items.enumerated() {
-                if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                item.writeRecord(to: &writer)
-                owners.append(index + 1)
-            }
-            itemCount = items.count
-        case .traces:
-            let items: [OTLPSpan]
-            switch encoding {
-            case .protobuf: items = try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPSpansDecoder.spans(protobuf: bytes) }
-            case .json: items = try OTLPSpansDecoder.spans(json: Data(body.readableBytesView))
-            }
-            for (index, item) in items.enumerated() {
-                if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                item.writeRecords(to: &writer)
-                owners += repeatElement(index + 1, count: item.recordCount)
-            }
-            itemCount = items.count
+        for (index, item) in items.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            item.writeRecords(to: &writer)
+            owners += repeatElement(index + 1, count: item.recordCount)
         }
         writer.byte(UInt8(ascii: "]"))
-        return RecordsOfItems(json: writer.bytes, owners: owners, itemCount: itemCount)
+        return RecordsOfItems(json: writer.bytes, owners: owners, itemCount: items.count)
     }
 
     /// An `ExportLogsServiceResponse` or `ExportTraceServiceResponse`: empty when everything was taken,
