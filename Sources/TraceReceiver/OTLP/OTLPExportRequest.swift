@@ -13,13 +13,8 @@ enum OTLPExportRequest {
     ) throws(OTLPDecodingError) -> [Item] {
         var values = OTLPValueReader()
         var items: [Item] = []
-        var request = ProtobufReader(body)
-        while let resourceField = try request.nextField() {
-            guard resourceField.number == 1, resourceField.wireType == .lengthDelimited else {
-                try request.skip(resourceField.wireType)
-                continue
-            }
-            var resource = ProtobufReader(try request.lengthDelimited())
+        try ProtobufReader.forEach(1, in: body) { resourceBytes throws(OTLPDecodingError) in
+            var resource = ProtobufReader(resourceBytes)
             var serviceName: String?
             let firstOfResource = items.count
             while let field = try resource.nextField() {

@@ -26,26 +26,18 @@ struct OTLPValueReader {
 
     /// A `Resource`'s `service.name` attribute.
     mutating func serviceName(ofResource bytes: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> String? {
-        var reader = ProtobufReader(bytes)
         var name: String?
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited {
-                let attribute = try keyValue(try reader.lengthDelimited(), depth: 0)
-                if attribute.key == "service.name", case .string(let text) = attribute.value { name = text }
-            } else {
-                try reader.skip(field.wireType)
-            }
+        try ProtobufReader.forEach(1, in: bytes) { bytes throws(OTLPDecodingError) in
+            let attribute = try keyValue(bytes)
+            if attribute.key == "service.name", case .string(let text) = attribute.value { name = text }
         }
         return name
     }
 
     /// An `InstrumentationScope`'s name.
     func name(ofScope bytes: UnsafeRawBufferPointer) throws(OTLPDecodingError) -> String {
-        var reader = ProtobufReader(bytes)
         var name = ""
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited { name = try reader.string() } else { try reader.skip(field.wireType) }
-        }
+        try ProtobufReader.forEach(1, in: bytes) { name = String(decoding: $0, as: UTF8.self) }
         return name
     }
 
@@ -88,30 +80,16 @@ struct OTLPValueReader {
     /// An `ArrayValue`'s values.
     private mutating func values(_ bytes: UnsafeRawBufferPointer, depth: Int) throws(OTLPDecodingError) -> [OTLPValue] {
         try Self.checkDepth(depth)
-        var reader = ProtobufReader(bytes)
         var values: [OTLPValue] = []
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited {
-                values.append(try value(try reader.lengthDelimited(), depth: depth))
-            } else {
-                try reader.skip(field.wireType)
-            }
-        }
+        try ProtobufReader.forEach(1, in: bytes) { bytes throws(OTLPDecodingError) in values.append(try value(bytes, depth: depth)) }
         return values
     }
 
     /// A `KeyValueList`'s members.
     private mutating func keyValues(_ bytes: UnsafeRawBufferPointer, depth: Int) throws(OTLPDecodingError) -> [(key: String, value: OTLPValue)] {
         try Self.checkDepth(depth)
-        var reader = ProtobufReader(bytes)
         var members: [(key: String, value: OTLPValue)] = []
-        while let field = try reader.nextField() {
-            if field.number == 1, field.wireType == .lengthDelimited {
-                members.append(try keyValue(try reader.lengthDelimited(), depth: depth))
-            } else {
-                try reader.skip(field.wireType)
-            }
-        }
+        try ProtobufReader.forEach(1, in: bytes) { bytes throws(OTLPDecodingError) in members.append(try keyValue(bytes, depth: depth)) }
         return members
     }
 

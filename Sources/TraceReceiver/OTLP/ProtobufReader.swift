@@ -82,6 +82,21 @@ struct ProtobufReader {
         String(decoding: try lengthDelimited(), as: UTF8.self)
     }
 
+    /// Calls `body` with the bytes of each occurrence of the length-delimited field `number` of `message`
+    /// (a repeated message or string), in order, skipping every other field.
+    static func forEach(
+        _ number: UInt64, in message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(OTLPDecodingError) -> Void
+    ) throws(OTLPDecodingError) {
+        var reader = ProtobufReader(message)
+        while let field = try reader.nextField() {
+            if field.number == number, field.wireType == .lengthDelimited {
+                try body(try reader.lengthDelimited())
+            } else {
+                try reader.skip(field.wireType)
+            }
+        }
+    }
+
     /// Skips a value of `wireType`.
     mutating func skip(_ wireType: WireType) throws(OTLPDecodingError) {
         switch wireType {
