@@ -548,7 +548,7 @@ function lineKey(r) {
 
 // A line without a request id has no request to open: its whole text shows under it instead.
 function toggleLineDetail(row) {
-  const record = state.shownLines[[...$('request-rows').querySelectorAll('tr.line-row')].indexOf(row)];
+  const record = lineOf(row);
   if (!record) return;
   const key = lineKey(record);
   const next = row.nextElementSibling;
@@ -619,13 +619,8 @@ function rowFor(id) {
 }
 
 // Roving tabindex: exactly one row (the selected one, else the first) is in the Tab order.
-function markSelected(id, { focus = false } = {}) {
-  // In the lines view, the selected line stays selected while its request is the one meant.
-  const line = isLinesView() && state.selectedLine !== null ? selectedLineRow() : null;
-  if (line && (line.dataset.requestId || null) === (id || null)) return markSelectedLine(state.selectedLine, { focus });
-  state.selectedId = id;
+function markRow(target, focus) {
   const rows = $('request-rows').rows;
-  let target = rowFor(id);
   for (const row of rows) {
     const selected = row === target;
     row.setAttribute('aria-selected', String(selected));
@@ -635,30 +630,35 @@ function markSelected(id, { focus = false } = {}) {
   if (focus && target) target.focus();
 }
 
+function markSelected(id, { focus = false } = {}) {
+  // In the lines view, the selected line stays selected while its request is the one meant.
+  const line = isLinesView() && state.selectedLine !== null ? lineRowFor(state.selectedLine) : null;
+  if (line && (line.dataset.requestId || null) === (id || null)) return markSelectedLine(state.selectedLine, { focus });
+  state.selectedId = id;
+  markRow(rowFor(id), focus);
+}
+
 // The lines view selects lines, those without a request id too; Enter opens a line's request or, when it
 // has none, shows its text (as a click does).
 function lineRows() {
   return [...$('request-rows').querySelectorAll('tr.line-row')];
 }
 
-function selectedLineRow() {
-  const index = state.shownLines.findIndex((r) => lineKey(r) === state.selectedLine);
+// The row of the listed line with `key`, and the line (record) of a row.
+function lineRowFor(key) {
+  const index = key === null ? -1 : state.shownLines.findIndex((r) => lineKey(r) === key);
   return index >= 0 ? lineRows()[index] || null : null;
+}
+
+function lineOf(row) {
+  return state.shownLines[lineRows().indexOf(row)];
 }
 
 function markSelectedLine(key, { focus = false } = {}) {
   state.selectedLine = key;
-  const rows = lineRows();
-  const index = key === null ? -1 : state.shownLines.findIndex((r) => lineKey(r) === key);
-  const target = index >= 0 ? rows[index] : null;
-  for (const row of $('request-rows').rows) {
-    const selected = row === target;
-    row.setAttribute('aria-selected', String(selected));
-    row.tabIndex = selected ? 0 : -1;
-  }
-  if (!target && rows.length) rows[0].tabIndex = 0;
+  const target = lineRowFor(key);
   state.selectedId = target ? target.dataset.requestId || null : null;
-  if (focus && target) target.focus();
+  markRow(target, focus);
 }
 
 function moveLineSelection(delta) {
@@ -689,7 +689,7 @@ function openSelected() {
 
 function onRowActivate(event) {
   const line = event.target.closest('tr.line-row');
-  if (line) markSelectedLine(lineKey(state.shownLines[lineRows().indexOf(line)]));
+  if (line) markSelectedLine(lineKey(lineOf(line)));
   if (line && !line.dataset.requestId) {
     toggleLineDetail(line);
     return;
@@ -1429,7 +1429,7 @@ function bindEvents() {
   $('older-lines').addEventListener('click', showOlderLines);
   rows.addEventListener('focusin', (event) => {
     const line = event.target.closest('tr.line-row');
-    if (line) return markSelectedLine(lineKey(state.shownLines[lineRows().indexOf(line)]));
+    if (line) return markSelectedLine(lineKey(lineOf(line)));
     const row = event.target.closest('tr.req-row');
     if (row && row.dataset.requestId) markSelected(row.dataset.requestId);
   });
