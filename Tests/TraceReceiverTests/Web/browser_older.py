@@ -21,6 +21,7 @@ import urllib.request
 
 sys.dont_write_bytecode = True
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 import browser_e2e as e2e
@@ -33,6 +34,20 @@ def texts(driver, timeout):
         "return [...document.querySelectorAll('#request-rows > tr.line-row .col-message')].map((cell) => cell.textContent)")
 
 
+def click_show_lines(driver):
+    """The empty list's status once its Show log lines button is there, which it then clicks; None until
+    then. A second list fetch at start-up writes the status again: a stale read means "look again"."""
+    try:
+        buttons = driver.find_elements(By.ID, "show-lines")
+        if not buttons:
+            return None
+        status = driver.find_element(By.ID, "list-status").text
+        buttons[0].click()
+        return status
+    except StaleElementReferenceException:
+        return None
+
+
 def button_shown(driver):
     return driver.find_element(By.ID, "older-lines").is_displayed()
 
@@ -41,9 +56,7 @@ def run(arguments, driver):
     timeout = arguments.timeout
     # No line has a request id: the request list says where they are, and its button switches views.
     driver.get(arguments.receiver + "/")
-    e2e.wait_for(driver, timeout, "the empty list's Show log lines", lambda d: d.find_elements(By.ID, "show-lines"))
-    empty_status = driver.find_element(By.ID, "list-status").text
-    driver.find_element(By.ID, "show-lines").click()
+    empty_status = e2e.wait_for(driver, timeout, "a click on the empty list's Show log lines", click_show_lines)
     e2e.wait_for(driver, timeout, "the log lines view", lambda d: "view=lines" in d.current_url and settled(d)
                  and d.find_elements(By.CSS_SELECTOR, "#request-rows > tr.line-row"))
     switched = len(texts(driver, timeout))
