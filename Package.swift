@@ -223,7 +223,7 @@ let package = Package(
             ],
             exclude: [
                 "MCP/mcp_client.py", "OTLP/otel_export.py", "Web/browser_e2e.py", "Web/browser_token.py", "Web/browser_store.py",
-                "Web/browser_cut.py", "Web/browser_fields.py", "Web/browser_lines.py", "Web/browser_older.py",
+                "Web/browser_cut.py", "Web/browser_fields.py", "Web/browser_lines.py", "Web/browser_older.py", "Web/browser_otel.py",
             ],
             swiftSettings: testSwiftSettings
         ),

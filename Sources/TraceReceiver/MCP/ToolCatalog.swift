@@ -133,10 +133,12 @@ enum ToolCatalog {
         name: recentRequestsName,
         title: "Recent requests",
         description: """
-            The latest HTTP requests the servers finished (from their request_completed / request_failed records), one entry per \
-            request id: failed ones first (request_failed or status 5xx), then the slowest. Answers JSON text \
-            {"requests":[{"request_id","method","path","status","duration_ms","services":[…],"failed","error","timestamp"}],"count"}; \
-            absent keys omitted. Pass a request_id to the trace tool to see what happened inside one.
+            The latest HTTP requests the servers finished (from their request_completed / request_failed records, and \
+            OpenTelemetry HTTP server spans), one entry per request id (a request without one, per trace id): failed ones \
+            first (request_failed or status 5xx), then the slowest. Answers JSON text \
+            {"requests":[{"request_id","trace_id","method","path","status","duration_ms","services":[…],"failed","error",\
+            "timestamp"}],"count"}; absent keys omitted. Pass a request_id (or, without one, the trace_id) to the trace \
+            tool to see what happened inside one.
             Example: {"since":"15m","limit":10}.
             """,
         inputSchema: [

@@ -7,6 +7,37 @@ extension OTLPSpan {
     /// ``completedEvent`` for a span whose status is an error.
     static let failedEvent = "span_failed"
 
+    /// What an HTTP server span says of its request, by OpenTelemetry's HTTP semantic conventions
+    /// (current names first, then the older `http.method`, `http.target`, `http.status_code`).
+    struct ServedRequest: Equatable {
+        var method: String
+        var path: String?
+        var status: Int64?
+    }
+
+    /// The request a span served: a server span (kind 2) with an HTTP method; `nil` for other spans.
+    /// The path is `url.path`, else `http.target` without its query, else the route.
+    var servedRequest: ServedRequest? {
+        guard kind == 2, let method = Self.text(of: ["http.request.method", "http.method"], in: attributes) else { return nil }
+        var path = Self.text(of: ["url.path"], in: attributes)
+        if path == nil, let target = Self.text(of: ["http.target"], in: attributes) {
+            path = String(target.prefix { $0 != "?" && $0 != "#" })
+        }
+        let status = attributes.last { $0.key == "http.response.status_code" || $0.key == "http.status_code" }.flatMap { attribute in
+            switch attribute.value {
+            case .int(let code): code
+            case .string(let text): Int64(text)
+            default: nil
+            }
+        }
+        return ServedRequest(method: method, path: path ?? Self.text(of: ["http.route"], in: attributes), status: status)
+    }
+
+    /// The first non-empty text among the attributes named by `keys`, in the order of `keys`.
+    private static func text(of keys: [String], in attributes: [(key: String, value: OTLPValue)]) -> String? {
+        keys.lazy.compactMap { key in OTLPRecordWriter.text(of: key, in: attributes).flatMap { $0.isEmpty ? nil : $0 } }.first
+    }
+
     /// How many records ``writeRecords(to:)`` writes: the span's, and one per event.
     var recordCount: Int { 1 + events.count }
 
@@ -17,15 +48,23 @@ extension OTLPSpan {
     ///   is an error, with the status message as `error`), `timestamp` its end, `duration_ms`, hex
     ///   `trace_id`, `span_id`, `parent_span_id`; its attributes as in a log record (exceptions and
     ///   request ids have their keys, the rest are `fields`, with `span_kind` and the scope as `scope`);
+    ///   an HTTP server span (``servedRequest``) is the middleware's record itself: `request_completed`,
+    ///   or `request_failed` at error level when its status is an error or its HTTP status 500 or more,
+    ///   with `method`, `path` and `status_code` in its fields, so that the request list shows it;
     /// - one record per event at the event's time, on the same span: `message` and `event` its name (an
     ///   `exception` event at error level, its message being the exception's), its attributes likewise,
     ///   and the span's request id unless the event has one of its own.
     func writeRecords(to writer: inout JSONWriter) {
-        let failed = statusCode == 2
+        let served = servedRequest
+        let failed = statusCode == 2 || (served?.status ?? 0) >= RecentRequest.failingStatus
         writer.raw("{\"message\":")
         writer.string(name)
         writer.key("event")
-        writer.string(failed ? Self.failedEvent : Self.completedEvent)
+        switch (served, failed) {
+        case (nil, _): writer.string(failed ? Self.failedEvent : Self.completedEvent)
+        case (_?, false): writer.string("request_completed")
+        case (_?, true): writer.string("request_failed")
+        }
         writer.key("level")
         writer.raw(failed ? "\"error\"" : "\"info\"")
         OTLPRecordWriter.writeTimestamp(end != 0 ? end : start, to: &writer)
@@ -44,6 +83,11 @@ extension OTLPSpan {
             extra.append((key: "span_kind", value: .string(Self.kindNames[Int(kind)].dropFirst("SPAN_KIND_".count).lowercased())))
         }
         if !scopeName.isEmpty { extra.append((key: "scope", value: .string(scopeName))) }
+        if let served {
+            extra.append((key: "method", value: .string(served.method)))
+            if let path = served.path { extra.append((key: "path", value: .string(path))) }
+            if let status = served.status { extra.append((key: "status_code", value: .int(status))) }
+        }
         OTLPRecordWriter.writeAttributes(attributes, extraFields: extra, to: &writer)
         writer.byte(UInt8(ascii: "}"))
 

@@ -2,13 +2,15 @@ import Logging
 import RequestTracing
 
 /// One HTTP request as the request list (`GET /api/requests`, the web page) and the MCP tool
-/// `recent_requests` show it: built from the `request_completed` / `request_failed` records that share
-/// a request id (one per service hop).
+/// `recent_requests` show it: built from the `request_completed` / `request_failed` records of one
+/// request (one per service hop), as ``RequestKeys`` tells which request a record belongs to.
 struct RecentRequest: Sendable, Equatable {
     /// Lowest status code counted as a failure.
     static let failingStatus = 500
 
     var requestID: String?
+    /// The trace id of the outermost hop: what opens a request that has no request id.
+    var traceID: String?
     var method: String?
     var path: String?
     var status: Int?
@@ -23,17 +25,23 @@ struct RecentRequest: Sendable, Equatable {
     /// The events that end a hop: one per service a request passed through.
     static let completionEvents: Set<String> = ["request_completed", "request_failed"]
 
-    /// Groups the hop-completion records among `records` by request id (else trace id), in the order
-    /// each request is first seen.
+    /// Groups the hop-completion records among `records` into requests (see ``RequestKeys``), in the
+    /// order each request is first seen. A completion with neither id is a request of its own.
     static func group(_ records: [LogRecord]) -> [RecentRequest] {
+        grouped(records, by: RequestKeys(learningFrom: records)).map(\.request)
+    }
+
+    /// The hop-completion records among `records` grouped by `keys`, in the order each request is first
+    /// seen, with the key of each.
+    static func grouped(_ records: [LogRecord], by keys: RequestKeys) -> [(key: String, request: RecentRequest)] {
         var order: [String] = []
         var groups: [String: [LogRecord]] = [:]
         for record in records where record.event.map(completionEvents.contains) ?? false {
-            let key = record.requestID ?? record.traceID ?? "record-\(record.id)-\(record.timestamp)"
+            let key = keys.key(of: record) ?? "record-\(record.id)-\(record.timestamp)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }
-        return order.map { key in RecentRequest(hops: groups[key]!) }
+        return order.map { key in (key: key, request: RecentRequest(hops: groups[key]!)) }
     }
 
     /// Failed first, then slowest, then latest: the order `recent_requests` answers in.
@@ -57,7 +65,7 @@ struct RecentRequest: Sendable, Equatable {
         return writer.bytes
     }
 
-    /// `{"request_id","method","path","status","duration_ms","services","failed","error","timestamp"}`,
+    /// `{"request_id","trace_id","method","path","status","duration_ms","services","failed","error","timestamp"}`,
     /// absent keys omitted.
     func write(to writer: inout JSONWriter) {
         writer.byte(UInt8(ascii: "{"))
@@ -67,6 +75,7 @@ struct RecentRequest: Sendable, Equatable {
             first = false
         }
         if let requestID { key("request_id", &writer); writer.string(requestID) }
+        if let traceID { key("trace_id", &writer); writer.string(traceID) }
         if let method { key("method", &writer); writer.string(method) }
         if let path { key("path", &writer); writer.string(path) }
         if let status { key("status", &writer); writer.integer(status) }
@@ -96,7 +105,8 @@ extension RecentRequest {
         var services: [String] = []
         for hop in hops where !services.contains(hop.service) { services.append(hop.service) }
         self.init(
-            requestID: entry.requestID,
+            requestID: entry.requestID ?? hops.lazy.compactMap(\.requestID).first,
+            traceID: entry.traceID ?? hops.lazy.compactMap(\.traceID).first,
             method: entry.field("method"),
             path: entry.field("path"),
             status: entry.field("status_code").flatMap { Int($0) },
@@ -111,13 +121,14 @@ extension RecentRequest {
     }
 
     /// A request known only from other records (still running, or its hops' completions are gone):
-    /// the services that logged, whether any record is an error, and when it last logged.
-    init(requestID: String, records: [LogRecord]) {
+    /// its ids, the services that logged, whether any record is an error, and when it last logged.
+    init(records: [LogRecord]) {
         var services: [String] = []
         for record in records where !services.contains(record.service) { services.append(record.service) }
         let errors = records.filter { $0.level.rank >= Logger.Level.error.rank }
         self.init(
-            requestID: requestID,
+            requestID: records.lazy.compactMap(\.requestID).first,
+            traceID: records.lazy.compactMap(\.traceID).first,
             services: services,
             failed: !errors.isEmpty,
             error: errors.lazy.compactMap { $0.error ?? $0.message }.first,

@@ -1,9 +1,10 @@
 /// Finds the requests behind `GET /api/requests` (the web page's list): the latest requests with a
 /// record matching a filter, newest first, each summarised from its hops' completion records.
 ///
-/// Two indexed reads, whatever the store's size: the newest matching records (only hop completions
+/// Three indexed reads, whatever the store's size: the newest matching records (only hop completions
 /// when the filter names no level, source, text or field, so a busy request's many lines don't crowd others
-/// out), then the completions of the request ids found there.
+/// out), then the completions of the request ids and of the trace ids found there. ``RequestKeys`` tells
+/// which request a record belongs to.
 struct RequestLister: Sendable {
     /// Most requests one call returns.
     static let maximumLimit = 500
@@ -29,25 +30,49 @@ struct RequestLister: Sendable {
         if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.fieldConditions.isEmpty, scan.events == nil {
             scan.events = RecentRequest.completionEvents
         }
+        let scanned = try await store.search(scan).records
+        var keys = RequestKeys(learningFrom: scanned)
         var order: [String] = []
         var matched: [String: [LogRecord]] = [:]
-        for record in try await store.search(scan).records {
-            guard let id = record.requestID else { continue }
-            if matched[id] == nil {
+        for record in scanned {
+            guard let key = keys.key(of: record) else { continue }
+            if matched[key] == nil {
                 guard order.count < limit else { continue }
-                order.append(id)
+                order.append(key)
             }
-            matched[id, default: []].append(record)
+            matched[key, default: []].append(record)
         }
         guard !order.isEmpty else { return [] }
 
+        // The hops: completions under the listed request ids, and under the traces of the records found
+        // (the hops of a service that sends no request id, and the requests known by trace id alone).
+        var listed = Set(order)
         var hops = LogQuery(events: RecentRequest.completionEvents, limit: order.count * Self.maximumHopsPerRequest)
-        hops.requestIDs = Set(order)
         hops.countsAllMatches = false
-        var finished: [String: RecentRequest] = [:]
-        for request in RecentRequest.group(try await store.search(hops).records) {
-            if let id = request.requestID { finished[id] = request }
+        var byRequest = hops
+        byRequest.requestIDs = listed
+        var completions = try await store.search(byRequest).records
+        let traces = Set(matched.values.joined().lazy.compactMap(\.traceID))
+        if !traces.isEmpty {
+            var byTrace = hops
+            byTrace.traceIDs = traces
+            let seen = Set(completions.lazy.map(\.id))
+            completions += try await store.search(byTrace).records.filter { !seen.contains($0.id) }
         }
-        return order.map { id in finished[id] ?? RecentRequest(requestID: id, records: matched[id]!) }
+        // A hop seen alone (a filter that matched only it) may turn out to belong to a listed request's trace.
+        keys.learn(completions)
+        var current: [String] = []
+        var records: [String: [LogRecord]] = [:]
+        for key in order {
+            let owner = keys.current(key)
+            if records[owner] == nil { current.append(owner) }
+            records[owner, default: []] += matched[key]!
+        }
+        (order, matched, listed) = (current, records, Set(current))
+        var finished: [String: RecentRequest] = [:]
+        for (key, request) in RecentRequest.grouped(completions, by: keys) where listed.contains(key) {
+            finished[key] = request
+        }
+        return order.map { key in finished[key] ?? RecentRequest(records: matched[key]!) }
     }
 }

@@ -125,7 +125,7 @@ struct TraceAssembler: Sendable {
             .map(\.element)
     }
 
-    /// One span per span id, in order of start. A span's name and duration come from its closing record
+    /// One span per span id, in order of start (the longer first when two start together). A span's name and duration come from its closing record
     /// (`request_completed`/`request_failed` → `METHOD path`; an OTLP span's `span_completed`/`span_failed`
     /// → its message, the span's name; `<name>_completed`/`<name>_failed` → `<name>`); its status is
     /// `error` when it failed or logged at error level or above.
@@ -164,7 +164,8 @@ struct TraceAssembler: Sendable {
                 status: failed ? "error" : "ok"
             )
         }
-        return spans.sorted { $0.start < $1.start }
+        // Of spans that start together, the longer first: a parent before the child it starts at once.
+        return spans.sorted { ($0.start, -($0.durationMS ?? 0)) < ($1.start, -($1.durationMS ?? 0)) }
     }
 }
 

@@ -7,6 +7,7 @@ extension LogQuery {
         if let source, record.source != source { return false }
         if let events, !(record.event.map(events.contains) ?? false) { return false }
         if let requestIDs, !(record.requestID.map(requestIDs.contains) ?? false) { return false }
+        if let traceIDs, !(record.traceID.map(traceIDs.contains) ?? false) { return false }
         if let minimumLevel, record.level.rank < minimumLevel.rank { return false }
         if let since, record.timestamp < since { return false }
         if let until, record.timestamp > until { return false }

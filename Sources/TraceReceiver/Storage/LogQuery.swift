@@ -25,6 +25,8 @@ public struct LogQuery: Sendable, Equatable {
     /// Request ids, any of which matches (the request list's second step, which summarises the
     /// requests it found).
     var requestIDs: Set<String>?
+    /// Trace ids, any of which matches (the request list's hops of requests known by their traces).
+    var traceIDs: Set<String>?
     /// Whether the page must report ``LogPage/totalCount`` and ``LogPage/oldestTimestamp`` over every
     /// match. Counting a filter that no index narrows reads the whole table; callers that only want the
     /// page (the request list) turn it off, and then get the page's own count and no oldest timestamp.

@@ -57,6 +57,21 @@ public final class MemoryLogStore: LogStore {
             guard offset >= 0, offset < records.count else { return nil }
             return records[offset]
         }
+
+        /// Offers `page` the records of each of `keys` in `index` (whose id at `keyPath` is the key: keys
+        /// may collide in the index) that match `query`.
+        func offer(
+            records keys: Set<String>, in index: IDIndex, by keyPath: KeyPath<LogRecord, String?>, matching query: LogQuery,
+            words: [[UInt8]], to page: inout PageCollector
+        ) {
+            for key in keys {
+                for id in index.ids(for: key, from: firstID) {
+                    if let record = record(id: id), record[keyPath: keyPath] == key, query.matches(record, words: words) {
+                        page.offer(record)
+                    }
+                }
+            }
+        }
     }
 
     public let limits: Limits
@@ -110,13 +125,9 @@ public final class MemoryLogStore: LogStore {
                     if let record = state.record(id: id), query.matches(record, words: words) { page.offer(record) }
                 }
             } else if let requestIDs = query.requestIDs {
-                for requestID in requestIDs {
-                    for id in state.byRequest.ids(for: requestID, from: state.firstID) {
-                        if let record = state.record(id: id), record.requestID == requestID, query.matches(record, words: words) {
-                            page.offer(record)
-                        }
-                    }
-                }
+                state.offer(records: requestIDs, in: state.byRequest, by: \.requestID, matching: query, words: words, to: &page)
+            } else if let traceIDs = query.traceIDs {
+                state.offer(records: traceIDs, in: state.byTrace, by: \.traceID, matching: query, words: words, to: &page)
             } else {
                 for place in (0..<state.records.count).reversed() where query.matches(state.records[place], words: words) {
                     page.offer(state.records[place])

@@ -472,6 +472,9 @@ public final class SQLiteLogStore: LogStore {
         if let requestIDs = query.requestIDs {
             filter.append("request_id IN (\(placeholders(requestIDs.count)))", Array(requestIDs))
         }
+        if let traceIDs = query.traceIDs {
+            filter.append("trace_id IN (\(placeholders(traceIDs.count)))", Array(traceIDs))
+        }
         // A literal (a rank, never user text), so the planner can use the partial level index.
         if let level = query.minimumLevel, level.rank > 0 { filter.append("level >= \(level.rank)", []) }
         if let since = query.since { filter.append("ts >= ?", [since]) }

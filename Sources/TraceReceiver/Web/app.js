@@ -409,7 +409,7 @@ async function pointToLinesWithoutRequests() {
   }
   const stillEmpty = !isLinesView() && JSON.stringify(state.filters) === filters && !state.requests.length;
   if (!stillEmpty || !Array.isArray(body.logs) || !body.logs.length) return;
-  setListStatus('empty', 'No requests yet, but there are log lines (captured output and OpenTelemetry records often carry no request id). ');
+  setListStatus('empty', 'No requests yet, but there are log lines (captured output often carries neither a request id nor a trace id). ');
   const show = el('button', 'btn btn-link', 'Show log lines');
   show.type = 'button';
   show.id = 'show-lines';
@@ -520,9 +520,15 @@ function renderLines() {
   else markSelected(state.openId);
 }
 
+// What opens a request or a line's request: its request id, else (OpenTelemetry records, services that
+// send no request id) its trace id; '' when it has neither.
+function openableId(item) {
+  return [item.request_id, item.trace_id].find((value) => typeof value === 'string' && value) || '';
+}
+
 function lineRow(r) {
   const level = String(r.level ?? 'info').toLowerCase();
-  const id = typeof r.request_id === 'string' ? r.request_id : '';
+  const id = openableId(r);
   const row = el('tr', `line-row lvl-${levelRank(level)}${id ? '' : ' no-id'}`);
   row.dataset.level = level;
   if (id) row.dataset.requestId = id;
@@ -536,7 +542,8 @@ function lineRow(r) {
   const serviceCell = cell(`col-service ${serviceColourClass(service)}`, service);
   const failure = [r.error_type, r.error].filter(Boolean).join(': ');
   const message = cell('col-message', [r.message ?? '', failure].filter(Boolean).join(' — '));
-  message.title = cleanText([r.message ?? '', failure, id ? `request ${id}` : 'no request id'].filter(Boolean).join('\n'), 1000);
+  const owner = !id ? 'no request id' : id === r.request_id ? `request ${id}` : `trace ${id}`;
+  message.title = cleanText([r.message ?? '', failure, owner].filter(Boolean).join('\n'), 1000);
   row.append(time, levelCell, serviceCell, message);
   return row;
 }
@@ -577,7 +584,7 @@ function cell(className, text) {
 }
 
 function requestRow(request) {
-  const id = typeof request.request_id === 'string' ? request.request_id : '';
+  const id = openableId(request);
   const row = el('tr', `req-row${request.failed ? ' failed' : ''}${id ? '' : ' no-id'}`);
   row.dataset.requestId = id;
   row.dataset.failed = String(Boolean(request.failed));
@@ -587,7 +594,7 @@ function requestRow(request) {
   const time = cell('col-time mono', formatClock(micros));
   if (typeof request.timestamp === 'string') time.title = cleanText(request.timestamp, 64);
   const path = cell('col-path mono', request.path ?? '');
-  path.title = cleanText(id ? `${request.path ?? ''}\nrequest ${id}` : request.path ?? '');
+  path.title = cleanText(id ? `${request.path ?? ''}\n${id === request.request_id ? 'request' : 'trace'} ${id}` : request.path ?? '');
   const status = cell(`col-status mono${statusClass(request.status)}`, request.status ?? '');
   const services = cell('col-services');
   if (Array.isArray(request.services)) services.title = cleanText(request.services.join(', '), 300);

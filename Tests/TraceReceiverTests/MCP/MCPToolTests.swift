@@ -299,6 +299,7 @@ struct MCPToolTests {
             #expect(failed["status"] as? Int == 500)
             #expect(failed["duration_ms"] as? Double == 50)
             #expect(failed["services"] as? [String] == ["gateway", "inventory"])
+            #expect(failed["trace_id"] as? String == MCPFixture.traceID)
             #expect(failed["error"] as? String == "inventory answered 500")
             #expect(requests[1]["failed"] as? Bool == false)
             #expect(try result.object()["count"] as? Int == 3)

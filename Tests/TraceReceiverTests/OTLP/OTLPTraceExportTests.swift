@@ -9,10 +9,11 @@ private let traceHex = "101112131415161718191a1b1c1d1e1f"
 
 private func span(
     _ name: String, id: UInt8, parent: UInt8? = nil, kind: UInt64 = 2, from start: UInt64, milliseconds: UInt64,
-    attributes: [(key: String, value: OTLPValue)] = [], events: [OTLPSpan.Event] = [], status: (UInt64, String) = (0, "")
+    attributes: [(key: String, value: OTLPValue)] = [], events: [OTLPSpan.Event] = [], status: (UInt64, String) = (0, ""),
+    trace: [UInt8] = traceID
 ) -> OTLPSpan {
     var span = OTLPSpan()
-    span.traceID = traceID
+    span.traceID = trace
     span.spanID = Array(repeating: id, count: 8)
     span.parentSpanID = parent.map { Array(repeating: $0, count: 8) } ?? []
     span.name = name
@@ -103,6 +104,67 @@ struct OTLPTraceExportTests {
             let nightly = try #require(records.first { $0["message"] as? String == "nightly" })
             #expect(nightly["duration_ms"] as? Double == 250)
             #expect(nightly["timestamp"] as? String == "2026-11-30T10:20:01.250000Z", "a span's record is stamped at its end")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anHTTPServerSpanIsARequestListedByItsTraceOrWithTheMiddlewaresHopOfItsTrace(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { receiver in
+            let now = UInt64(Date().timeIntervalSince1970 * 1e9)
+            let second: UInt64 = 1_000_000_000
+            let (cart, pay, mixed) = ([UInt8](repeating: 0xA1, count: 16), [UInt8](repeating: 0xB2, count: 16), [UInt8](repeating: 0xC3, count: 16))
+            // A request the middleware finished in the gateway, whose inventory hop only OpenTelemetry saw.
+            let gatewayHop = recordLine([
+                "service": "gateway", "request_id": "r-mixed", "trace_id": String(repeating: "c3", count: 16),
+                "span_id": "0101010101010101", "event": "request_completed", "message": "request completed",
+                "duration_ms": 40, "timestamp": RecordTime.format(Int64((now - 30 * second) / 1_000)),
+                "fields": ["method": "GET", "path": "/checkout", "status_code": 200],
+            ])
+            #expect(try await receiver.postLogs(gatewayHop).counts() == Counts(accepted: 1))
+            let shop = [
+                // Current semantic conventions.
+                span("GET /cart", id: 1, from: now - 20 * second, milliseconds: 12, attributes: [
+                    (key: "http.request.method", value: .string("GET")), (key: "url.path", value: .string("/cart")),
+                    (key: "http.route", value: .string("/cart")), (key: "http.response.status_code", value: .int(200)),
+                ], trace: cart),
+                span("load cart", id: 2, parent: 1, kind: 1, from: now - 20 * second, milliseconds: 5, trace: cart),
+                // The older ones: the target's query is not part of the path; a 503 is a failure.
+                span("POST", id: 3, from: now - 10 * second, milliseconds: 7, attributes: [
+                    (key: "http.method", value: .string("POST")), (key: "http.target", value: .string("/pay?card=4111")),
+                    (key: "http.status_code", value: .string("503")),
+                ], trace: pay),
+            ]
+            let inventory = [
+                span("GET /reserve", id: 9, parent: 1, from: now - 30 * second - 30_000_000, milliseconds: 20, attributes: [
+                    (key: "http.request.method", value: .string("GET")), (key: "url.path", value: .string("/reserve")),
+                    (key: "http.response.status_code", value: .int(200)),
+                ], trace: mixed)
+            ]
+            let reply = try await receiver.request(
+                .POST, "/v1/traces", body: ProtobufWriter.traceRequest([("shop", shop), ("inventory", inventory)]), headers: protobuf)
+            #expect(reply.status == 200, "\(reply.body)")
+
+            let requests = try await RequestListTests.requests(receiver)
+            #expect(requests.map { $0["trace_id"] as? String } == ["b2", "a1", "c3"].map { String(repeating: $0, count: 16) })
+            #expect(requests.map { $0["request_id"] as? String } == [nil, nil, "r-mixed"])
+            #expect(requests.map { $0["method"] as? String } == ["POST", "GET", "GET"])
+            #expect(requests.map { $0["path"] as? String } == ["/pay", "/cart", "/checkout"])
+            #expect(requests.map { $0["status"] as? Int } == [503, 200, 200])
+            #expect(requests.map { $0["duration_ms"] as? Double } == [7, 12, 40])
+            #expect(requests.map { $0["failed"] as? Bool } == [true, false, false])
+            #expect(requests.map { $0["services"] as? [String] } == [["shop"], ["shop"], ["gateway", "inventory"]])
+            // Found by a line of theirs, as requests with ids are.
+            let failing = try await RequestListTests.requests(receiver, "level=error")
+            #expect(failing.map { $0["path"] as? String } == ["/pay"])
+            let inventorys = try await RequestListTests.requests(receiver, "service=inventory")
+            #expect(inventorys.map { $0["request_id"] as? String } == ["r-mixed"], "the hop joins its trace's request")
+
+            // What the list gives opens the request: its waterfall names the server span by method and path.
+            let trace = try await receiver.get("/api/debug/trace/" + String(repeating: "a1", count: 16)).object()
+            let spans = try #require(trace["spans"] as? [[String: Any]])
+            #expect(spans.map { $0["name"] as? String } == ["GET /cart", "load cart"])
+            let (failed, _) = try await receiver.search("service=shop&level=error")
+            #expect(failed.map { $0["event"] as? String } == ["request_failed"])
         }
     }
 

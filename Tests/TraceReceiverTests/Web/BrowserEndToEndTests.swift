@@ -264,6 +264,45 @@ struct BrowserEndToEndTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aRequestSeenOnlyThroughOpenTelemetryIsListedAndOpensByItsTraceFromTheListAndFromItsLines() async throws {
+        try await withReceiver { (receiver) async throws in
+            let trace = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e"
+            let end = UInt64(Date().timeIntervalSince1970 * 1e9) - 5_000_000_000
+            let spans = #"""
+                {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},
+                 "scopeSpans":[{"spans":[
+                  {"traceId":"\#(trace)","spanId":"1111111111111111","name":"GET /cart/:id","kind":2,
+                   "startTimeUnixNano":"\#(end - 30_000_000)","endTimeUnixNano":"\#(end)",
+                   "attributes":[{"key":"http.request.method","value":{"stringValue":"GET"}},
+                    {"key":"url.path","value":{"stringValue":"/cart/42"}},{"key":"http.response.status_code","value":{"intValue":"200"}}]},
+                  {"traceId":"\#(trace)","spanId":"2222222222222222","parentSpanId":"1111111111111111","name":"load cart","kind":1,
+                   "startTimeUnixNano":"\#(end - 25_000_000)","endTimeUnixNano":"\#(end - 5_000_000)"}]}]}]}
+                """#
+            let logs = #"""
+                {"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]},
+                 "scopeLogs":[{"logRecords":[{"timeUnixNano":"\#(end - 20_000_000)","severityNumber":9,
+                  "body":{"stringValue":"cart 42 has 3 items"},"traceId":"\#(trace)","spanId":"2222222222222222"}]}]}]}
+                """#
+            let json = [("Content-Type", "application/json")]
+            #expect(try await receiver.request(.POST, "/v1/traces", body: Array(spans.utf8), headers: json).status == 200)
+            #expect(try await receiver.request(.POST, "/v1/logs", body: Array(logs.utf8), headers: json).status == 200)
+            let script = URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("browser_otel.py").path
+            let run = try await runProgram(["python3", script, "--receiver", receiver.baseURL, "--trace-id", trace, "--timeout", "40"], timeout: 240)
+            try #require(run.status == 0, "browser_otel.py failed (\(run.status)): \(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+            let rows = try #require(result["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["id"] as? String } == [trace], "one request, named by its trace")
+            #expect(rows.first?["method"] as? String == "GET")
+            #expect(rows.first?["path"] as? String == "/cart/42")
+            #expect(rows.first?["status"] as? String == "200")
+            #expect(rows.first?["services"] as? String == "shop")
+            #expect(result["opened"] as? String == trace)
+            #expect(result["span_names"] as? [String] == ["GET /cart/42", "load cart"])
+            #expect(result["line_opened"] as? String == trace, "a log line with only a trace id opens its trace")
+        }
+    }
+
     /// Runs the selenium script; its one JSON object, or a failure with its stderr.
     static func runBrowser(_ arguments: [String]) async throws -> [String: Any] {
         let run = try await runProgram(["python3", script] + arguments, timeout: 240)

@@ -158,6 +158,31 @@ struct RequestListTests {
     }
 
     @Test
+    func groupingJoinsAHopWithoutARequestIDToTheRequestOfItsTraceAndListsTheRestByTrace() {
+        func completion(_ id: Int64, _ service: String, request: String?, trace: String?, ms: Double) -> LogRecord {
+            LogRecord(
+                id: id, timestamp: 1_000_000 * id, service: service, event: "request_completed", message: "done",
+                requestID: request, traceID: trace, durationMS: ms, fields: #"{"method":"GET","path":"/\#(service)","status_code":200}"#
+            )
+        }
+        // Newest first, as searches answer: the OpenTelemetry hop comes before the request id of its trace is seen.
+        let records = [
+            completion(5, "lonely", request: nil, trace: nil, ms: 1),
+            completion(4, "shop", request: nil, trace: "t2", ms: 9),
+            completion(3, "inventory", request: nil, trace: "t1", ms: 5),
+            completion(2, "gateway", request: "r1", trace: "t1", ms: 30),
+            completion(1, "gateway", request: "r0", trace: "t0", ms: 2),
+        ]
+        let requests = RecentRequest.group(records)
+        #expect(requests.map(\.requestID) == [nil, nil, "r1", "r0"])
+        #expect(requests.map(\.traceID) == [nil, "t2", "t1", "t0"])
+        #expect(requests.map(\.services) == [["lonely"], ["shop"], ["gateway", "inventory"], ["gateway"]])
+        #expect(requests[2].path == "/gateway", "the outermost hop describes the request")
+        let listed = String(decoding: RecentRequest.listJSON(requests[1...1]), as: UTF8.self)
+        #expect(listed.hasPrefix(#"{"requests":[{"trace_id":"t2","method":"GET","path":"/shop","status":200,"duration_ms":9,"#), "\(listed)")
+    }
+
+    @Test
     func rejectsMalformedFiltersNamingTheParameter() async throws {
         try await withReceiver(configure: { $0.store = .memory }) { (receiver) async throws in
             let cases: [(String, String)] = [
