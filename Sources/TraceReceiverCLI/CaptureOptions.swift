@@ -16,7 +16,7 @@ struct CaptureOptions: ParsableArguments {
     var store = ".trace-receiver"
 
     @Option(
-        help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind) or `[pod/POD/CONTAINER] ` (kubectl logs --prefix) as the service it came from: auto (for those commands under `run`), on, off."
+        help: "Read a line's `NAME | ` prefix (docker compose, foreman, honcho, overmind), `[pod/POD/CONTAINER] ` (kubectl logs --prefix), `[NAME] ` (concurrently, npm-run-all) or `PACKAGE:TASK: ` (turbo) as the service it came from: auto (for those commands under `run`, also through npx, pnpm, yarn or bun), on, off."
     )
     var servicePrefixes = ServicePrefixMode.auto
 

@@ -5,7 +5,7 @@ import Testing
 
 @testable import TraceReceiver
 
-@Suite("Capture: service prefixes of docker compose, foreman, honcho and overmind")
+@Suite("Capture: service prefixes of docker compose, foreman, honcho, overmind, kubectl, concurrently and turbo")
 struct ServicePrefixTests {
     static func prefix(_ line: String) -> ServicePrefix? {
         Array(line.utf8).withUnsafeBufferPointer { ServicePrefix.parse($0) }
@@ -42,15 +42,45 @@ struct ServicePrefixTests {
         }
     }
 
+    @Test func concurrentlyPrefixesNameTheServiceOrOnlyTheProcess() {
+        #expect(Self.prefix("[api] listening") == ServicePrefix(name: "api", service: "api", replica: nil, contentStart: 6))
+        #expect(Self.content("[api] {\"level\":50}") == "{\"level\":50}")
+        #expect(Self.prefix("[0] ready") == ServicePrefix(name: "0", service: nil, replica: nil, contentStart: 4), "a process number names no service")
+        #expect(Self.prefix("[web-2] x")?.service == "web-2", "no replica in a bracketed name")
+        #expect(Self.content("[api]") == "")
+    }
+
+    @Test func turborepoPrefixesNameThePackageAsTheService() {
+        #expect(Self.prefix("web:dev: ready on :3000") == ServicePrefix(name: "web:dev", service: "web", replica: nil, contentStart: 9))
+        #expect(Self.content("web:dev: ready on :3000") == "ready on :3000")
+        #expect(Self.prefix("@acme/api:build: done")?.service == "api", "a scoped package's service is its name")
+        #expect(Self.prefix("@acme/api:build: done")?.name == "@acme/api:build")
+        #expect(Self.prefix("docs:dev:watch: rebuilt")?.name == "docs:dev:watch", "a task may hold colons")
+        #expect(Self.content("web:dev:") == "")
+    }
+
     @Test func linesThatOnlyLookAlikeAreNotPrefixed() {
         for line in [
             "api|x", "api |x", "api-1 :| x", "| x", " api | x", "api\t| x", "",
             "2024-01-01 12:00:00 | INFO | mod:f:1 - loguru", "a b | c",
+            // Bracketed: levels, dates, long numbers, no space after, an unclosed bracket.
+            "[INFO] Building", "[error] x", "[2026-11-30] x", "[12:00:01] x", "[1234] x", "[api]x", "[api x", "[] x", "[-a] x",
+            // Turborepo look-alikes: Python logging's default format, a URL, a label, a level.
+            "INFO:root:message", "WARNING:app: slow", "https://example.com/a: b", "Note: x", "web:: x", "web:dev:x", "@acme/: x",
+            "1web:dev: x",
             String(repeating: "n", count: ServicePrefix.maximumNameLength + 1) + " | x",
         ] {
             #expect(Self.prefix(line) == nil, "\(line)")
         }
         #expect(Self.prefix(String(repeating: "n", count: ServicePrefix.maximumNameLength) + " | x") != nil)
+        // Every truncation of each shape is read without trapping, and one cut inside its name is no prefix.
+        for line in ["12:00:01 web.1  | x", "[pod/shop-1/api] x", "[api] x", "@acme/api:build: x", "docs:dev:watch: x"] {
+            let bytes = Array(line.utf8)
+            for end in 0...bytes.count {
+                _ = bytes[..<end].withUnsafeBufferPointer { ServicePrefix.parse($0) }
+            }
+            #expect(Self.prefix(String(line.prefix(4))) == nil, "\(line.prefix(4))")
+        }
     }
 
     static func records(_ sink: InMemoryLogSink) throws -> [[String: Any]] {
@@ -152,6 +182,22 @@ struct RunServicePrefixTests {
         echo "[pod/shop-7d9f8-x2k4q/api] INFO done request_id=$1"
         """#
 
+    /// A stand-in for `concurrently -n api,web …`: named and numbered processes, one printing pino's JSON.
+    static let concurrently = #"""
+        #!/bin/sh
+        echo "[api] {\"level\":40,\"msg\":\"slow checkout\",\"request_id\":\"$1\"}"
+        echo "[web] ERROR checkout failed request_id=$1"
+        echo "[2] INFO done request_id=$1"
+        """#
+
+    /// A stand-in for `turbo dev`: packages' tasks, one scoped.
+    static let turbo = #"""
+        #!/bin/sh
+        echo "@acme/api:dev: {\"level\":\"warn\",\"msg\":\"slow checkout\",\"request_id\":\"$1\"}"
+        echo "web:dev: {\"level\":\"error\",\"msg\":\"checkout failed\",\"request_id\":\"$1\"}"
+        echo "web:dev: INFO done request_id=$1"
+        """#
+
     /// Runs the stand-in `script` as `program` (its file name decides whether `auto` reads prefixes) with
     /// `commandArguments` before the request id it prints.
     static func wrap(
@@ -218,6 +264,49 @@ struct RunServicePrefixTests {
                     #expect(slow.level == .warning)
                     #expect(slow.fields?.contains(#""pod":"shop-7d9f8-x2k4q""#) == true, "\(slow.fields ?? "")")
                 }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("concurrently", [], true), ("npx", ["-y", "concurrently", "-n", "api,web"], true), ("npm", ["run", "dev"], false),
+    ])
+    func concurrentlyPrefixesNameTheServicesAlsoThroughAPackageRunner(program: String, arguments: [String], reads: Bool) async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let status = try await Self.wrap(
+                    [], program: program, script: Self.concurrently, commandArguments: arguments, receiver: receiver, directory: directory)
+                #expect(status == 0)
+                let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
+                #expect(records.count == 3)
+                let byMessage = Dictionary(records.map { ($0.message, $0) }, uniquingKeysWith: { first, _ in first })
+                if reads {
+                    #expect(byMessage["slow checkout"]?.service == "api")
+                    #expect(byMessage["slow checkout"]?.level == .warning, "the JSON behind the prefix is read")
+                    #expect(byMessage["ERROR checkout failed request_id=r-foreman"]?.service == "web")
+                    #expect(byMessage["INFO done request_id=r-foreman"]?.service == program, "a process number keeps the run's service")
+                } else {
+                    #expect(records.allSatisfy { $0.service == program && $0.message.hasPrefix("[") }, "\(records.map(\.message))")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [("turbo", ["dev"]), ("pnpm", ["exec", "turbo", "dev"])])
+    func turborepoPrefixesNameThePackages(program: String, arguments: [String]) async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                let status = try await Self.wrap(
+                    [], program: program, script: Self.turbo, commandArguments: arguments, receiver: receiver, directory: directory)
+                #expect(status == 0)
+                let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
+                let byMessage = Dictionary(records.map { ($0.message, $0) }, uniquingKeysWith: { first, _ in first })
+                #expect(records.count == 3)
+                #expect(byMessage["slow checkout"]?.service == "api")
+                #expect(byMessage["slow checkout"]?.level == .warning)
+                #expect(byMessage["checkout failed"]?.service == "web")
+                #expect(byMessage["checkout failed"]?.level == .error, "an error behind the prefix stays an error")
+                #expect(byMessage["INFO done request_id=r-foreman"]?.service == "web")
             }
         }
     }
