@@ -24,6 +24,8 @@ struct RecentRequest: Sendable, Equatable {
 
     /// The events that end a hop: one per service a request passed through.
     static let completionEvents: Set<String> = ["request_completed", "request_failed"]
+    /// The event that starts a hop, with its method and path (the middleware's; Rails' `Started GET …`).
+    static let startEvent = "request_received"
 
     /// Groups the hop-completion records among `records` into requests (see ``RequestKeys``), in the
     /// order each request is first seen. A completion with neither id is a request of its own.
@@ -118,6 +120,13 @@ extension RecentRequest {
             error: hops.lazy.compactMap(\.error).first,
             timestamp: entry.timestamp
         )
+    }
+
+    /// Fills in the method and path, when the hop completions did not name them (Rails' `Completed …`
+    /// line), from the first of `starts` (its hops' ``startEvent`` records) that does.
+    mutating func complete(from starts: [LogRecord]) {
+        if method == nil { method = starts.lazy.compactMap { $0.field("method") }.first }
+        if path == nil { path = starts.lazy.compactMap { $0.field("path") }.first }
     }
 
     /// A request known only from other records (still running, or its hops' completions are gone):

@@ -1,10 +1,11 @@
 /// Finds the requests behind `GET /api/requests` (the web page's list): the latest requests with a
 /// record matching a filter, newest first, each summarised from its hops' completion records.
 ///
-/// Three indexed reads, whatever the store's size: the newest matching records (only hop completions
+/// Three or four indexed reads, whatever the store's size: the newest matching records (only hop completions
 /// when the filter names no level, source, text or field, so a busy request's many lines don't crowd others
-/// out), then the completions of the request ids and of the trace ids found there. ``RequestKeys`` tells
-/// which request a record belongs to.
+/// out), then the completions of the request ids and of the trace ids found there (and, for a request
+/// whose completions name no method or path, its ``RecentRequest/startEvent`` records). ``RequestKeys``
+/// tells which request a record belongs to.
 struct RequestLister: Sendable {
     /// Most requests one call returns.
     static let maximumLimit = 500
@@ -72,6 +73,15 @@ struct RequestLister: Sendable {
         var finished: [String: RecentRequest] = [:]
         for (key, request) in RecentRequest.grouped(completions, by: keys) where listed.contains(key) {
             finished[key] = request
+        }
+        // Programs that name the method and path when a request starts, not when it ends (Rails).
+        let unnamed = Set(finished.filter { $0.value.method == nil || $0.value.path == nil }.keys)
+        if !unnamed.isEmpty {
+            var starts = LogQuery(events: [RecentRequest.startEvent], limit: unnamed.count * Self.maximumHopsPerRequest)
+            starts.requestIDs = unnamed
+            starts.countsAllMatches = false
+            let byRequest = Dictionary(grouping: try await store.search(starts).records) { $0.requestID ?? "" }
+            for key in unnamed { finished[key]?.complete(from: byRequest[key] ?? []) }
         }
         return order.map { key in finished[key] ?? RecentRequest(records: matched[key]!) }
     }

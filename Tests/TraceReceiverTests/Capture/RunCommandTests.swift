@@ -81,6 +81,56 @@ struct RunCommandTests {
         }
     }
 
+    /// What a Rails app in production prints (Ruby's Logger, tagged by `config.log_tags = [:request_id]`)
+    /// for a request that fails, and the access log line of the nginx in front of it, timed and tagged too.
+    static let railsBehindNginx = #"""
+        #!/bin/sh
+        id=5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b
+        echo 'I, [2026-11-30T10:20:01.123456 #12345]  INFO -- : ['$id'] Started GET "/orders/42" for 127.0.0.1 at 2026-11-30 10:20:01 +0000'
+        echo 'I, [2026-11-30T10:20:01.125000 #12345]  INFO -- : ['$id'] Processing by OrdersController#show as HTML'
+        echo 'F, [2026-11-30T10:20:01.130000 #12345] FATAL -- : ['$id'] ActiveRecord::RecordNotFound (Couldn'"'"'t find Order with id 42)'
+        echo 'I, [2026-11-30T10:20:01.131000 #12345]  INFO -- : ['$id'] Completed 500 Internal Server Error in 6ms (ActiveRecord: 0.4ms)'
+        echo '127.0.0.1 - - [30/Nov/2026:10:20:01 +0000] "GET /orders/42?ref=mail HTTP/1.1" 500 1234 "-" "curl/8.5.0" rt=0.009 request_id='$id
+        id=6a2d4bf0-9e3c-4f50-8b2c-3d4e5f6a7b8c
+        echo 'I, [2026-11-30T10:20:02.000000 #12345]  INFO -- : ['$id'] Started POST "/orders" for 127.0.0.1 at 2026-11-30 10:20:02 +0000'
+        echo 'I, [2026-11-30T10:20:02.020000 #12345]  INFO -- : ['$id'] Completed 201 Created in 20ms (ActiveRecord: 3.1ms)'
+        """#
+
+    @Test func aWrappedWebAppsRequestsAreListedWithTheirMethodPathStatusAndDuration() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                try writeExecutable(Self.railsBehindNginx, to: directory + "/rails")
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", directory + "/rails"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
+                    directory: directory
+                )
+                let (status, _, stderr) = await wrapper.finish()
+                #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
+                let requests = try await RequestListTests.requests(receiver)
+                #expect(requests.count == 2, "\(requests)")
+                // Rails alone names the method and path when the request starts.
+                let created = try #require(requests.first)
+                #expect(created["request_id"] as? String == "6a2d4bf0-9e3c-4f50-8b2c-3d4e5f6a7b8c")
+                #expect(created["method"] as? String == "POST")
+                #expect(created["path"] as? String == "/orders")
+                #expect(created["status"] as? Int == 201)
+                #expect(created["duration_ms"] as? Double == 20)
+                #expect(created["failed"] as? Bool == false)
+                let request = try #require(requests.last)
+                #expect(request["request_id"] as? String == "5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b")
+                #expect(request["method"] as? String == "GET")
+                // The access line, the longer hop, describes the request: nginx's path with its query.
+                #expect(request["path"] as? String == "/orders/42?ref=mail")
+                #expect(request["status"] as? Int == 500)
+                #expect(request["duration_ms"] as? Double == 9)
+                #expect(request["failed"] as? Bool == true)
+                let (completions, _) = try await receiver.search("event=request_failed")
+                #expect(completions.map { $0["duration_ms"] as? Double } == [6, 9], "Rails' own, and nginx's (timed to the second)")
+            }
+        }
+    }
+
     @Test func passesOutputThroughByteForByteAndExitsWithTheChildsStatus() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

@@ -5,7 +5,9 @@ import Logging
 ///
 /// The message is `METHOD PATH STATUS`; `method`, `path`, `status_code`, `bytes`, `remote_addr`,
 /// `protocol`, `referer` and `user_agent` become fields. The level follows the status: 5xx error, 4xx
-/// warning, anything else info.
+/// warning, anything else info. The line is a finished request, as the middleware's are
+/// (``HTTPCompletionLine``): `request_completed`, or `request_failed` for a 5xx, with `duration_ms`
+/// from an appended `rt=` or `request_time=` (nginx's `$request_time`, in seconds).
 enum AccessLogParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -49,8 +51,12 @@ enum AccessLogParser {
         if let (range, next) = quoted(bytes, from: index, end: end) {
             referer = range
             index = CaptureBytes.skipSpaces(bytes, from: next, to: end)
-            if let (range, _) = quoted(bytes, from: index, end: end) { userAgent = range }
+            if let (range, next) = quoted(bytes, from: index, end: end) {
+                userAgent = range
+                index = next
+            }
         }
+        let duration = requestTime(bytes, from: index, end: end)
 
         // "METHOD PATH PROTOCOL"
         let methodEnd = CaptureBytes.wordEnd(bytes, from: request.lowerBound, to: request.upperBound)
@@ -63,6 +69,8 @@ enum AccessLogParser {
         var parsed = ParsedLine(message: path.isEmpty ? "\(method) \(status)" : "\(method) \(path) \(status)")
         parsed.timestamp = timestamp
         parsed.level = status >= serverErrorStatus ? .error : status >= clientErrorStatus ? .warning : .info
+        parsed.event = HTTPCompletionLine.event(status: status)
+        parsed.durationMS = duration
         parsed.fields.append(key: "method", text: method)
         if !path.isEmpty { parsed.fields.append(key: "path", text: path) }
         parsed.fields.append(key: "status_code", integer: status)
@@ -77,6 +85,24 @@ enum AccessLogParser {
             parsed.fields.append(key: "user_agent", text: CaptureBytes.string(bytes, userAgent))
         }
         return parsed
+    }
+
+    /// Names under which a custom format appends nginx's `$request_time` (seconds, millisecond resolution).
+    private static let requestTimeKeys: [StaticString] = ["rt=", "request_time="]
+
+    /// The request's duration in milliseconds, from a `rt=0.012` or `request_time=0.012` word after the
+    /// combined format's fields.
+    private static func requestTime(_ bytes: Bytes, from start: Int, end: Int) -> Double? {
+        var index = CaptureBytes.skipSpaces(bytes, from: start, to: end)
+        while index < end {
+            let wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+            for key in requestTimeKeys where CaptureBytes.hasPrefix(bytes, at: index, key, end: wordEnd) {
+                let value = CaptureBytes.string(bytes, index + key.utf8CodeUnitCount..<wordEnd)
+                if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return seconds * 1000 }
+            }
+            index = CaptureBytes.skipSpaces(bytes, from: wordEnd, to: end)
+        }
+        return nil
     }
 
     /// The content of a `"…"` starting at `start` (`\"` escapes skipped) and the index after the closing quote.

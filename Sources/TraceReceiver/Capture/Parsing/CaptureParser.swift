@@ -136,6 +136,7 @@ public struct CaptureParser: Sendable {
         } else {
             CorrelationScanner.scan(bytes, head, into: &line.ids)
         }
+        HTTPCompletionLine.apply(to: &line)
         var implied: Logger.Level?
         if !tail.isEmpty, PostgresLine.parse(bytes, head) != nil, PostgresLine.assignDetails(bytes, tail, to: &line) { tail = tail.upperBound..<tail.upperBound }
         if !tail.isEmpty { implied = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) }

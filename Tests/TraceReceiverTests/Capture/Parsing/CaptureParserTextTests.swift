@@ -80,6 +80,24 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(record)["method"] != nil)
     }
 
+    @Test func anAccessLogLineIsAFinishedRequestWithNginxsRequestTimeAsItsDuration() {
+        let timed = CaptureParsing.parse(
+            #"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /api/x?y=1 HTTP/1.1" 502 12 "-" "curl/8" rt=0.125 request_id=r-nginx"#)
+        #expect(timed.event == "request_failed")
+        #expect(timed.durationMS == 125)
+        #expect(timed.requestID == "r-nginx")
+        let plain = CaptureParsing.parse(#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /missing HTTP/1.1" 404 153"#)
+        #expect(plain.event == "request_completed")
+        #expect(plain.durationMS == nil)
+        let named = CaptureParsing.parse(#"10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "POST /pay HTTP/2.0" 200 5 "-" "-" request_time=1.5"#)
+        #expect(named.durationMS == 1500)
+        for bad in ["rt=", "rt=abc", "rt=-1", "rt=inf", "rt=nan"] {
+            let record = CaptureParsing.parse(#"10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "-" "# + bad)
+            #expect(record.durationMS == nil, "\(bad)")
+            #expect(record.event == "request_completed", "\(bad)")
+        }
+    }
+
     @Test func accessLogFields() {
         let record = CaptureParsing.parse(
             #"203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)""#
@@ -107,6 +125,16 @@ struct CaptureParsingTextTests {
         let access = CaptureParsing.parse(#"INFO:     127.0.0.1:52345 - "GET /api/orders HTTP/1.1" 200 OK"#)
         #expect(access.level == .info)
         #expect(access.message == #"127.0.0.1:52345 - "GET /api/orders HTTP/1.1" 200 OK"#)
+        #expect(access.event == "request_completed", "uvicorn's access line is a finished request")
+        #expect(CaptureParsing.fields(access)["method"] as? String == "GET")
+        #expect(CaptureParsing.fields(access)["path"] as? String == "/api/orders")
+        #expect(CaptureParsing.fields(access)["status_code"] as? Int == 200)
+        let crashed = CaptureParsing.parse(#"INFO:     [::1]:52345 - "POST /api/pay?card=1 HTTP/1.1" 500 Internal Server Error"#)
+        #expect(crashed.event == "request_failed")
+        #expect(CaptureParsing.fields(crashed)["path"] as? String == "/api/pay", "without its query")
+        for text in [#"INFO:     a - "GET /x" 200 OK"#, #"INFO:     a - "get /x HTTP/1.1" 200"#, #"INFO:     a - "GET /x HTTP/1.1" OK"#, #"INFO:     a b - "GET /x HTTP/1.1" 200"#] {
+            #expect(CaptureParsing.parse(text).event == nil, "\(text)")
+        }
         let failure = CaptureParsing.parse("ERROR:    Exception in ASGI application")
         #expect(failure.level == .error)
         #expect(failure.message == "Exception in ASGI application")
@@ -577,6 +605,53 @@ struct CaptureParsingTextTests {
         #expect(single.level == .info)
         #expect(single.message == "Now listening on: http://localhost:5000")
         #expect(single.stack == nil)
+    }
+
+    // Rails' request lines: bare (its development log) and as production writes them (Ruby's Logger, tagged
+    // with the request id by `config.log_tags = [:request_id]`).
+    @Test func railsStartedAndCompletedLinesGiveTheRequestAndItsEnd() {
+        let id = "5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b"
+        let started = CaptureParsing.parse(#"I, [2026-11-30T10:20:01.123456 #12345]  INFO -- : [\#(id)] Started GET "/orders/42" for 127.0.0.1 at 2026-11-30 10:20:01 +0000"#)
+        #expect(started.requestID == id)
+        #expect(started.event == "request_received", "the request has started, not finished")
+        #expect(CaptureParsing.fields(started)["method"] as? String == "GET")
+        #expect(CaptureParsing.fields(started)["path"] as? String == "/orders/42")
+        let completed = CaptureParsing.parse(#"I, [2026-11-30T10:20:01.131000 #12345]  INFO -- : [\#(id)] Completed 500 Internal Server Error in 6ms (ActiveRecord: 0.4ms | Allocations: 812)"#)
+        #expect(completed.requestID == id)
+        #expect(completed.event == "request_failed")
+        #expect(completed.durationMS == 6)
+        #expect(CaptureParsing.fields(completed)["status_code"] as? Int == 500)
+        #expect(completed.level == .info, "the level is the program's")
+        let development = CaptureParsing.parse("Completed 200 OK in 12.5ms (Views: 3.1ms | ActiveRecord: 0.9ms)")
+        #expect(development.event == "request_completed")
+        #expect(development.durationMS == 12.5)
+        for text in ["Completed the migration", "Completed 200 OK", "Completed 200 OK in soon", "Completed 999 in 1ms", "Started the job", #"Started GET /x for 1"#] {
+            let record = CaptureParsing.parse(text)
+            #expect(record.event == nil, "\(text)")
+            #expect(CaptureParsing.fields(record)["method"] == nil, "\(text)")
+        }
+    }
+
+    @Test func aspNetCoreRequestFinishedGivesTheRequestItsStatusAndDuration() {
+        let record = CaptureParsing.parse(
+            "info: Microsoft.AspNetCore.Hosting.Diagnostics[2]\n"
+                + "      Request finished HTTP/1.1 GET http://localhost:5000/api/orders?id=7 - 503 - application/json;+charset=utf-8 12.3456ms")
+        #expect(record.event == "request_failed")
+        #expect(record.durationMS == 12.3456)
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["path"] as? String == "/api/orders")
+        #expect(fields["status_code"] as? Int == 503)
+        let ok = CaptureParsing.parse("Request finished HTTP/2 POST https://shop.test - 204 0 null 0.9ms")
+        #expect(ok.event == "request_completed")
+        #expect(CaptureParsing.fields(ok)["path"] as? String == "/")
+        let old = CaptureParsing.parse("Request finished in 28.674ms 500 application/json; charset=utf-8")
+        #expect(old.event == "request_failed", "before ASP.NET Core 3.0: no method or path")
+        #expect(old.durationMS == 28.674)
+        for text in ["Request finished HTTP/2 POST https://shop.test - 2xx 0 null 0.9ms", "Request finished HTTP/2 POST https://shop.test 204 0 null 0.9ms",
+                     "Request finished HTTP/2 POST https://shop.test - 204 0 null soon", "Request finished in a hurry", "Request finished"] {
+            #expect(CaptureParsing.parse(text).event == nil, "\(text)")
+        }
     }
 
     @Test func goPanicGivesTheError() {
