@@ -128,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let base = "http://\(host):\(port)"
                 FileHandle.standardError.write(Data("""
                     trace-receiver listening on \(base)  (web page: \(base)/)
-                    trace-receiver takes OTLP/HTTP: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=\(base)/v1/logs OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=\(base)/v1/traces
+                    trace-receiver takes OTLP/HTTP logs and spans: OTEL_EXPORTER_OTLP_ENDPOINT=\(base) OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
 
                     """.utf8))
             }

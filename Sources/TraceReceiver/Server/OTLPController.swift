@@ -7,7 +7,9 @@ import RequestTracing
 /// `POST /v1/logs` and `POST /v1/traces`: OTLP/HTTP export (https://opentelemetry.io/docs/specs/otlp/#otlphttp),
 /// so a service instrumented with an OpenTelemetry SDK (swift-otel, Python, Java, Go, JavaScript…) or an
 /// OpenTelemetry Collector can send its logs and spans here by pointing `OTEL_EXPORTER_OTLP_ENDPOINT` at
-/// the receiver. (`/v1/metrics` is not served.)
+/// the receiver. Metrics are not kept: `POST /v1/metrics` reads the export and refuses its data points in
+/// a `partial_success` that says so (and counts them in `/metrics`), so an exporter sending all three
+/// signals neither fails nor logs a 404 at every interval.
 ///
 /// The body is an `ExportLogsServiceRequest` or `ExportTraceServiceRequest` as protobuf
 /// (`application/x-protobuf`) or OTLP/JSON (`application/json`), optionally gzip- or deflate-compressed.
@@ -67,17 +69,40 @@ struct OTLPController: Sendable {
     enum Signal {
         case logs
         case traces
+        /// Read and refused: the receiver keeps no metrics.
+        case metrics
 
         /// The request message's name, for errors.
-        var requestName: String { self == .logs ? "ExportLogsServiceRequest" : "ExportTraceServiceRequest" }
+        var requestName: String {
+            switch self {
+            case .logs: "ExportLogsServiceRequest"
+            case .traces: "ExportTraceServiceRequest"
+            case .metrics: "ExportMetricsServiceRequest"
+            }
+        }
         /// What one item is called in `partial_success`'s message.
-        var itemName: String { self == .logs ? "log record" : "span" }
+        var itemName: String {
+            switch self {
+            case .logs: "log record"
+            case .traces: "span"
+            case .metrics: "data point"
+            }
+        }
         /// `partial_success`'s count in OTLP/JSON.
-        var rejectedKey: String { self == .logs ? "rejectedLogRecords" : "rejectedSpans" }
+        var rejectedKey: String {
+            switch self {
+            case .logs: "rejectedLogRecords"
+            case .traces: "rejectedSpans"
+            case .metrics: "rejectedDataPoints"
+            }
+        }
     }
 
+    /// `partial_success`'s message for a metrics export.
+    static let metricsRefusal = "trace-receiver keeps logs and spans, not metrics: set OTEL_METRICS_EXPORTER=none, or export metrics elsewhere"
+
     func register(on router: Router<ReceiverRequestContext>) {
-        for (path, signal) in [("/v1/logs", Signal.logs), ("/v1/traces", .traces)] {
+        for (path, signal) in [("/v1/logs", Signal.logs), ("/v1/traces", .traces), ("/v1/metrics", .metrics)] {
             router.on(RouterPath(path), method: .options) { request, _ in try cors.preflight(request) }
             router.post(RouterPath(path)) { request, _ in try await cors.answering(request) { try await export(request, signal) } }
         }
@@ -89,6 +114,7 @@ struct OTLPController: Sendable {
         let source: RecordSource = request.headers[.origin] == nil ? .backend : .frontend
         let encoding = try Encoding(contentType: request.headers[.contentType])
         let body = try await request.collectBody(limit: maximumBodyBytes)
+        if signal == .metrics { return try refuseMetrics(in: body, encoding: encoding) }
         let records: RecordsOfItems
         do throws(OTLPDecodingError) {
             records = try Self.records(of: signal, in: body, encoding: encoding)
@@ -117,6 +143,22 @@ struct OTLPController: Sendable {
         )
     }
 
+    /// The answer to a metrics export: every data point refused, counted in `/metrics`.
+    private func refuseMetrics(in body: ByteBuffer, encoding: Encoding) throws -> Response {
+        let points: Int
+        do throws(OTLPDecodingError) {
+            points = switch encoding {
+            case .protobuf: try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPMetricPoints.count(protobuf: bytes) }
+            case .json: try OTLPMetricPoints.count(json: Data(body.readableBytesView))
+            }
+        } catch {
+            throw ReceiverError(.badRequest, "invalid_body", "not an OTLP \(Signal.metrics.requestName): \(error.reason)")
+        }
+        pipeline.metrics.metricPointsRefused(points)
+        let answer = Self.response(.metrics, rejected: points, reasons: points > 0 ? [Self.metricsRefusal] : [], encoding: encoding)
+        return Response(status: .ok, headers: [.contentType: encoding.contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
     /// An export's items as records of ours: a JSON array for the decoder every other ingest path uses,
     /// and for each of its elements the item (from 1) it came from.
     struct RecordsOfItems {
@@ -138,6 +180,7 @@ struct OTLPController: Sendable {
         case (.traces, .protobuf):
             records(of: try body.withUnsafeReadableBytes { bytes throws(OTLPDecodingError) in try OTLPSpansDecoder.spans(protobuf: bytes) })
         case (.traces, .json): records(of: try OTLPSpansDecoder.spans(json: Data(body.readableBytesView)))
+        case (.metrics, _): RecordsOfItems(json: [], owners: [], itemCount: 0)
         }
     }
 
@@ -172,7 +215,7 @@ struct OTLPController: Sendable {
             return writer.bytes
         case .protobuf:
             guard rejected > 0 else { return [] }
-            // Export…PartialSuccess: 1 rejected_log_records / rejected_spans (int64), 2 error_message (string).
+            // Export…PartialSuccess: 1 rejected_log_records / rejected_spans / rejected_data_points (int64), 2 error_message (string).
             var partial: [UInt8] = [0x08]
             appendVarint(UInt64(rejected), to: &partial)
             partial.append(0x12)

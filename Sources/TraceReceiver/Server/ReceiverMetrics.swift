@@ -33,6 +33,7 @@ final class ReceiverMetrics: Sendable {
     private let malformedRequests: Prometheus.Counter
     private let silentConnections: Prometheus.Counter
     private let storeWriteFailures: Prometheus.Counter
+    private let metricPointsRefused: Prometheus.Counter
 
     init() {
         storeRecords = registry.makeGauge(descriptor: Self.name("store", "records", help: "Records currently stored."))
@@ -52,6 +53,9 @@ final class ReceiverMetrics: Sendable {
         )
         storeWriteFailures = registry.makeCounter(
             descriptor: Self.name("store_write_failures", "total", help: "Batches the store could not write (a full disk, an I/O error); their senders are told to retry.")
+        )
+        metricPointsRefused = registry.makeCounter(
+            descriptor: Self.name("otlp_metric_points_refused", "total", help: "OpenTelemetry metric data points exported to /v1/metrics, which are not stored.")
         )
     }
 
@@ -109,6 +113,7 @@ final class ReceiverMetrics: Sendable {
     func liveViewerClosed() { liveViewers.decrement() }
     func liveViewerRefused() { liveViewersRefused.increment() }
     func storeWriteFailed() { storeWriteFailures.increment() }
+    func metricPointsRefused(_ count: Int) { metricPointsRefused.increment(by: Int64(count)) }
     func connectionClosed(_ reason: FirstRequestGuard.Reason) {
         switch reason {
         case .malformedRequest: malformedRequests.increment()

@@ -163,8 +163,12 @@ struct OTLPExportTests {
             let script = packageRoot.appendingPathComponent("Tests/TraceReceiverTests/OTLP/otel_export.py").path
             let run = try await runPython([script, receiver.baseURL])
             try #require(run.status == 0, "python3: \(run.stderr)")
-            let traceID = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let printed = run.stdout.split(separator: "\n").map(String.init)
+            let traceID = try #require(printed.first)
             #expect(traceID.count == 32)
+            #expect(printed.last == "SUCCESS", "the SDK's metrics export is answered 200: \(run.stdout) \(run.stderr)")
+            let metrics = try await receiver.get("/metrics").body
+            #expect(metrics.contains("trace_receiver_otlp_metric_points_refused_total 3"), "\(metrics)")
 
             let (checkout, _) = try await receiver.search("service=checkout-py")
             // The log records (the spans' records have an event).

@@ -177,7 +177,75 @@ struct OTLPTraceExportTests {
             let reply = try await receiver.request(.POST, "/v1/traces", body: Array(badKind.utf8), headers: [("Content-Type", "application/json")])
             #expect(reply.status == 400)
             #expect(reply.errorMessage?.contains("kind SPAN_KIND_SIDEWAYS is not one of its values") == true)
-            #expect(try await receiver.request(.POST, "/v1/metrics", body: [], headers: protobuf).status == 404)
+        }
+    }
+
+    @Test func aMetricsExportIsReadAndItsDataPointsRefusedSayingWhyWithoutFailingTheExporter() async throws {
+        try await withReceiver { receiver in
+            var request = ProtobufWriter()
+            request.field(1) { resourceMetrics in
+                resourceMetrics.field(1) { $0.field(1) { $0.keyValue("service.name", .string("shop")) } }
+                resourceMetrics.field(2) { scopeMetrics in
+                    scopeMetrics.field(1) { $0.field(1, string: "meter") }
+                    scopeMetrics.field(2) { metric in
+                        metric.field(1, string: "charges")
+                        metric.field(7) { sum in
+                            sum.field(1) { $0.field(3, fixed64: 1) }
+                            sum.field(1) { $0.field(3, fixed64: 2) }
+                            sum.field(2, varint: 2)
+                        }
+                    }
+                    scopeMetrics.field(2) { metric in
+                        metric.field(1, string: "latency")
+                        metric.field(9) { $0.field(1) { $0.field(4, varint: 3) } }
+                    }
+                    scopeMetrics.field(2) { metric in
+                        metric.field(5) { $0.field(1) { _ in } }
+                    }
+                }
+            }
+            let reply = try await receiver.request(.POST, "/v1/metrics", body: request.bytes, headers: protobuf)
+            #expect(reply.status == 200, "\(reply.body)")
+            #expect(reply.headers["Content-Type"].first == "application/x-protobuf")
+            // ExportMetricsServiceResponse { partial_success (1) { rejected_data_points (1), error_message (2) } }
+            var rejected: UInt64 = 0
+            var message = ""
+            try Array(reply.body.utf8).withUnsafeBytes { bytes in
+                try ProtobufReader.forEach(1, in: bytes) { partial throws(OTLPDecodingError) in
+                    var reader = ProtobufReader(partial)
+                    while let field = try reader.nextField() {
+                        switch field.number {
+                        case 1: rejected = try reader.varint()
+                        case 2: message = try reader.string()
+                        default: try reader.skip(field.wireType)
+                        }
+                    }
+                }
+            }
+            #expect(rejected == 4)
+            #expect(message == OTLPController.metricsRefusal)
+
+            let json = #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","summary":{"dataPoints":[{},{}]}},{"name":"y","exponential_histogram":{"dataPoints":[{}]}}]}]}]}"#
+            let answer = try await receiver.request(.POST, "/v1/metrics", body: Array(json.utf8), headers: [("Content-Type", "application/json")])
+            #expect(answer.status == 200)
+            let partial = try #require(try answer.object()["partialSuccess"] as? [String: Any])
+            #expect(partial["rejectedDataPoints"] as? Int == 3)
+            #expect((partial["errorMessage"] as? String)?.hasPrefix("trace-receiver keeps logs and spans, not metrics") == true)
+            let empty = try await receiver.request(.POST, "/v1/metrics", body: Array("{}".utf8), headers: [("Content-Type", "application/json")])
+            #expect(empty.status == 200)
+            #expect(empty.body == "{}", "nothing refused")
+
+            let cut = try await receiver.request(.POST, "/v1/metrics", body: [0x0A, 0x05, 0x12], headers: protobuf)
+            #expect(cut.status == 400)
+            #expect(cut.errorMessage?.hasPrefix("not an OTLP ExportMetricsServiceRequest: ") == true, "\(cut.body)")
+            let wrong = try await receiver.request(
+                .POST, "/v1/metrics", body: Array(#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"sum":{"dataPoints":7}}]}]}]}"#.utf8),
+                headers: [("Content-Type", "application/json")])
+            #expect(wrong.status == 400)
+            #expect(wrong.errorMessage == "not an OTLP ExportMetricsServiceRequest: dataPoints is not an array")
+            #expect(try await receiver.request(.POST, "/v1/metrics", body: [], headers: [("Content-Type", "text/plain")]).status == 415)
+            #expect(try await receiver.get("/metrics").body.contains("trace_receiver_otlp_metric_points_refused_total 7"))
+            #expect(try await receiver.search("limit=10").logs.isEmpty, "no metric is stored as a record")
         }
     }
 }

@@ -6,6 +6,10 @@ Two services log through the SDK's logging bridge: `checkout-py` exports plain, 
 gzip-compressed. Inside a span `charge` (exported by checkout-py's tracer, with a child span `authorize`),
 checkout logs a warning with a request id and an amount, then an exception, which the span records
 before ending in error; checkout logs a debug line outside it. Prints the trace id (32 hex digits).
+
+Then exports metrics (a counter with two attribute sets and a histogram: three data points) through
+the SDK's OTLP/HTTP metric exporter, which the receiver reads and refuses, and prints the export's
+result (SUCCESS when the receiver answered 200).
 """
 import logging
 import sys
@@ -13,9 +17,12 @@ import sys
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -58,3 +65,11 @@ billing.info("invoice sent")
 checkout_provider.shutdown()
 billing_provider.shutdown()
 tracer_provider.shutdown()
+
+reader = InMemoryMetricReader()
+meter = MeterProvider(metric_readers=[reader], resource=Resource.create({"service.name": "checkout-py"})).get_meter("otel_export")
+charges = meter.create_counter("charges")
+charges.add(1, {"outcome": "declined"})
+charges.add(2, {"outcome": "paid"})
+meter.create_histogram("charge_ms").record(12.5)
+print(OTLPMetricExporter(endpoint=sys.argv[1] + "/v1/metrics").export(reader.get_metrics_data()).name)
