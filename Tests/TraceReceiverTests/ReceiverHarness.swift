@@ -22,6 +22,8 @@ struct Reply: Sendable {
     let status: Int
     let headers: HTTPHeaders
     let body: String
+    /// The body's bytes, for bodies that are not text (protobuf).
+    var bytes: [UInt8] = []
 
     /// The body parsed as a JSON object; fails the test when it is not one.
     func object(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
@@ -128,7 +130,7 @@ extension RunningReceiver {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 64 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
+        return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected), bytes: Array(buffer: collected))
     }
 
     func get(_ path: String, headers: [(String, String)] = []) async throws -> Reply {

@@ -18,10 +18,11 @@ import RequestTracing
 /// limits, rate limit and deduplication as `POST /api/logs`. The answer is the export response in the
 /// request's encoding, whose `partial_success` counts the items refused (too large, say) and names the
 /// first reasons; the others are stored. A browser page of an allowed origin may export too (CORS, as
-/// for `/api/frontend-log`); what it sends is stored with source `frontend`. Errors are answered as on
-/// every other endpoint, with a JSON body:
-/// 400 for a body that cannot be read, 413 over the body limit, 415 for another content type, 429 with
-/// `Retry-After` over a service's rate, 503/507 with `Retry-After` when the store cannot write.
+/// for `/api/frontend-log`); what it sends is stored with source `frontend`. Errors are answered with a
+/// `google.rpc.Status` as OTLP/HTTP asks (``OTLPFailure``): protobuf for a protobuf request, else JSON
+/// (which keeps our `error` code too): 400 for a body that cannot be read, 401 without the ingest token,
+/// 413 over the body limit, 415 for another content type, 429 with `Retry-After` over a service's rate,
+/// 503/507 with `Retry-After` when the store cannot write.
 struct OTLPController: Sendable {
     let pipeline: IngestPipeline
     let authorization: IngestAuthorization
@@ -109,6 +110,14 @@ struct OTLPController: Sendable {
     }
 
     private func export(_ request: Request, _ signal: Signal) async throws -> Response {
+        do {
+            return try await exportBody(request, signal)
+        } catch let error as ReceiverError {
+            return OTLPFailure(error).response(protobuf: (try? Encoding(contentType: request.headers[.contentType])) == .protobuf)
+        }
+    }
+
+    private func exportBody(_ request: Request, _ signal: Signal) async throws -> Response {
         try authorization.check(request.headers)
         // A browser (its origin allowed by `cors`) exports what happened in the page.
         let source: RecordSource = request.headers[.origin] == nil ? .backend : .frontend
@@ -197,8 +206,8 @@ struct OTLPController: Sendable {
         return RecordsOfItems(json: writer.bytes, owners: owners, itemCount: items.count)
     }
 
-    /// An `ExportLogsServiceResponse` or `ExportTraceServiceResponse`: empty when everything was taken,
-    /// else with its `partial_success` (the same fields for both signals: the count, and a message).
+    /// An `ExportLogsServiceResponse`, `ExportTraceServiceResponse` or `ExportMetricsServiceResponse`: empty when everything was taken,
+    /// else with its `partial_success` (the same fields for every signal: the count, and a message).
     static func response(_ signal: Signal, rejected: Int, reasons: [String], encoding: Encoding) -> [UInt8] {
         let message = reasons.joined(separator: "; ")
         switch encoding {
@@ -216,23 +225,12 @@ struct OTLPController: Sendable {
         case .protobuf:
             guard rejected > 0 else { return [] }
             // Export…PartialSuccess: 1 rejected_log_records / rejected_spans / rejected_data_points (int64), 2 error_message (string).
-            var partial: [UInt8] = [0x08]
-            appendVarint(UInt64(rejected), to: &partial)
-            partial.append(0x12)
-            appendVarint(UInt64(message.utf8.count), to: &partial)
-            partial.append(contentsOf: message.utf8)
-            var response: [UInt8] = [0x0A]  // field 1, length-delimited: partial_success
-            appendVarint(UInt64(partial.count), to: &response)
-            return response + partial
+            var partial: [UInt8] = []
+            ProtobufWriting.appendField(1, varint: UInt64(rejected), to: &partial)
+            ProtobufWriting.appendField(2, bytes: message.utf8, to: &partial)
+            var response: [UInt8] = []
+            ProtobufWriting.appendField(1, bytes: partial, to: &response)  // partial_success
+            return response
         }
-    }
-
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
     }
 }

@@ -88,12 +88,17 @@ struct OTLPExportTests {
             let missing = try await receiver.request(.POST, "/v1/logs", body: [0x0A])
             #expect(missing.status == 415)
 
+            // A protobuf client gets a protobuf google.rpc.Status, as OTLP/HTTP asks; a JSON one gets it as JSON,
+            // with our error code too.
             let cut = try await receiver.request(.POST, "/v1/logs", body: [0x0A, 0x05, 0x12], headers: protobuf)
             #expect(cut.status == 400)
-            #expect(cut.errorMessage == "not an OTLP ExportLogsServiceRequest: a length of 5 bytes runs past the end of its message")
+            #expect(cut.protobufStatus?.code == 3, "INVALID_ARGUMENT")
+            #expect(cut.protobufStatus?.message == "not an OTLP ExportLogsServiceRequest: a length of 5 bytes runs past the end of its message")
             let notJSON = try await receiver.request(.POST, "/v1/logs", body: Array("{\"resourceLogs\":".utf8), headers: json)
             #expect(notJSON.status == 400)
             #expect(notJSON.errorMessage?.hasPrefix("not an OTLP ExportLogsServiceRequest: invalid JSON") == true)
+            #expect(try notJSON.object()["code"] as? Int == 3)
+            #expect(notJSON.errorCode == "invalid_body")
 
             let invalidUTF8 = try await receiver.request(.POST, "/v1/logs", body: [0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], headers: json)
             #expect(invalidUTF8.status == 400)
@@ -101,6 +106,7 @@ struct OTLPExportTests {
 
             let large = try await receiver.request(.POST, "/v1/logs", body: Array(repeating: 0, count: 5000), headers: protobuf)
             #expect(large.status == 413)
+            #expect(large.protobufStatus?.message == "request body exceeds the limit of 4096 bytes")
 
             // Nothing was stored along the way.
             #expect(try await receiver.search("").logs.isEmpty)
@@ -112,7 +118,8 @@ struct OTLPExportTests {
             let limited = try await receiver.request(.POST, "/v1/logs", body: ProtobufWriter.exportRequest(service: "chatty", [record("more")]), headers: protobuf)
             #expect(limited.status == 429)
             #expect(limited.headers["Retry-After"].first.flatMap(Int.init) ?? 0 >= 1)
-            #expect(limited.errorMessage?.contains("over its rate") == true)
+            #expect(limited.protobufStatus?.code == 8, "RESOURCE_EXHAUSTED")
+            #expect(limited.protobufStatus?.message.contains("over its rate") == true)
             #expect(try await receiver.search("service=chatty").logs.count == 5)
         }
     }
@@ -152,6 +159,9 @@ struct OTLPExportTests {
             let request = ProtobufWriter.exportRequest(service: "secure", [record("hello")])
             let refused = try await receiver.request(.POST, "/v1/logs", body: request, headers: protobuf)
             #expect(refused.status == 401)
+            #expect(refused.headers["WWW-Authenticate"] == ["Bearer"])
+            #expect(refused.protobufStatus?.code == 16, "UNAUTHENTICATED")
+            #expect(refused.protobufStatus?.message.hasPrefix("this receiver requires an ingest token") == true)
             let taken = try await receiver.request(.POST, "/v1/logs", body: request, headers: protobuf + [("Authorization", "Bearer s3cret")])
             #expect(taken.status == 200)
         }

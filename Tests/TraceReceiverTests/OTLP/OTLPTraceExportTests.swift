@@ -172,7 +172,7 @@ struct OTLPTraceExportTests {
         try await withReceiver { receiver in
             let cut = try await receiver.request(.POST, "/v1/traces", body: [0x0A, 0x03, 0x12, 0x05], headers: protobuf)
             #expect(cut.status == 400)
-            #expect(cut.errorMessage == "not an OTLP ExportTraceServiceRequest: a length of 3 bytes runs past the end of its message")
+            #expect(cut.protobufStatus?.message == "not an OTLP ExportTraceServiceRequest: a length of 3 bytes runs past the end of its message")
             let badKind = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"kind":"SPAN_KIND_SIDEWAYS"}]}]}]}"#
             let reply = try await receiver.request(.POST, "/v1/traces", body: Array(badKind.utf8), headers: [("Content-Type", "application/json")])
             #expect(reply.status == 400)
@@ -210,7 +210,7 @@ struct OTLPTraceExportTests {
             // ExportMetricsServiceResponse { partial_success (1) { rejected_data_points (1), error_message (2) } }
             var rejected: UInt64 = 0
             var message = ""
-            try Array(reply.body.utf8).withUnsafeBytes { bytes in
+            try reply.bytes.withUnsafeBytes { bytes in
                 try ProtobufReader.forEach(1, in: bytes) { partial throws(OTLPDecodingError) in
                     var reader = ProtobufReader(partial)
                     while let field = try reader.nextField() {
@@ -237,7 +237,7 @@ struct OTLPTraceExportTests {
 
             let cut = try await receiver.request(.POST, "/v1/metrics", body: [0x0A, 0x05, 0x12], headers: protobuf)
             #expect(cut.status == 400)
-            #expect(cut.errorMessage?.hasPrefix("not an OTLP ExportMetricsServiceRequest: ") == true, "\(cut.body)")
+            #expect(cut.protobufStatus?.message.hasPrefix("not an OTLP ExportMetricsServiceRequest: ") == true, "\(cut.body)")
             let wrong = try await receiver.request(
                 .POST, "/v1/metrics", body: Array(#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"sum":{"dataPoints":7}}]}]}]}"#.utf8),
                 headers: [("Content-Type", "application/json")])

@@ -137,3 +137,25 @@ extension ProtobufWriter {
         return request.bytes
     }
 }
+
+extension Reply {
+    /// The `google.rpc.Status` of a protobuf error answer: its `code` (field 1) and `message` (field 2);
+    /// `nil` when the body is not one.
+    var protobufStatus: (code: UInt64, message: String)? {
+        guard headers["Content-Type"].first == "application/x-protobuf" else { return nil }
+        return bytes.withUnsafeBytes { Self.status(of: $0) }
+    }
+
+    private static func status(of body: UnsafeRawBufferPointer) -> (code: UInt64, message: String)? {
+        var status: (code: UInt64, message: String) = (0, "")
+        var reader = ProtobufReader(body)
+        while let field = try? reader.nextField() {
+            switch (field.number, field.wireType) {
+            case (1, .varint): guard let code = try? reader.varint() else { return nil }; status.code = code
+            case (2, .lengthDelimited): guard let message = try? reader.string() else { return nil }; status.message = message
+            default: guard (try? reader.skip(field.wireType)) != nil else { return nil }
+            }
+        }
+        return reader.isAtEnd ? status : nil
+    }
+}
