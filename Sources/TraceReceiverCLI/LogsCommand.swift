@@ -20,18 +20,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     @Option(help: "Only this request id.") var requestId: String?
     @Option(help: "Only this trace id.") var traceId: String?
-    @Option(help: "Only this service.") var service: String?
-    @Option(help: "Only this source: backend, frontend or capture.") var source: String?
-    @Option(help: "Only these events, comma-separated (request_failed,payment_declined; up to 16).") var event: String?
-    @Option(help: "Minimum level (trace … critical).") var level: String?
-    @Option(help: "Since a span back from now (30m, 1h, 2d) or an RFC 3339 time.") var since: String?
-    @Option(help: "Until a span back from now or an RFC 3339 time.") var until: String?
-    @Option(name: [.customShort("q"), .long], help: "Words that must appear in the message or error; a word @KEY=VALUE is a field condition, as --field KEY=VALUE is.") var query: String?
-    @Option(
-        name: .customLong("field"),
-        help: "Only records whose field KEY holds VALUE, as KEY=VALUE (numbers compare as numbers); repeat for more (up to 8)."
-    )
-    var fields: [String] = []
+    @OptionGroup var filter: RecordFilterOptions
     @Option(help: "Most records to show (1–10000).") var limit = 100
     @Flag(help: "Print the receiver's JSON instead of readable lines.") var json = false
     @Flag(
@@ -44,20 +33,15 @@ struct LogsCommand: AsyncParsableCommand {
     static let followInterval = Duration.milliseconds(500)
 
     func validate() throws {
-        if follow, until != nil { throw ValidationError("--until cannot be used with --follow, which prints records as they arrive") }
+        if follow, filter.until != nil { throw ValidationError("--until cannot be used with --follow, which prints records as they arrive") }
     }
 
     private var filters: [(String, String?)] {
-        [
-            ("request_id", requestId), ("trace_id", traceId), ("service", service), ("source", source), ("event", event),
-            ("level", level), ("since", since), ("until", until), ("q", query), ("limit", String(limit)),
-        ] + fields.map { ("field", $0) }
+        [("request_id", requestId), ("trace_id", traceId)] + filter.parameters + [("limit", String(limit))]
     }
 
-    /// Each filter's option, for the receiver's refusals: `request_id` → `--request-id`, `q` → `-q`.
-    private var options: [String: String] {
-        Dictionary(filters.map { name, _ in (name, name == "q" ? "-q" : "--" + name.replacingOccurrences(of: "_", with: "-")) }, uniquingKeysWith: { first, _ in first })
-    }
+    /// Each filter's option, for the receiver's refusals.
+    private var options: [String: String] { RecordFilterOptions.options(for: filters) }
 
     func run() async throws {
         let client = ReceiverClient(receiver: receiver)

@@ -16,9 +16,7 @@ struct RecordPrinter {
     }
 
     func line(_ record: [String: Any], showRequestID: Bool = true) -> String {
-        let timestamp = (record["timestamp"] as? String) ?? ""
-        var time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
-        if let today, timestamp.count >= 23, timestamp.prefix(10) != today { time = timestamp.prefix(10) + " " + time }
+        let time = clock((record["timestamp"] as? String) ?? "")
         let level = (record["level"] as? String) ?? "info"
         var parts = [dim(time), paint(level.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0), level: level)]
         // Every string from a record is sanitised: any sender can put escape sequences in any of them.
@@ -38,6 +36,39 @@ struct RecordPrinter {
         }
         if record["inferred"] as? Bool == true { parts.append(dim("(matched by path and time)")) }
         return parts.joined(separator: " ")
+    }
+
+    /// One request of `GET /api/requests`:
+    /// `10:15:23.456 GET    /api/checkout  502   4.0ms gateway → inventory  ✗ database unavailable  r2`,
+    /// its status coloured by class, its id last (a request without one shows its trace id).
+    func request(_ request: [String: Any]) -> String {
+        let time = clock(request["timestamp"] as? String ?? "")
+        let method = sanitise(request["method"] as? String ?? "-")
+        let path = sanitise(request["path"] as? String ?? "-")
+        var parts = [dim(time), bold(method.count < 6 ? method.padding(toLength: 6, withPad: " ", startingAt: 0) : method)]
+        parts.append(path.count < 24 ? path.padding(toLength: 24, withPad: " ", startingAt: 0) : path)
+        let status = request["status"] as? Int
+        let statusText = status.map(String.init) ?? "-  "
+        parts.append(status.map { paint(statusText, level: $0 >= 500 ? "error" : $0 >= 400 ? "warning" : "info") } ?? dim(statusText))
+        let duration = (request["duration_ms"] as? Double).map { String(format: "%.1fms", $0) } ?? "-"
+        parts.append(dim(duration.count < 9 ? String(repeating: " ", count: 9 - duration.count) + duration : duration))
+        parts.append(((request["services"] as? [String]) ?? []).map(sanitise).joined(separator: " → "))
+        if request["failed"] as? Bool == true {
+            parts.append(paint("✗" + ((request["error"] as? String).map { " " + sanitise($0) } ?? ""), level: "error"))
+        }
+        if let id = request["request_id"] as? String {
+            parts.append(dim(sanitise(id)))
+        } else if let trace = request["trace_id"] as? String {
+            parts.append(dim("trace " + sanitise(trace)))
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// `HH:MM:SS.mmm` of an RFC 3339 timestamp, dated when it is from another day than ``today``.
+    private func clock(_ timestamp: String) -> String {
+        var time = timestamp.count >= 23 ? String(timestamp.dropFirst(11).prefix(12)) : timestamp
+        if let today, timestamp.count >= 23, timestamp.prefix(10) != today { time = timestamp.prefix(10) + " " + time }
+        return time
     }
 
     static func compact(_ value: Any) -> String {

@@ -103,6 +103,45 @@ struct ReadableOutputTests {
         }
     }
 
+    @Test func requestsListsTheLatestOldestFirstWithStatusDurationServicesAndTheIDTraceTakes() async throws {
+        try await withReceiver { receiver in
+            try await RequestListTests.seed(receiver)
+            let lines = try await Self.run(["requests"], receiver).split(separator: "\n").map(String.init)
+            #expect(lines.count == 3, "\(lines)")
+            #expect(lines.map { $0.split(separator: " ").last.map(String.init) } == ["r1", "r2", "r3"], "newest last: \(lines)")
+            let failed = lines[1]
+            for part in ["GET", "/checkout", " 502 ", "4.0ms", "gateway → inventory", "✗ database unavailable"] {
+                #expect(failed.contains(part), "\(part) in \(failed)")
+            }
+            #expect(!lines[0].contains("✗"))
+            // Filters are the logs command's: a request is listed when any of its records matches.
+            let warned = try await Self.run(["requests", "--level", "warning"], receiver).split(separator: "\n")
+            #expect(warned.map { $0.split(separator: " ").last.map(String.init) } == ["r2", "r4"], "\(warned)")
+            #expect(warned.last?.contains(" - ") == true, "a request still running has no path or status yet")
+            let json = try await Self.run(["requests", "--json", "--limit", "2"], receiver).split(separator: "\n")
+                .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(json.map { $0["request_id"] as? String } == ["r2", "r3"])
+
+            let process = try WrapperProcess(["requests", "--receiver", receiver.baseURL, "--level", "loud"])
+            let (status, _, stderr) = await process.finish()
+            #expect(status != 0)
+            #expect(String(decoding: stderr, as: UTF8.self).contains("--level"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+        }
+    }
+
+    @Test func requestsPrintsEverySendersStringEscaped() async throws {
+        try await withReceiver { receiver in
+            let hostile = recordLine([
+                "service": "evil\u{1B}[2Jsvc", "request_id": "r\u{1B}]0;x\u{07}", "event": "request_failed", "message": "m",
+                "error": "boom\r\u{9B}2J", "duration_ms": 1, "fields": ["method": "GE\u{1B}[H", "path": "/x\u{1B}[2J", "status_code": 500],
+            ])
+            #expect(try await receiver.postLogs(hostile).counts() == Counts(accepted: 1))
+            let output = try await Self.run(["requests"], receiver)
+            #expect(Self.controls(in: output).isEmpty, "\(output.debugDescription)")
+            #expect(output.contains("/x\\u001B[2J") && output.contains("evil\\u001B[2Jsvc") && output.contains("boom\\u000D\\u009B2J"), "\(output)")
+        }
+    }
+
     @Test func logsPrintsEverySendersStringEscaped() async throws {
         try await withReceiver { receiver in
             try await Self.seedHostileRequest(receiver)
