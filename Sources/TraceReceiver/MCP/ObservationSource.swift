@@ -8,4 +8,7 @@ protocol ObservationSource: Sendable {
     /// The merged timeline of a request id or trace id, or `nil` when nothing matches (as
     /// `GET /api/debug/trace/{id}`).
     func trace(id: String) async throws -> TraceTimeline?
+
+    /// Up to `limit` latest requests with a record matching `filter`, newest first (as `GET /api/requests`).
+    func requests(matching filter: LogQuery, limit: Int) async throws -> [RecentRequest]
 }

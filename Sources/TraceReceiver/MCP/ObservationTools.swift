@@ -45,19 +45,8 @@ struct ObservationTools: Sendable {
         try arguments.allowOnly(ToolCatalog.observeArguments)
         let what = try arguments.required("what", oneOf: ObserveKind.self)
         let requestID = try arguments.identifier("request_id")
-        let search = try arguments.searchText("text")
-        let conditions = try arguments.fieldConditions("fields") + (search?.conditions ?? [])
-        guard conditions.count <= FieldCondition.maximumConditions else {
-            throw ToolArgumentError.wrongType("fields", expected: "at most \(FieldCondition.maximumConditions) conditions, with the @key=value words of 'text'")
-        }
-        var query = LogQuery(
-            service: try arguments.string("service"),
-            minimumLevel: try arguments.level("level"),
-            since: try arguments.time("since", now: now()),
-            text: search?.text,
-            fieldConditions: conditions,
-            limit: try arguments.integer("limit", in: 1...ToolCatalog.observeMaximumLimit, default: ToolCatalog.observeDefaultLimit)
-        )
+        var query = try recordFilter(arguments)
+        query.limit = try arguments.integer("limit", in: 1...ToolCatalog.observeMaximumLimit, default: ToolCatalog.observeDefaultLimit)
         let page: LogPage
         switch what {
         case .backendLogs:
@@ -82,6 +71,24 @@ struct ObservationTools: Sendable {
             }
         }
         return Self.success(Self.observeAnswer(what, page))
+    }
+
+    /// The record filter `observe` and `recent_requests` share: `service`, `level` (minimum), `since`, and
+    /// `text` with `fields` (its `@key=value` words and `fields` together at most
+    /// ``FieldCondition/maximumConditions``).
+    private func recordFilter(_ arguments: ToolArguments) throws -> LogQuery {
+        let search = try arguments.searchText("text")
+        let conditions = try arguments.fieldConditions("fields") + (search?.conditions ?? [])
+        guard conditions.count <= FieldCondition.maximumConditions else {
+            throw ToolArgumentError.wrongType("fields", expected: "at most \(FieldCondition.maximumConditions) conditions, with the @key=value words of 'text'")
+        }
+        return LogQuery(
+            service: try arguments.string("service"),
+            minimumLevel: try arguments.level("level"),
+            since: try arguments.time("since", now: now()),
+            text: search?.text,
+            fieldConditions: conditions
+        )
     }
 
     /// One search per source, merged newest first: what `backend-logs` needs, as a query has one source.
@@ -147,14 +154,9 @@ struct ObservationTools: Sendable {
         let limit = try arguments.integer(
             "limit", in: 1...ToolCatalog.recentRequestsMaximumLimit, default: ToolCatalog.recentRequestsDefaultLimit
         )
-        let query = LogQuery(
-            service: try arguments.string("service"),
-            events: RecentRequest.completionEvents,
-            since: try arguments.time("since", now: now()),
-            limit: ToolCatalog.recentRequestsScanLimit
-        )
-        let page = try await source.search(query)
-        let requests = RecentRequest.group(page.records).sorted(by: RecentRequest.byAttention).prefix(limit)
+        // The latest requests that match, as the web page lists them; then those needing attention first.
+        let latest = try await source.requests(matching: try recordFilter(arguments), limit: RequestLister.maximumLimit)
+        let requests = latest.sorted(by: RecentRequest.byAttention).prefix(limit)
         return Self.success(String(decoding: RecentRequest.listJSON(requests), as: UTF8.self))
     }
 

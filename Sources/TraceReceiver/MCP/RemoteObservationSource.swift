@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Reads from a running receiver through its HTTP query API (`GET /api/debug/logs`,
-/// `GET /api/debug/trace/{id}`): used by `trace-receiver mcp`. Records are decoded back into
+/// `GET /api/debug/trace/{id}`, `GET /api/requests`): used by `trace-receiver mcp`. Records are decoded back into
 /// ``LogRecord``s and the span tree is rebuilt with the receiver's own ``TraceAssembler`` rules.
 struct RemoteObservationSource: ObservationSource {
     /// Largest record accepted when decoding the receiver's answers.
@@ -39,6 +39,23 @@ struct RemoteObservationSource: ObservationSource {
         var summary = TraceAssembler.summarise(records, id: id)
         summary.truncated = object["truncated"] as? Bool == true
         return summary
+    }
+
+    func requests(matching filter: LogQuery, limit: Int) async throws -> [RecentRequest] {
+        let path = "/api/requests"
+        var query = filter
+        query.limit = limit
+        query.cursor = nil
+        let object = try Self.object(try await api.get(path, query: Self.parameters(of: query)), path: path)
+        guard let requests = object["requests"] as? [[String: Any]] else {
+            throw ObservationError.unreadableAnswer(path: path, reason: "no requests array")
+        }
+        return try requests.map { json in
+            guard let request = RecentRequest(json: json) else {
+                throw ObservationError.unreadableAnswer(path: path, reason: "a request without its services, failed flag or timestamp")
+            }
+            return request
+        }
     }
 
     /// The query-string form of `query`, as `GET /api/debug/logs` reads it.

@@ -10,4 +10,8 @@ struct StoreObservationSource: ObservationSource {
     func trace(id: String) async throws -> TraceTimeline? {
         try await assembler.assemble(id: id)
     }
+
+    func requests(matching filter: LogQuery, limit: Int) async throws -> [RecentRequest] {
+        try await RequestLister(store: store).requests(matching: filter, limit: limit)
+    }
 }

@@ -16,17 +16,37 @@ enum ToolCatalog {
     static let recentRequestsDefaultLimit = 20
     /// `recent_requests`: most requests one call returns.
     static let recentRequestsMaximumLimit = 200
-    /// `recent_requests`: most request records read to find the latest requests.
-    static let recentRequestsScanLimit = 5000
 
     static let observeArguments = ["what", "request_id", "service", "level", "since", "text", "fields", "limit"]
     static let traceArguments = ["request_id"]
-    static let recentRequestsArguments = ["limit", "since", "service"]
+    static let recentRequestsArguments = ["limit", "since", "service", "level", "text", "fields"]
 
     /// Every tool, in the order `tools/list` returns them.
     static let all: [Tool] = [observe, trace, recentRequests]
 
     static let levels: Value = .array(Logger.Level.allCases.map { .string($0.rawValue) })
+
+    static let levelSchema: Value = [
+        "type": "string",
+        "enum": levels,
+        "description": "Minimum level (inclusive), e.g. \"warning\" returns warning, error and critical. Aliases warn, err and fatal are accepted.",
+    ]
+
+    static let textSchema: Value = [
+        "type": "string",
+        "maxLength": 1000,
+        "description":
+            "Only records whose message or error holds all these words (each matching where a word begins, ignoring case and accents), e.g. \"card declined\". A word @key=value (or @key:\"a value\") is a field condition, as in `fields`.",
+        "examples": ["card declined", "timeout @status_code=504"],
+    ]
+
+    static let fieldsSchema: Value = [
+        "type": "object",
+        "description":
+            "Only records whose fields hold these values (all of them), e.g. {\"pod\":\"shop-7d9f8-x2k4q\",\"status_code\":500}; numbers compare as numbers. Up to 8.",
+        "additionalProperties": ["type": ["string", "number", "boolean"]],
+        "maxProperties": .int(FieldCondition.maximumConditions),
+    ]
 
     static let sinceSchema: Value = [
         "type": "string",
@@ -70,26 +90,10 @@ enum ToolCatalog {
                     "examples": ["0190f3a2-6b1c-7d4e-8f00-123456789abc"],
                 ],
                 "service": serviceSchema,
-                "level": [
-                    "type": "string",
-                    "enum": levels,
-                    "description": "Minimum level (inclusive), e.g. \"warning\" returns warning, error and critical. Aliases warn, err and fatal are accepted.",
-                ],
+                "level": levelSchema,
                 "since": sinceSchema,
-                "text": [
-                    "type": "string",
-                    "maxLength": 1000,
-                    "description":
-                        "Only records whose message or error holds all these words (each matching where a word begins, ignoring case and accents), e.g. \"card declined\". A word @key=value (or @key:\"a value\") is a field condition, as in `fields`.",
-                    "examples": ["card declined", "timeout @status_code=504"],
-                ],
-                "fields": [
-                    "type": "object",
-                    "description":
-                        "Only records whose fields hold these values (all of them), e.g. {\"pod\":\"shop-7d9f8-x2k4q\",\"status_code\":500}; numbers compare as numbers. Up to 8.",
-                    "additionalProperties": ["type": ["string", "number", "boolean"]],
-                    "maxProperties": .int(FieldCondition.maximumConditions),
-                ],
+                "text": textSchema,
+                "fields": fieldsSchema,
                 "limit": [
                     "type": "integer",
                     "minimum": 1,
@@ -133,13 +137,14 @@ enum ToolCatalog {
         name: recentRequestsName,
         title: "Recent requests",
         description: """
-            The latest HTTP requests the servers finished (from their request_completed / request_failed records, and \
-            OpenTelemetry HTTP server spans), one entry per request id (a request without one, per trace id): failed ones \
-            first (request_failed or status 5xx), then the slowest. Answers JSON text \
+            The latest HTTP requests (the web page's list: those with a record matching service, level, since, text and \
+            fields; each summarised from its hops' request_completed / request_failed records, OpenTelemetry HTTP server \
+            spans included), one entry per request id (a request without one, per trace id), at most the latest 500: \
+            failed ones first (request_failed or status 5xx), then the slowest. Answers JSON text \
             {"requests":[{"request_id","trace_id","method","path","status","duration_ms","services":[…],"failed","error",\
             "timestamp"}],"count"}; absent keys omitted. Pass a request_id (or, without one, the trace_id) to the trace \
             tool to see what happened inside one.
-            Example: {"since":"15m","limit":10}.
+            Example: {"since":"15m","limit":10}; {"text":"timeout","service":"inventory"}.
             """,
         inputSchema: [
             "type": "object",
@@ -153,6 +158,9 @@ enum ToolCatalog {
                 ],
                 "since": sinceSchema,
                 "service": serviceSchema,
+                "level": levelSchema,
+                "text": textSchema,
+                "fields": fieldsSchema,
             ],
             "additionalProperties": false,
         ],

@@ -27,12 +27,6 @@ struct RecentRequest: Sendable, Equatable {
     /// The event that starts a hop, with its method and path (the middleware's; Rails' `Started GET …`).
     static let startEvent = "request_received"
 
-    /// Groups the hop-completion records among `records` into requests (see ``RequestKeys``), in the
-    /// order each request is first seen. A completion with neither id is a request of its own.
-    static func group(_ records: [LogRecord]) -> [RecentRequest] {
-        grouped(records, by: RequestKeys(learningFrom: records)).map(\.request)
-    }
-
     /// The hop-completion records among `records` grouped by `keys`, in the order each request is first
     /// seen, with the key of each.
     static func grouped(_ records: [LogRecord], by keys: RequestKeys) -> [(key: String, request: RecentRequest)] {
@@ -99,6 +93,26 @@ struct RecentRequest: Sendable, Equatable {
 }
 
 extension RecentRequest {
+    /// A request as ``write(to:)`` wrote it (`GET /api/requests`, read back by `trace-receiver mcp`);
+    /// `nil` without its services, failed flag or timestamp.
+    init?(json: [String: Any]) {
+        guard let services = json["services"] as? [String], let failed = json["failed"] as? Bool,
+            let time = json["timestamp"] as? String, let timestamp = RecordTime.parse(Array(time.utf8))
+        else { return nil }
+        self.init(
+            requestID: json["request_id"] as? String,
+            traceID: json["trace_id"] as? String,
+            method: json["method"] as? String,
+            path: json["path"] as? String,
+            status: json["status"] as? Int,
+            durationMS: json["duration_ms"] as? Double,
+            services: services,
+            failed: failed,
+            error: json["error"] as? String,
+            timestamp: timestamp
+        )
+    }
+
     /// One request from its hops' completion records (at least one).
     init(hops records: [LogRecord]) {
         // The outermost hop took longest; ties go to the one that finished last.

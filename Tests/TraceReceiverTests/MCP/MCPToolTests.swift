@@ -303,14 +303,33 @@ struct MCPToolTests {
             #expect(failed["error"] as? String == "inventory answered 500")
             #expect(requests[1]["failed"] as? Bool == false)
             #expect(try result.object()["count"] as? Int == 3)
+            // Filters find requests by any of their records, as the web page's list does; each is still the whole request.
             let one = try await tools.call("recent_requests", arguments: ["limit": 1, "service": "inventory"])
             let only = try #require(try one.object()["requests"] as? [[String: Any]])
-            #expect(only.map { $0["path"] as? String } == ["/api/reserve"])
+            #expect(only.map { $0["request_id"] as? String } == [MCPFixture.failingRequest])
+            #expect(only.map { $0["path"] as? String } == ["/api/checkout"])
+            for arguments: [String: Value] in [["text": "stock"], ["level": "error"], ["fields": ["status_code": 500]], ["text": "@status_code=500"]] {
+                let found = try await tools.call("recent_requests", arguments: arguments)
+                #expect(found.isError == false, "\(arguments): \(found.text)")
+                let listed = try #require(try found.object()["requests"] as? [[String: Any]])
+                #expect(listed.map { $0["request_id"] as? String } == [MCPFixture.failingRequest], "\(arguments)")
+            }
+            let quiet = try await tools.call("recent_requests", arguments: ["text": "nothing like this"])
+            #expect(try quiet.object()["count"] as? Int == 0)
             let none = try await tools.call("recent_requests", arguments: ["since": "2099-01-01T00:00:00Z"])
             #expect(try none.object()["count"] as? Int == 0)
             let bad = try await tools.call("recent_requests", arguments: ["limit": 201])
             #expect(bad.isError == true)
             #expect(bad.text.contains("from 1 to 200"))
+            for (arguments, complaint) in [
+                (["text": .string(String(repeating: "w", count: 1001))], "text"), (["level": "loud"], "level"),
+                (["fields": ["a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": "8", "i": "9"]], "fields"),
+                (["request_id": "r1"], "request_id"),
+            ] as [([String: Value], String)] {
+                let refused = try await tools.call("recent_requests", arguments: arguments)
+                #expect(refused.isError == true, "\(arguments)")
+                #expect(refused.text.contains(complaint), "\(arguments): \(refused.text)")
+            }
         }
     }
 }
