@@ -138,8 +138,11 @@ public struct CaptureParser: Sendable {
         }
         HTTPCompletionLine.apply(to: &line)
         var implied: Logger.Level?
+        if line.errorType == nil, let exception = RubyException.header(Substring(line.message)) {
+            (line.errorType, line.error, implied) = (exception.type, exception.message, .error)
+        }
         if !tail.isEmpty, PostgresLine.parse(bytes, head) != nil, PostgresLine.assignDetails(bytes, tail, to: &line) { tail = tail.upperBound..<tail.upperBound }
-        if !tail.isEmpty { implied = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) }
+        if !tail.isEmpty, let level = StackTraceSplitter.apply(bytes, head: head, tail: tail, to: &line) { implied = level }
         StackTraceSplitter.applyHeadMarkers(bytes, head: head, tail: tail, to: &line)
         var level = line.level ?? symbolLevel ?? LevelInference.infer(bytes, head) ?? .info
         if let implied { level = level.atLeast(implied) }

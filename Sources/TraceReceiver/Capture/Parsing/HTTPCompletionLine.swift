@@ -95,8 +95,8 @@ enum HTTPCompletionLine {
         if line.durationMS == nil { line.durationMS = durationMS }
     }
 
-    /// `text` after up to ``maximumTags`` leading `[…] ` groups.
-    private static func afterTags(_ text: Substring) -> Substring {
+    /// `text` after up to ``maximumTags`` leading `[…] ` groups (Rails' `config.log_tags`).
+    static func afterTags(_ text: Substring) -> Substring {
         var rest = text
         for _ in 0..<maximumTags {
             guard rest.first == "[", let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].first == " " else { break }

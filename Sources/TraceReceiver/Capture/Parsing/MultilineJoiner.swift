@@ -19,7 +19,9 @@ import Logging
 /// - the `DETAIL:`, `HINT:`, `STATEMENT:`, `CONTEXT:`, `QUERY:` and `LOCATION:` lines of the same
 ///   PostgreSQL process after one of its lines (see ``PostgresLine``);
 /// - the `goroutine N [running]:` block of a Go panic, blank lines included, or of a panic that net/http
-///   recovered and logged (`http: panic serving 127.0.0.1:5000: …`).
+///   recovered and logged (`http: panic serving 127.0.0.1:5000: …`);
+/// - the backtrace frames (`app/models/order.rb:3:in 'find'`) below a Ruby exception's header
+///   (`ActiveRecord::RecordNotFound (…):`, as Rails' development log prints it), blank lines included.
 ///
 /// A line that does not continue completes the pending event, which ``append(_:)`` returns. Because a
 /// single line cannot know whether more will follow, the last event stays pending until the next line
@@ -62,6 +64,8 @@ public struct MultilineJoiner: Sendable {
         case swiftFatal
         /// Inside the Swift runtime's crash report (`*** Signal 4: Backtracing from …` to `Backtrace took …`).
         case swiftCrash
+        /// After a Ruby exception's header: its backtrace's frames follow, blank lines between.
+        case rubyException
     }
 
     private var pending: [UInt8] = []
@@ -140,6 +144,8 @@ public struct MultilineJoiner: Sendable {
             state = .swiftCrash
         } else if LevelInference.swiftFatalError(line, 0..<line.count) != nil {
             state = .swiftFatal
+        } else if Self.mayBeRubyHeader(line), RubyException.header(Substring(String(decoding: line, as: UTF8.self))) != nil {
+            state = .rubyException
         } else if let parts = PostgresLine.parse(line, 0..<line.count) {
             state = .postgres
             postgresPID = Array(line[parts.pid])
@@ -153,7 +159,7 @@ public struct MultilineJoiner: Sendable {
     private mutating func continues(_ line: UnsafeBufferPointer<UInt8>, isBlank: Bool) -> Bool {
         if isBlank {
             return state == .pythonException || state == .goPanic || state == .pythonTraceback || state == .swiftFatal
-                || state == .swiftCrash
+                || state == .swiftCrash || state == .rubyException
         }
         if state == .swiftCrash {
             if CaptureBytes.hasPrefix(line, at: 0, "Backtrace took ") { state = .plain }  // the report's last line
@@ -190,6 +196,8 @@ public struct MultilineJoiner: Sendable {
             return true
         case .swiftCrash:
             return true  // handled above
+        case .rubyException:
+            return RubyException.isFrame(line)
         case .postgres:
             guard let parts = PostgresLine.parse(line, 0..<line.count), PostgresLine.detailField(line, parts) != nil else { return false }
             return line[parts.pid].elementsEqual(postgresPID)
@@ -208,4 +216,10 @@ public struct MultilineJoiner: Sendable {
     }
 
     private static let traceback: StaticString = "Traceback (most recent call last):"
+
+    /// A cheap test before reading a line as a Ruby exception header: a capital first, a `)` near the end.
+    private static func mayBeRubyHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = line.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), line.count >= 4 else { return false }
+        return line[line.count - 1] == UInt8(ascii: ")") || (line[line.count - 1] == UInt8(ascii: ":") && line[line.count - 2] == UInt8(ascii: ")"))
+    }
 }

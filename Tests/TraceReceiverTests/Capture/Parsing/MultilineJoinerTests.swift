@@ -120,6 +120,37 @@ struct MultilineJoinerTests {
         #expect(record.stack?.hasPrefix("Current stack trace:") == true)
     }
 
+    // Rails 7's development log for a request that raised (its exception and backtrace below the
+    // Completed line, blank and space-only lines between), then the next request.
+    @Test func aRailsExceptionAndItsBacktraceAreOneErrorWithItsClassAndMessage() {
+        let events = Self.join([
+            "Completed 500 Internal Server Error in 6ms (ActiveRecord: 0.2ms | Allocations: 1234)",
+            "", "", "  ",
+            "ActiveRecord::RecordNotFound (Couldn't find Order with 'id'=42):",
+            "  ",
+            "app/models/order.rb:12:in 'Order.find!'",
+            "app/controllers/orders_controller.rb:3:in `show'",
+            "",
+            #"Started GET "/health" for 127.0.0.1 at 2026-11-30 10:20:02 +0000"#,
+        ])
+        #expect(events.count == 3, "\(events)")
+        let record = CaptureParsing.parse(events[1])
+        #expect(record.level == .error)
+        #expect(record.errorType == "ActiveRecord::RecordNotFound")
+        #expect(record.error == "Couldn't find Order with 'id'=42")
+        #expect(record.stack?.contains("app/models/order.rb:12:in 'Order.find!'\napp/controllers/orders_controller.rb:3:in `show'") == true, "\(record.stack ?? "")")
+        #expect(CaptureParsing.parse(events[2]).event == "request_received")
+        // Production's tagged line, after Ruby's Logger prefix: its class and message too.
+        let tagged = CaptureParsing.parse("F, [2026-11-30T10:20:01.130000 #1]  FATAL -- : [5f1c3a9e] NoMethodError (undefined method 'x' for nil):")
+        #expect(tagged.errorType == "NoMethodError")
+        #expect(tagged.error == "undefined method 'x' for nil")
+        #expect(tagged.level == .critical, "the logger's own level, when higher")
+        for line in ["Processing (x):", "Rendered layout (Duration: 1.2ms)", "Foo::bar (x)", "A::B x", "::A (x)", "A:: (x)", "Error (", "Oops::Error ()"] {
+            #expect(CaptureParsing.parse(line).errorType == nil, "\(line)")
+        }
+        #expect(Self.join(["NameError (x)", "not/a frame.rb:1:in 'y'", "app.rb:x:in 'y'"]).count == 3, "only frames join")
+    }
+
     @Test func goPanicBlockStaysTogether() {
         let events = Self.join([
             "panic: runtime error: invalid memory address or nil pointer dereference",
