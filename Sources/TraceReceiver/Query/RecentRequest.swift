@@ -33,7 +33,7 @@ struct RecentRequest: Sendable, Equatable {
         var order: [String] = []
         var groups: [String: [LogRecord]] = [:]
         for record in records where record.event.map(completionEvents.contains) ?? false {
-            let key = keys.key(of: record) ?? "record-\(record.id)-\(record.timestamp)"
+            let key = keys.key(of: record) ?? RequestKeys.ownKey(of: record)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }

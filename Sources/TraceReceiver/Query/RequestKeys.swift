@@ -3,7 +3,8 @@
 /// request id that other records of the same trace carry; else the trace id itself.
 ///
 /// So a request that passed through a service using the middleware and one exporting OpenTelemetry
-/// spans is one entry, and a request seen only through OpenTelemetry is listed by its trace id.
+/// spans is one entry, and a request seen only through OpenTelemetry is listed by its trace id. A
+/// completion with neither id is a request of its own (``ownKey(of:)``).
 struct RequestKeys: Sendable {
     /// The request id first seen with each trace id.
     private var requestOfTrace: [String: String] = [:]
@@ -32,5 +33,17 @@ struct RequestKeys: Sendable {
     /// The request `record` belongs to, or `nil` for a record with neither id.
     func key(of record: LogRecord) -> String? {
         record.requestID ?? record.traceID.map { requestOfTrace[$0] ?? $0 }
+    }
+
+    /// The key of a request known only from one completion record with neither id (an access log line
+    /// of a program that writes none): the record's own, which no request or trace id can equal (`#`
+    /// is not allowed in them).
+    static func ownKey(of record: LogRecord) -> String {
+        "#\(record.id)-\(record.timestamp)"
+    }
+
+    /// Whether `key` is an ``ownKey(of:)``.
+    static func isOwnKey(_ key: String) -> Bool {
+        key.hasPrefix("#")
     }
 }

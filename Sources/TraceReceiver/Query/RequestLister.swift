@@ -5,7 +5,8 @@
 /// when the filter names no level, source, text or field, so a busy request's many lines don't crowd others
 /// out), then the completions of the request ids and of the trace ids found there (and, for a request
 /// whose completions name no method or path, its ``RecentRequest/startEvent`` records). ``RequestKeys``
-/// tells which request a record belongs to.
+/// tells which request a record belongs to; a completion with neither id (an access log line) is a request
+/// of its own.
 struct RequestLister: Sendable {
     /// Most requests one call returns.
     static let maximumLimit = 500
@@ -36,7 +37,9 @@ struct RequestLister: Sendable {
         var order: [String] = []
         var matched: [String: [LogRecord]] = [:]
         for record in scanned {
-            guard let key = keys.key(of: record) else { continue }
+            // A line with neither id is a request only when it says one finished (an access log's line).
+            let isCompletion = record.event.map(RecentRequest.completionEvents.contains) ?? false
+            guard let key = keys.key(of: record) ?? (isCompletion ? RequestKeys.ownKey(of: record) : nil) else { continue }
             if matched[key] == nil {
                 guard order.count < limit else { continue }
                 order.append(key)
@@ -74,8 +77,9 @@ struct RequestLister: Sendable {
         for (key, request) in RecentRequest.grouped(completions, by: keys) where listed.contains(key) {
             finished[key] = request
         }
+        for key in order where RequestKeys.isOwnKey(key) { finished[key] = RecentRequest(hops: matched[key]!) }
         // Programs that name the method and path when a request starts, not when it ends (Rails).
-        let unnamed = Set(finished.filter { $0.value.method == nil || $0.value.path == nil }.keys)
+        let unnamed = Set(finished.filter { !RequestKeys.isOwnKey($0.key) && ($0.value.method == nil || $0.value.path == nil) }.keys)
         if !unnamed.isEmpty {
             var starts = LogQuery(events: [RecentRequest.startEvent], limit: unnamed.count * Self.maximumHopsPerRequest)
             starts.requestIDs = unnamed

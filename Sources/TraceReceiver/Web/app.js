@@ -594,7 +594,9 @@ function requestRow(request) {
   const time = cell('col-time mono', formatClock(micros));
   if (typeof request.timestamp === 'string') time.title = cleanText(request.timestamp, 64);
   const path = cell('col-path mono', request.path ?? '');
-  path.title = cleanText(id ? `${request.path ?? ''}\n${id === request.request_id ? 'request' : 'trace'} ${id}` : request.path ?? '');
+  const owner = !id ? 'no request or trace id (an access log line): the log lines view shows it'
+    : `${id === request.request_id ? 'request' : 'trace'} ${id}`;
+  path.title = cleanText(`${request.path ?? ''}\n${owner}`);
   const status = cell(`col-status mono${statusClass(request.status)}`, request.status ?? '');
   const services = cell('col-services');
   if (Array.isArray(request.services)) services.title = cleanText(request.services.join(', '), 300);

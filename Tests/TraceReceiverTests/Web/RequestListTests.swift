@@ -182,6 +182,33 @@ struct RequestListTests {
         #expect(listed.hasPrefix(#"{"requests":[{"trace_id":"t2","method":"GET","path":"/shop","status":200,"duration_ms":9,"#), "\(listed)")
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func aCompletionWithNeitherIDIsARequestOfItsOwnAndOtherLinesWithoutIDsAreNot(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            let now = Date()
+            let lines = [
+                recordLine([
+                    "service": "nginx", "event": "request_failed", "level": "error", "message": "GET /pay 502", "duration_ms": 30,
+                    "timestamp": timestamp(secondsAgo: 20, from: now), "fields": ["method": "GET", "path": "/pay", "status_code": 502],
+                ]),
+                recordLine([
+                    "service": "nginx", "event": "request_completed", "message": "GET /pay 502", "duration_ms": 30,
+                    "timestamp": timestamp(secondsAgo: 10, from: now), "fields": ["method": "GET", "path": "/", "status_code": 200],
+                ]),
+                recordLine(["service": "worker", "level": "error", "message": "disk full", "timestamp": timestamp(secondsAgo: 5, from: now)]),
+            ]
+            #expect(try await receiver.postLogs(lines.joined(separator: "\n")).counts() == Counts(accepted: 3))
+            let requests = try await Self.requests(receiver)
+            #expect(requests.map { $0["path"] as? String } == ["/", "/pay"], "two access lines, two requests")
+            #expect(requests.allSatisfy { $0["request_id"] == nil && $0["trace_id"] == nil })
+            #expect(requests.map { $0["failed"] as? Bool } == [false, true])
+            #expect(requests.map { $0["services"] as? [String] } == [["nginx"], ["nginx"]])
+            // A filter that matches a line without ids that is no completion finds no request.
+            let errors = try await Self.requests(receiver, "level=error")
+            #expect(errors.map { $0["path"] as? String } == ["/pay"])
+        }
+    }
+
     @Test
     func rejectsMalformedFiltersNamingTheParameter() async throws {
         try await withReceiver(configure: { $0.store = .memory }) { (receiver) async throws in
