@@ -119,6 +119,8 @@ struct CaptureParsingHostileInputTests {
         "2026-11-30T10:20:01+0000 [", "2026-11-30T10:20:01+0000 [ ", "2026-11-30T10:20:01+0000 [ INFO ]", "2026-11-30T10:20:01+0000 [ a ] [ INFO",
         "2026-11-30T10:00:05Z stdout P", "2026-11-30T10:00:05Z stderr F ", #"{"log":""#, #"{"log":"\n","stream":"stdout","time":"2026-11-30T10:00:05Z"}"#,
         "A::B (", "A::B ()", "A::B (x", "A::B (x):\n", "A::B (x):\n  \n", "A::B (x):\na:1:in", "A::B (x):\na:1:in '", "[x] A::B (x)", "AError (x)",
+        "[GIN] ", "[GIN] |", "[GIN] | 200 |", "[GIN] | 200 | 1µs | x |", "[GIN] | 200 | µs | x | GET \"", "[GIN] | 200 | 1e999s | x | GET \"/\"",
+        "GET / 200 ", "GET / 200 in", "GET / 200 in ms", "GET / 200 1e999 ms", "GET / 200 nan ms", "\"", "\"\"", "\"GET / HTTP/1.1\"", "\"GET / HTTP/1.1\" ",
         "Completed ", "Completed 500", "Completed 500 in", "Completed 500 in ms", "Completed 500 in 1e999ms", "[] Completed 200 in 1ms", "[", "[x]",
         "Started ", "Started GET", #"Started GET ""#, #"Started GET "" for"#, "Request finished ", "Request finished in", "Request finished in 1ms",
         "Request finished HTTP/1.1 GET :// - 200 - - 1ms", "Request finished HTTP/1.1 GET http:// - 200", "a - \"", #"a - "GET"#, #"a - "GET / HTTP/1.1""#,

@@ -132,7 +132,7 @@ struct CaptureParsingTextTests {
         let crashed = CaptureParsing.parse(#"INFO:     [::1]:52345 - "POST /api/pay?card=1 HTTP/1.1" 500 Internal Server Error"#)
         #expect(crashed.event == "request_failed")
         #expect(CaptureParsing.fields(crashed)["path"] as? String == "/api/pay", "without its query")
-        for text in [#"INFO:     a - "GET /x" 200 OK"#, #"INFO:     a - "get /x HTTP/1.1" 200"#, #"INFO:     a - "GET /x HTTP/1.1" OK"#, #"INFO:     a b - "GET /x HTTP/1.1" 200"#] {
+        for text in [#"INFO:     a - "GET /x" 200 OK"#, #"INFO:     a - "get /x HTTP/1.1" 200"#, #"INFO:     a - "GET /x HTTP/1.1" OK"#] {
             #expect(CaptureParsing.parse(text).event == nil, "\(text)")
         }
         let failure = CaptureParsing.parse("ERROR:    Exception in ASGI application")
@@ -629,6 +629,45 @@ struct CaptureParsingTextTests {
             let record = CaptureParsing.parse(text)
             #expect(record.event == nil, "\(text)")
             #expect(CaptureParsing.fields(record)["method"] == nil, "\(text)")
+        }
+    }
+
+    // Development servers' request lines, as each prints them.
+    @Test(arguments: [
+        (#"127.0.0.1 - - [30/Nov/2026 10:20:01] "GET /flask?x=1 HTTP/1.1" 500 -"#, "GET", "/flask", Int64(500), nil, Logger.Level.error),
+        (#"[30/Nov/2026 10:20:02] "POST /django/ HTTP/1.1" 201 1234"#, "POST", "/django/", 201, nil, .info),
+        (#"[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/gin?q=1""#, "GET", "/gin", 404, 0.0123, .warning),
+        (#"[GIN] 2026/11/30 - 10:20:03 | 200 |    1.5s |  ::1 | DELETE   "/gin/1""#, "DELETE", "/gin/1", 200, 1500, .info),
+        ("GET /morgan-dev 304 3.456 ms - -", "GET", "/morgan-dev", 304, 3.456, .info),
+        ("PUT /morgan-tiny 503 12 - 7.5 ms", "PUT", "/morgan-tiny", 503, 7.5, .error),
+        (" GET /next?x=1 200 in 123ms", "GET", "/next", 200, 123, .info),
+        ("Completed 500 Internal Server Error in 6ms (ActiveRecord: 0.2ms)", nil, nil, 500, 6, .error),
+    ] as [(String, String?, String?, Int64, Double?, Logger.Level)])
+    func aDevelopmentServersRequestLineIsAFinishedRequestWithALevelFromItsStatus(
+        line: String, method: String?, path: String?, status: Int64, durationMS: Double?, level: Logger.Level
+    ) {
+        let record = CaptureParsing.parse(line)
+        let fields = CaptureParsing.fields(record)
+        #expect(record.event == (status >= 500 ? "request_failed" : "request_completed"))
+        #expect(fields["method"] as? String == method)
+        #expect(fields["path"] as? String == path)
+        #expect(fields["status_code"] as? Int64 == status)
+        if let durationMS, let measured = record.durationMS {
+            #expect(abs(measured - durationMS) < 1e-9, "\(measured)")
+        } else {
+            #expect(record.durationMS == durationMS)
+        }
+        #expect(record.level == level)
+    }
+
+    @Test func linesThatOnlyMentionARequestAreNotOne() {
+        for line in [
+            "GET requests are 200 times faster now", "GET /x 2000 ms", "GET /x two hundred", "get /x 200 in 1ms", "[GIN] 2026/11/30 | 200",
+            "[GIN] x | 200 | 1ms | ip | GET /unquoted", #"he said "GET /x HTTP/1.1" loudly"#, #"the "GET /x HTTP/1.1" 99 times"#,
+        ] {
+            let record = CaptureParsing.parse(line)
+            #expect(record.event == nil, "\(line)")
+            #expect(CaptureParsing.fields(record)["status_code"] == nil, "\(line)")
         }
     }
 
