@@ -102,6 +102,8 @@ enum HTTPCompletionLine {
     /// `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms` (morgan's dev and tiny formats),
     /// `GET /x 200 in 123ms` (Next.js); returns whether `text` was one.
     private static func ledByRequest(_ text: Substring, to line: inout ParsedLine) -> Bool {
+        // Most lines are turned away by their first word, before anything is split.
+        guard let space = text.firstIndex(of: " "), isMethod(text[..<space]) else { return false }
         let words = text.split(separator: " ", maxSplits: 8, omittingEmptySubsequences: true)
         guard words.count >= 3, isMethod(words[0]), words[1].first == "/", let status = status(words[2]) else { return false }
         var durationMS: Double?

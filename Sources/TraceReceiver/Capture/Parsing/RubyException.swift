@@ -10,6 +10,8 @@ enum RubyException {
     /// `[tag] ` groups) is a header: a constant path (`Name` or `A::B::Name`, which has `::` or ends in
     /// `Error` or `Exception`), a space, and the message in parentheses, optionally followed by a colon.
     static func header(_ message: Substring) -> (type: String, message: String)? {
+        // Most lines end otherwise: they are turned away before anything is split.
+        guard message.last == ")" || message.hasSuffix("):") else { return nil }
         let text = HTTPCompletionLine.afterTags(message)
         guard let first = text.first, first.isASCII, first.isUppercase, let open = text.firstIndex(of: " ") else { return nil }
         let name = text[..<open]
