@@ -41,6 +41,17 @@ struct ReadableOutputTests {
         return String(decoding: stdout, as: UTF8.self)
     }
 
+    /// Runs the CLI with a filter the receiver refuses: it must fail, naming the option.
+    static func expectRefusal(
+        _ arguments: [String], naming option: String, _ receiver: RunningReceiver, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let process = try WrapperProcess(arguments + ["--receiver", receiver.baseURL])
+        let (status, _, stderr) = await process.finish()
+        #expect(status != 0, sourceLocation: sourceLocation)
+        let said = String(decoding: stderr, as: UTF8.self)
+        #expect(said.contains(option), "names the option: \(said)", sourceLocation: sourceLocation)
+    }
+
     /// Control characters other than the newlines between lines.
     static func controls(in output: String) -> [Unicode.Scalar] {
         output.unicodeScalars.filter { scalar in
@@ -77,10 +88,7 @@ struct ReadableOutputTests {
                 .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(Set(found.compactMap { $0["message"] as? String }) == ["GET /b 500", "card refused"])
 
-            let process = try WrapperProcess(["logs", "--receiver", receiver.baseURL, "--event", "bad event!"])
-            let (status, _, stderr) = await process.finish()
-            #expect(status != 0)
-            #expect(String(decoding: stderr, as: UTF8.self).contains("--event"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+            try await Self.expectRefusal(["logs", "--event", "bad event!"], naming: "--event", receiver)
         }
     }
 
@@ -96,10 +104,7 @@ struct ReadableOutputTests {
                 .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(found.compactMap { $0["message"] as? String } == ["from pod 1"])
 
-            let process = try WrapperProcess(["logs", "--receiver", receiver.baseURL, "--field", "no value"])
-            let (status, _, stderr) = await process.finish()
-            #expect(status != 0)
-            #expect(String(decoding: stderr, as: UTF8.self).contains("--field"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+            try await Self.expectRefusal(["logs", "--field", "no value"], naming: "--field", receiver)
         }
     }
 
@@ -122,10 +127,7 @@ struct ReadableOutputTests {
                 .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(json.map { $0["request_id"] as? String } == ["r2", "r3"])
 
-            let process = try WrapperProcess(["requests", "--receiver", receiver.baseURL, "--level", "loud"])
-            let (status, _, stderr) = await process.finish()
-            #expect(status != 0)
-            #expect(String(decoding: stderr, as: UTF8.self).contains("--level"), "names the option: \(String(decoding: stderr, as: UTF8.self))")
+            try await Self.expectRefusal(["requests", "--level", "loud"], naming: "--level", receiver)
         }
     }
 
