@@ -79,6 +79,18 @@ struct LevelAliasTests {
     }
 }
 
+@Suite("URLPath")
+struct URLPathTests {
+    @Test(arguments: [
+        ("https://shop.test/pay?card=1", "/pay"), ("http://localhost:5000/api/orders?id=7#top", "/api/orders"), ("https://shop.test", "/"),
+        ("/orders/42?ref=mail", "/orders/42"), ("/login?next=https://evil.test/x", "/login"), ("/a#b", "/a"), ("", ""), ("?x=1", ""),
+        ("http://", "/"), ("://", "/"),
+    ])
+    func isTheTargetsPathWithoutItsQueryOrFragment(_ target: String, _ path: String) {
+        #expect(URLPath.of(Substring(target)) == Substring(path))
+    }
+}
+
 @Suite("OriginPolicy")
 struct OriginPolicyTests {
     let defaults = OriginPolicy(ReceiverConfiguration().allowedOrigins)

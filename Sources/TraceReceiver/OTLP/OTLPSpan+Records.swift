@@ -16,12 +16,17 @@ extension OTLPSpan {
     }
 
     /// The request a span served: a server span (kind 2) with an HTTP method; `nil` for other spans.
-    /// The path is `url.path`, else `http.target` without its query, else the route.
+    /// The path is `url.path`; else that of `http.target`, `url.full` or `http.url` (without the query);
+    /// else the span's name after the method (`GET /orders/42`, as instrumentations name server spans);
+    /// else the route.
     var servedRequest: ServedRequest? {
         guard kind == 2, let method = Self.text(of: ["http.request.method", "http.method"], in: attributes) else { return nil }
         var path = Self.text(of: ["url.path"], in: attributes)
-        if path == nil, let target = Self.text(of: ["http.target"], in: attributes) {
-            path = String(target.prefix { $0 != "?" && $0 != "#" })
+        if path == nil, let target = Self.text(of: ["http.target", "url.full", "http.url"], in: attributes) {
+            path = String(URLPath.of(Substring(target)))
+        }
+        if path == nil, name.hasPrefix(method + " /") {
+            path = String(URLPath.of(name.dropFirst(method.count + 1).prefix { $0 != " " }))
         }
         let status = attributes.last { $0.key == "http.response.status_code" || $0.key == "http.status_code" }.flatMap { attribute in
             switch attribute.value {

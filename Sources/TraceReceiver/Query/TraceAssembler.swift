@@ -74,13 +74,8 @@ struct TraceAssembler: Sendable {
     static func path(of record: LogRecord) -> String? {
         if let path = record.field("path") ?? record.field("context", "path") { return path }
         guard let url = record.field("url") ?? record.field("context", "url") else { return nil }
-        var rest = Substring(url)
-        if let scheme = rest.range(of: "://") {
-            rest = rest[scheme.upperBound...]
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
-        }
-        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        return rest.isEmpty ? nil : String(rest)
+        let path = URLPath.of(Substring(url))
+        return path.isEmpty ? nil : String(path)
     }
 
     /// The timeline, span tree and totals of `records` (oldest first, non-empty) for the request or trace `id`.

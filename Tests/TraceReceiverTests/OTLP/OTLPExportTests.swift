@@ -214,4 +214,28 @@ struct OTLPExportTests {
             #expect(declined["span_id"] as? String == spans.last?["span_id"] as? String, "logged inside authorize")
         }
     }
+
+    // A real instrumentation's server spans: OpenTelemetry's WSGI middleware, under the older HTTP semantic
+    // conventions (http.method, http.url, http.status_code) and the current ones (http.request.method,
+    // http.response.status_code, the path only in the span's name).
+    @Test func theWSGIInstrumentationsServerSpansAreRequestsUnderEitherSemanticConventions() async throws {
+        try await withReceiver { receiver in
+            let script = packageRoot.appendingPathComponent("Tests/TraceReceiverTests/OTLP/otel_wsgi.py").path
+            for (service, optIn) in [("shop-old", ""), ("shop-new", "http")] {
+                let run = try await runProgram(
+                    ["python3", script, receiver.baseURL, service], environment: ["OTEL_SEMCONV_STABILITY_OPT_IN": optIn])
+                try #require(run.status == 0, "python3: \(run.stderr)")
+                let traces = run.stdout.split(separator: "\n").map(String.init)
+                #expect(traces.count == 2 && traces.allSatisfy { $0.count == 32 }, "\(run.stdout)")
+                let requests = try await RequestListTests.requests(receiver, "service=" + service)
+                #expect(requests.map { $0["trace_id"] as? String } == traces.reversed(), "newest first, each by its trace")
+                #expect(requests.map { $0["request_id"] as? String } == [nil, nil])
+                #expect(requests.map { $0["method"] as? String } == ["POST", "GET"], "\(service)")
+                #expect(requests.map { $0["path"] as? String } == ["/pay", "/orders/42"], "\(service)")
+                #expect(requests.map { $0["status"] as? Int } == [503, 200], "\(service)")
+                #expect(requests.map { $0["failed"] as? Bool } == [true, false], "\(service)")
+                #expect(requests.allSatisfy { ($0["duration_ms"] as? Double).map { $0 > 0 } == true }, "\(service)")
+            }
+        }
+    }
 }

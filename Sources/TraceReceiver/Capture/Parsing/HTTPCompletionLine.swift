@@ -80,12 +80,7 @@ enum HTTPCompletionLine {
         guard words.count >= 6, words[0].hasPrefix("HTTP/"), isMethod(words[1]), words[3] == "-",
             let status = status(words[4]), let duration = words.last.flatMap(milliseconds)
         else { return }
-        var path = words[2]
-        if let scheme = path.firstRange(of: "://") {
-            let rest = path[scheme.upperBound...]
-            path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
-        }
-        name(&line, method: words[1], path: path)
+        name(&line, method: words[1], path: words[2])
         complete(&line, status: status, durationMS: duration)
     }
 
@@ -135,7 +130,7 @@ enum HTTPCompletionLine {
 
     private static func name(_ line: inout ParsedLine, method: Substring, path: Substring) {
         line.fields.append(key: "method", text: String(method))
-        line.fields.append(key: "path", text: String(path.prefix { $0 != "?" && $0 != "#" }))
+        line.fields.append(key: "path", text: String(URLPath.of(path)))
     }
 
     private static func complete(_ line: inout ParsedLine, status: Int64, durationMS: Double?) {
