@@ -21,9 +21,38 @@ struct RequestLister: Sendable {
 
     let store: any LogStore
 
+    /// Most trace ids whose completions are read per listed request (a request id reused across traces,
+    /// by a client retrying with it, has several).
+    static let maximumTracesPerRequest = 4
+
+    /// The requests found by the first read: their keys, newest match first, and the records that matched.
+    private struct Found {
+        var order: [String] = []
+        var matched: [String: [LogRecord]] = [:]
+    }
+
     /// Up to `limit` requests with a record matching `filter` (its `limit` and `cursor` are ignored),
     /// newest match first.
     func requests(matching filter: LogQuery, limit: Int) async throws -> [RecentRequest] {
+        var keys = RequestKeys()
+        var found = try await matching(filter, limit: limit, keys: &keys)
+        guard !found.order.isEmpty else { return [] }
+        let completions = try await completions(of: found)
+        // A hop seen alone (a filter that matched only it) may turn out to belong to a listed request's trace.
+        keys.learn(completions)
+        found = Self.rekeyed(found, by: keys)
+        let listed = Set(found.order)
+        var finished: [String: RecentRequest] = [:]
+        for (key, request) in RecentRequest.grouped(completions, by: keys) where listed.contains(key) {
+            finished[key] = request
+        }
+        for key in found.order where RequestKeys.isOwnKey(key) { finished[key] = RecentRequest(hops: found.matched[key]!) }
+        try await name(&finished)
+        return found.order.map { key in finished[key] ?? RecentRequest(records: found.matched[key]!) }
+    }
+
+    /// The newest records matching `filter`, by request (at most `limit` requests); `keys` learns from them.
+    private func matching(_ filter: LogQuery, limit: Int, keys: inout RequestKeys) async throws -> Found {
         var scan = filter
         scan.cursor = nil
         scan.countsAllMatches = false
@@ -33,60 +62,65 @@ struct RequestLister: Sendable {
             scan.events = RecentRequest.completionEvents
         }
         let scanned = try await store.search(scan).records
-        var keys = RequestKeys(learningFrom: scanned)
-        var order: [String] = []
-        var matched: [String: [LogRecord]] = [:]
+        keys.learn(scanned)
+        var found = Found()
         for record in scanned {
             // A line with neither id is a request only when it says one finished (an access log's line).
             let isCompletion = record.event.map(RecentRequest.completionEvents.contains) ?? false
             guard let key = keys.key(of: record) ?? (isCompletion ? RequestKeys.ownKey(of: record) : nil) else { continue }
-            if matched[key] == nil {
-                guard order.count < limit else { continue }
-                order.append(key)
+            if found.matched[key] == nil {
+                guard found.order.count < limit else { continue }
+                found.order.append(key)
             }
-            matched[key, default: []].append(record)
+            found.matched[key, default: []].append(record)
         }
-        guard !order.isEmpty else { return [] }
+        return found
+    }
 
-        // The hops: completions under the listed request ids, and under the traces of the records found
-        // (the hops of a service that sends no request id, and the requests known by trace id alone).
-        var listed = Set(order)
-        var hops = LogQuery(events: RecentRequest.completionEvents, limit: order.count * Self.maximumHopsPerRequest)
+    /// The hops of the requests found: completions under their request ids, and under the traces of their
+    /// records (the hops of a service that sends no request id, and the requests known by trace id alone).
+    private func completions(of found: Found) async throws -> [LogRecord] {
+        var hops = LogQuery(events: RecentRequest.completionEvents, limit: found.order.count * Self.maximumHopsPerRequest)
         hops.countsAllMatches = false
         var byRequest = hops
-        byRequest.requestIDs = listed
+        byRequest.requestIDs = Set(found.order)
         var completions = try await store.search(byRequest).records
-        let traces = Set(matched.values.joined().lazy.compactMap(\.traceID))
+        var traces: Set<String> = []
+        for key in found.order {
+            for traceID in found.matched[key]!.lazy.compactMap(\.traceID) where traces.count < (found.order.count * Self.maximumTracesPerRequest) {
+                traces.insert(traceID)
+            }
+        }
         if !traces.isEmpty {
             var byTrace = hops
             byTrace.traceIDs = traces
             let seen = Set(completions.lazy.map(\.id))
             completions += try await store.search(byTrace).records.filter { !seen.contains($0.id) }
         }
-        // A hop seen alone (a filter that matched only it) may turn out to belong to a listed request's trace.
-        keys.learn(completions)
-        var current: [String] = []
-        var records: [String: [LogRecord]] = [:]
-        for key in order {
+        return completions
+    }
+
+    /// `found` with each key that is a trace id since learnt to carry a request id replaced by that id
+    /// (merged with it when that request was found too).
+    private static func rekeyed(_ found: Found, by keys: RequestKeys) -> Found {
+        var rekeyed = Found()
+        for key in found.order {
             let owner = keys.current(key)
-            if records[owner] == nil { current.append(owner) }
-            records[owner, default: []] += matched[key]!
+            if rekeyed.matched[owner] == nil { rekeyed.order.append(owner) }
+            rekeyed.matched[owner, default: []] += found.matched[key]!
         }
-        (order, matched, listed) = (current, records, Set(current))
-        var finished: [String: RecentRequest] = [:]
-        for (key, request) in RecentRequest.grouped(completions, by: keys) where listed.contains(key) {
-            finished[key] = request
-        }
-        for key in order where RequestKeys.isOwnKey(key) { finished[key] = RecentRequest(hops: matched[key]!) }
-        // Programs that name the method and path when a request starts, not when it ends (Rails).
+        return rekeyed
+    }
+
+    /// Fills in the method and path of requests whose completions name neither from their
+    /// ``RecentRequest/startEvent`` records: programs that name them when a request starts (Rails).
+    private func name(_ finished: inout [String: RecentRequest]) async throws {
         let unnamed = Set(finished.filter { !RequestKeys.isOwnKey($0.key) && ($0.value.method == nil || $0.value.path == nil) }.keys)
-        if !unnamed.isEmpty {
-            var starts = LogQuery(events: [RecentRequest.startEvent], limit: unnamed.count * Self.maximumHopsPerRequest)
-            starts.requestIDs = unnamed
-            starts.countsAllMatches = false
-            let byRequest = Dictionary(grouping: try await store.search(starts).records) { $0.requestID ?? "" }
-            for key in unnamed { finished[key]?.complete(from: byRequest[key] ?? []) }
-        }
-        return order.map { key in finished[key] ?? RecentRequest(records: matched[key]!) }
+        guard !unnamed.isEmpty else { return }
+        var starts = LogQuery(events: [RecentRequest.startEvent], limit: unnamed.count * Self.maximumHopsPerRequest)
+        starts.requestIDs = unnamed
+        starts.countsAllMatches = false
+        let byRequest = Dictionary(grouping: try await store.search(starts).records) { $0.requestID ?? "" }
+        for key in unnamed { finished[key]?.complete(from: byRequest[key] ?? []) }
     }
 }
