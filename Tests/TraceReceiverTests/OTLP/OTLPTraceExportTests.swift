@@ -244,6 +244,10 @@ struct OTLPTraceExportTests {
             #expect(wrong.status == 400)
             #expect(wrong.errorMessage == "not an OTLP ExportMetricsServiceRequest: dataPoints is not an array")
             #expect(try await receiver.request(.POST, "/v1/metrics", body: [], headers: [("Content-Type", "text/plain")]).status == 415)
+            let deep = #"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"gauge":{"dataPoints":[{"x":"# + String(repeating: "[", count: 10_000)
+                + String(repeating: "]", count: 10_000) + "}]}}]}]}]}"
+            let nested = try await receiver.request(.POST, "/v1/metrics", body: Array(deep.utf8), headers: [("Content-Type", "application/json")])
+            #expect(nested.status == 400, "deep nesting is refused, not recursed through")
             #expect(try await receiver.get("/metrics").body.contains("trace_receiver_otlp_metric_points_refused_total 7"))
             #expect(try await receiver.search("limit=10").logs.isEmpty, "no metric is stored as a record")
         }
