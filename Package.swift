@@ -222,7 +222,7 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             exclude: [
-                "MCP/mcp_client.py", "OTLP/otel_export.py", "Web/browser_e2e.py", "Web/browser_token.py", "Web/browser_store.py",
+                "MCP/mcp_client.py", "OTLP/otel_export.py", "OTLP/otel_wsgi.py", "Web/browser_e2e.py", "Web/browser_token.py", "Web/browser_store.py",
                 "Web/browser_cut.py", "Web/browser_fields.py", "Web/browser_lines.py", "Web/browser_older.py", "Web/browser_otel.py",
             ],
             swiftSettings: testSwiftSettings
