@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Receiver benchmarks, release build: ingest throughput into memory and SQLite (receiver pinned to
 # core 0, one client process on core 1; then both unpinned, sharing the two cores), trace-by-id and
-# search latency at 1,000,000 stored records, and hot-buffer memory per record under a flood.
+# search latency at 1,000,000 stored records, hot-buffer memory per record under a flood, and the ns
+# per captured line parsed (run, tail) against our own records' JSON.
 # Usage: Benchmarks/receiver.sh [seconds] [records]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,3 +50,4 @@ stop_receiver
 ls -la "$WORK/query-db" | awk 'NR>1 {sum += $5} END {printf "store on disk: %.0f MiB for '"$RECORDS"' records\n", sum/1048576}'
 
 "$BIN/BenchReceiver" memory 2000000 $((256 * 1024 * 1024))
+taskset -c 1 "$BIN/BenchReceiver" capture 200000

@@ -5,6 +5,8 @@
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
 //   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id, filtered-search and request-list latency percentiles
 //   BenchReceiver memory RECORDS CAP_BYTES          — hot-buffer resident bytes per record and cap under a flood
+//   BenchReceiver capture [ITERATIONS]              — ns per captured line parsed, by format, against our own
+//                                                     records' JSON (which capture hands to /api/logs' decoder)
 import AsyncHTTPClient
 import Foundation
 import Logging
@@ -14,7 +16,7 @@ import TraceReceiver
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: BenchReceiver ingest|populate|query|memory …")
+    print("usage: BenchReceiver ingest|populate|query|memory|capture …")
     exit(2)
 }
 
@@ -327,6 +329,46 @@ case "memory":
     print(String(format: "memory: %d records flooded, %d held, %d evicted; accounted %.1f MiB (peak %.1f MiB, cap %.1f MiB); resident growth %.1f MiB = %.0f B/record held",
                  total, statistics.records, statistics.evicted, Double(statistics.bytes) / 1048576, Double(peakAccounted) / 1048576,
                  Double(cap) / 1048576, Double(resident) / 1048576, Double(resident) / Double(max(1, statistics.records))))
+
+case "capture":
+    // What `trace-receiver run` and `tail` spend per line, in one thread: each format alone, a mix of them,
+    // and the baseline measured alongside, our own records' JSON lines, which the parser hands to the
+    // receiver's own decoder (the per-line work of POST /api/logs).
+    let iterations = arguments.count > 2 ? Int(arguments[2]) ?? 200_000 : 200_000
+    let parser = CaptureParser(service: "bench", timeZone: TimeZone(identifier: "UTC")!)
+    let formats: [(String, String)] = [
+        ("Python logging", "2026-11-30 10:20:01,123 - shop - INFO - checkout started request_id=0190a1b2-c3d4-7e5f-8a9b-0123456789ab"),
+        ("pino JSON", #"{"level":30,"time":1796034001000,"pid":7,"hostname":"web-1","reqId":"req-1","msg":"order placed","orderId":42}"#),
+        ("logfmt", #"time=2026-11-30T10:20:01Z level=warn msg="inventory slow" request_id=r-1 duration=120ms"#),
+        ("logback", "2026-11-30 10:20:01.123 ERROR [main] c.x.Billing - charge failed for order 42"),
+        ("nginx access", #"127.0.0.1 - - [30/Nov/2026:10:20:01 +0000] "GET /api/orders?id=7 HTTP/1.1" 200 512 "-" "curl/8.5.0" rt=0.012"#),
+        ("uvicorn access", #"INFO:     127.0.0.1:52345 - "GET /api/orders HTTP/1.1" 200 OK"#),
+        ("Rails tagged", "I, [2026-11-30T10:20:01.131000 #12345]  INFO -- : [5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b] Completed 200 OK in 6ms (Views: 1.2ms)"),
+        ("plain text", "Listening on http://0.0.0.0:8080, press Ctrl-C to stop"),
+    ]
+    let ours = (0..<10).map { recordLine(run: "capture", index: $0, timestamp: "2026-11-30T10:20:01.000000Z") }
+    func nanosecondsPerLine(_ lines: [String]) -> Double {
+        var checksum = 0
+        let started = ContinuousClock.now
+        for index in 0..<iterations { checksum &+= parser.parse(lines[index % lines.count], receivedAt: 1_796_034_001_000_000).message.utf8.count }
+        let elapsed = started.duration(to: .now)
+        if checksum == 1 { print("") }  // keeps the work
+        return (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(iterations)
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    _ = nanosecondsPerLine(formats.map(\.1) + ours)  // warm-up
+    var mixed: [Double] = []
+    var baseline: [Double] = []
+    for _ in 0..<5 {
+        mixed.append(nanosecondsPerLine(formats.map(\.1)))
+        baseline.append(nanosecondsPerLine(ours))
+    }
+    for (name, line) in formats {
+        print(String(format: "capture %@: %.0f ns/line", name, median((0..<3).map { _ in nanosecondsPerLine([line]) })))
+    }
+    let (mix, own) = (median(mixed), median(baseline))
+    print(String(format: "capture, the %d formats mixed: %.0f ns/line (%.0f lines/s on one core); our own records' JSON: %.0f ns/line; mixed / ours = %.2f",
+                 formats.count, mix, 1e9 / mix, own, mix / own))
 
 default:
     print("unknown mode \(arguments[1])")

@@ -138,7 +138,7 @@ public struct CaptureParser: Sendable {
         }
         HTTPCompletionLine.apply(to: &line)
         var implied: Logger.Level?
-        if line.errorType == nil, let exception = RubyException.header(Substring(line.message)) {
+        if line.errorType == nil, let exception = RubyException.header(line.message) {
             (line.errorType, line.error, implied) = (exception.type, exception.message, .error)
         }
         if !tail.isEmpty, PostgresLine.parse(bytes, head) != nil, PostgresLine.assignDetails(bytes, tail, to: &line) { tail = tail.upperBound..<tail.upperBound }

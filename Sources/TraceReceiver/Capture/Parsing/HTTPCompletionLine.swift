@@ -20,25 +20,35 @@ import Logging
 ///   HTTP/1.1" 500 Internal Server Error`), Werkzeug (Flask) and Django's development servers
 ///   (`[30/Nov/2026 10:20:01] "GET /x HTTP/1.1" 200 1234`).
 ///
-/// The NCSA access log (nginx, Apache) is read by ``AccessLogParser``, which marks its lines likewise.
+/// The message is read as UTF-8 bytes, and most lines are turned away by a byte or two: this runs on
+/// every captured line. The NCSA access log (nginx, Apache) is read by ``AccessLogParser``, which marks
+/// its lines likewise.
 enum HTTPCompletionLine {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
     /// Most `[tag] ` groups skipped before a Rails line.
     static let maximumTags = 4
+    /// Most words of a line read for a duration after its status.
+    private static let maximumWordsRead = 8
 
     /// Reads `line`'s message when it is one of the lines above and the line has no event of its own.
     static func apply(to line: inout ParsedLine) {
-        guard line.event == nil else { return }
-        let message = Substring(line.message)
-        if message.hasPrefix("[GIN] ") { return gin(message, to: &line) }
-        let text = afterTags(message)
-        if text.hasPrefix("Completed ") {
-            rails(completed: text.dropFirst("Completed ".count), to: &line)
-        } else if text.hasPrefix("Started ") {
-            rails(started: text.dropFirst("Started ".count), to: &line)
-        } else if text.hasPrefix("Request finished ") {
-            aspNet(text.dropFirst("Request finished ".count), to: &line)
-        } else if !ledByRequest(text, to: &line) {
-            quotedRequestLine(in: text, to: &line)
+        guard line.event == nil, !line.message.isEmpty else { return }
+        var message = line.message
+        message.withUTF8 { read($0, into: &line) }
+    }
+
+    private static func read(_ bytes: Bytes, into line: inout ParsedLine) {
+        if CaptureBytes.hasPrefix(bytes, at: 0, "[GIN] ") { return gin(bytes, into: &line) }
+        let start = afterTags(bytes, from: 0)
+        if CaptureBytes.hasPrefix(bytes, at: start, "Completed ") {
+            railsCompleted(bytes, from: start + 10, into: &line)
+        } else if CaptureBytes.hasPrefix(bytes, at: start, "Started ") {
+            railsStarted(bytes, from: start + 8, into: &line)
+        } else if CaptureBytes.hasPrefix(bytes, at: start, "Request finished ") {
+            aspNet(bytes, from: start + 17, into: &line)
+        } else if !ledByRequest(bytes, from: start, into: &line) {
+            quotedRequestLine(bytes, into: &line)
         }
     }
 
@@ -53,84 +63,98 @@ enum HTTPCompletionLine {
     }
 
     /// `500 Internal Server Error in 12ms (Views: …)`.
-    private static func rails(completed text: Substring, to line: inout ParsedLine) {
-        let words = text.split(separator: " ", omittingEmptySubsequences: true)
-        guard let status = status(words.first), let inIndex = words.firstIndex(of: "in"), inIndex + 1 < words.count,
-            let duration = milliseconds(words[inIndex + 1])
+    private static func railsCompleted(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) {
+        let words = self.words(bytes, from: start, count: maximumWordsRead)
+        guard let first = words.first, let status = status(bytes, first),
+            let inIndex = words.firstIndex(where: { CaptureBytes.equals(bytes, $0, "in") }), inIndex + 1 < words.count,
+            let duration = milliseconds(bytes, words[inIndex + 1])
         else { return }
         complete(&line, status: status, durationMS: duration)
     }
 
     /// `GET "/orders/42" for 127.0.0.1 at …`.
-    private static func rails(started text: Substring, to line: inout ParsedLine) {
-        let words = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard words.count >= 2, isMethod(words[0]), words[1].count >= 3, words[1].first == "\"", words[1].last == "\"" else { return }
+    private static func railsStarted(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) {
+        let words = self.words(bytes, from: start, count: 2)
+        guard words.count == 2, isMethod(bytes, words[0]), let path = quoted(bytes, words[1]) else { return }
         line.event = RecentRequest.startEvent
-        name(&line, method: words[0], path: words[1].dropFirst().dropLast())
+        name(&line, bytes, method: words[0], path: path)
     }
 
     /// `HTTP/1.1 GET http://localhost:5000/api/x?y=1 - 500 0 application/json;+charset=utf-8 12.3456ms`
     /// (the status, then the length and the content type, each `-` or `null` when unknown); before
     /// ASP.NET Core 3.0, `in 28.674ms 200 application/json`.
-    private static func aspNet(_ text: Substring, to line: inout ParsedLine) {
-        let words = text.split(separator: " ", omittingEmptySubsequences: true)
-        if words.count >= 3, words[0] == "in", let duration = milliseconds(words[1]), let status = status(words[2]) {
+    private static func aspNet(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) {
+        let words = self.words(bytes, from: start, count: .max)
+        if words.count >= 3, CaptureBytes.equals(bytes, words[0], "in"), let duration = milliseconds(bytes, words[1]),
+            let status = status(bytes, words[2])
+        {
             return complete(&line, status: status, durationMS: duration)
         }
-        guard words.count >= 6, words[0].hasPrefix("HTTP/"), isMethod(words[1]), words[3] == "-",
-            let status = status(words[4]), let duration = words.last.flatMap(milliseconds)
+        guard words.count >= 6, CaptureBytes.hasPrefix(bytes, at: words[0].lowerBound, "HTTP/"), isMethod(bytes, words[1]),
+            CaptureBytes.equals(bytes, words[3], "-"), let status = status(bytes, words[4]), let duration = milliseconds(bytes, words[words.count - 1])
         else { return }
-        name(&line, method: words[1], path: words[2])
+        name(&line, bytes, method: words[1], path: words[2])
         complete(&line, status: status, durationMS: duration)
     }
 
     /// `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.
-    private static func gin(_ text: Substring, to line: inout ParsedLine) {
-        let columns = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
-        guard columns.count >= 5, let status = status(columns[1]) else { return }
-        let request = columns[4].split(separator: " ", omittingEmptySubsequences: true)
-        guard request.count == 2, isMethod(request[0]), request[1].count >= 3, request[1].first == "\"", request[1].last == "\"" else { return }
-        name(&line, method: request[0], path: request[1].dropFirst().dropLast())
-        complete(&line, status: status, durationMS: duration(columns[2]))
+    private static func gin(_ bytes: Bytes, into line: inout ParsedLine) {
+        var columns: [Range<Int>] = []
+        var start = 0
+        while columns.count < 5 {
+            let end = CaptureBytes.find(UInt8(ascii: "|"), in: bytes, from: start) ?? bytes.count
+            columns.append(CaptureBytes.trimmed(bytes, start..<end))
+            guard end < bytes.count else { break }
+            start = end + 1
+        }
+        guard columns.count == 5, let status = status(bytes, columns[1]) else { return }
+        let request = words(bytes, from: columns[4].lowerBound, to: columns[4].upperBound, count: 3)
+        guard request.count == 2, isMethod(bytes, request[0]), let path = quoted(bytes, request[1]) else { return }
+        name(&line, bytes, method: request[0], path: path)
+        complete(&line, status: status, durationMS: duration(bytes, columns[2]))
     }
 
     /// `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms` (morgan's dev and tiny formats),
-    /// `GET /x 200 in 123ms` (Next.js); returns whether `text` was one.
-    private static func ledByRequest(_ text: Substring, to line: inout ParsedLine) -> Bool {
-        // Most lines are turned away by their first word, before anything is split.
-        guard let space = text.firstIndex(of: " "), isMethod(text[..<space]) else { return false }
-        let words = text.split(separator: " ", maxSplits: 8, omittingEmptySubsequences: true)
-        guard words.count >= 3, isMethod(words[0]), words[1].first == "/", let status = status(words[2]) else { return false }
+    /// `GET /x 200 in 123ms` (Next.js); returns whether the line was one.
+    private static func ledByRequest(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) -> Bool {
+        // Most lines are turned away by their first word.
+        let methodEnd = CaptureBytes.wordEnd(bytes, from: start)
+        guard isMethod(bytes, start..<methodEnd), methodEnd + 1 < bytes.count, bytes[methodEnd + 1] == UInt8(ascii: "/") else { return false }
+        let words = self.words(bytes, from: start, count: maximumWordsRead)
+        guard words.count >= 3, let status = status(bytes, words[2]) else { return false }
         var durationMS: Double?
         for index in words.indices.dropFirst(3) where durationMS == nil {
-            durationMS = duration(words[index]) ?? (index + 1 < words.count && words[index + 1] == "ms" ? number(words[index]) : nil)
+            durationMS = duration(bytes, words[index])
+            if durationMS == nil, index + 1 < words.count, CaptureBytes.equals(bytes, words[index + 1], "ms") {
+                durationMS = number(bytes, words[index])
+            }
         }
-        name(&line, method: words[0], path: words[1])
+        name(&line, bytes, method: words[0], path: words[1])
         complete(&line, status: status, durationMS: durationMS)
         return true
     }
 
-    /// `"GET /x?y=1 HTTP/1.1" 500 …` anywhere in `text`.
-    private static func quotedRequestLine(in text: Substring, to line: inout ParsedLine) {
-        var rest = text
-        while let open = rest.firstIndex(of: "\"") {
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "\"") else { return }
-            let request = after[..<close].split(separator: " ", omittingEmptySubsequences: true)
-            let tail = after[after.index(after: close)...]
-            if request.count == 3, isMethod(request[0]), request[2].hasPrefix("HTTP/"), tail.first == " ",
-                let status = status(tail.dropFirst().prefix { $0 != " " })
-            {
-                name(&line, method: request[0], path: request[1])
-                return complete(&line, status: status, durationMS: nil)
-            }
-            rest = tail
+    /// `"GET /x?y=1 HTTP/1.1" 500 …` anywhere in the line.
+    private static func quotedRequestLine(_ bytes: Bytes, into line: inout ParsedLine) {
+        var from = 0
+        while let open = CaptureBytes.find(UInt8(ascii: "\""), in: bytes, from: from) {
+            guard let close = CaptureBytes.find(UInt8(ascii: "\""), in: bytes, from: open + 1) else { return }
+            from = close + 1
+            // `"METHOD PATH HTTP/x" STATUS`: the quote is followed by a space and three digits.
+            guard close + 4 < bytes.count, bytes[close + 1] == 0x20, CaptureBytes.isUpper(bytes[open + 1]) else { continue }
+            let request = words(bytes, from: open + 1, to: close, count: 4)
+            let statusEnd = CaptureBytes.wordEnd(bytes, from: close + 2)
+            guard request.count == 3, isMethod(bytes, request[0]), CaptureBytes.hasPrefix(bytes, at: request[2].lowerBound, "HTTP/"),
+                let status = status(bytes, close + 2..<statusEnd)
+            else { continue }
+            name(&line, bytes, method: request[0], path: request[1])
+            return complete(&line, status: status, durationMS: nil)
         }
     }
 
-    private static func name(_ line: inout ParsedLine, method: Substring, path: Substring) {
-        line.fields.append(key: "method", text: String(method))
-        line.fields.append(key: "path", text: String(URLPath.of(path)))
+    private static func name(_ line: inout ParsedLine, _ bytes: Bytes, method: Range<Int>, path: Range<Int>) {
+        line.fields.append(key: "method", text: CaptureBytes.string(bytes, method))
+        line.fields.append(key: "path", text: String(URLPath.of(Substring(CaptureBytes.string(bytes, path)))))
     }
 
     private static func complete(_ line: inout ParsedLine, status: Int64, durationMS: Double?) {
@@ -140,57 +164,75 @@ enum HTTPCompletionLine {
         if line.level == nil { line.level = level(status: status) }
     }
 
-    /// `text` after up to ``maximumTags`` leading `[…] ` groups (Rails' `config.log_tags`).
-    static func afterTags(_ text: Substring) -> Substring {
-        var rest = text
+    /// Where the line goes on after up to ``maximumTags`` `[…] ` groups from `start` (Rails' `config.log_tags`).
+    static func afterTags(_ bytes: Bytes, from start: Int) -> Int {
+        var index = start
         for _ in 0..<maximumTags {
-            guard rest.first == "[", let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].first == " " else { break }
-            rest = rest[rest.index(close, offsetBy: 2)...]
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "["),
+                let close = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: index + 1), close + 1 < bytes.count, bytes[close + 1] == 0x20
+            else { break }
+            index = close + 2
         }
-        return rest
+        return index
+    }
+
+    /// Up to `count` space-separated words from `start` to `end`.
+    private static func words(_ bytes: Bytes, from start: Int, to end: Int? = nil, count: Int) -> [Range<Int>] {
+        let end = end ?? bytes.count
+        var words: [Range<Int>] = []
+        var index = CaptureBytes.skipSpaces(bytes, from: start, to: end)
+        while index < end, words.count < count {
+            let wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
+            words.append(index..<wordEnd)
+            index = CaptureBytes.skipSpaces(bytes, from: wordEnd, to: end)
+        }
+        return words
+    }
+
+    /// The inside of a word in double quotes (at least one byte).
+    private static func quoted(_ bytes: Bytes, _ word: Range<Int>) -> Range<Int>? {
+        guard word.count >= 3, bytes[word.lowerBound] == UInt8(ascii: "\""), bytes[word.upperBound - 1] == UInt8(ascii: "\"") else { return nil }
+        return word.lowerBound + 1..<word.upperBound - 1
     }
 
     /// A three-digit HTTP status.
-    private static func status(_ word: Substring?) -> Int64? {
-        guard let word, word.count == 3, let status = Int64(word), (100...599).contains(status) else { return nil }
+    private static func status(_ bytes: Bytes, _ word: Range<Int>) -> Int64? {
+        guard word.count == 3, let status = CaptureBytes.integer(bytes, word), (100...599).contains(status) else { return nil }
         return status
     }
 
     /// `12ms` or `12.3456ms`.
-    private static func milliseconds(_ word: Substring) -> Double? {
-        guard word.hasSuffix("ms") else { return nil }
-        return number(word.dropLast(2))
+    private static func milliseconds(_ bytes: Bytes, _ word: Range<Int>) -> Double? {
+        guard word.count > 2, CaptureBytes.equals(bytes, word.upperBound - 2..<word.upperBound, "ms") else { return nil }
+        return number(bytes, word.lowerBound..<word.upperBound - 2)
     }
 
     /// A duration with its unit, in milliseconds: `345ns`, `12.3µs` (or `us`), `1.2ms`, `1.5s`.
-    private static func duration(_ word: Substring) -> Double? {
-        for (unit, scale) in durationUnits where word.hasSuffix(unit) {
-            return number(word.dropLast(unit.count)).map { $0 * scale }
+    private static func duration(_ bytes: Bytes, _ word: Range<Int>) -> Double? {
+        for (unit, scale) in durationUnits where word.count > unit.utf8CodeUnitCount {
+            let unitStart = word.upperBound - unit.utf8CodeUnitCount
+            if CaptureBytes.equals(bytes, unitStart..<word.upperBound, unit) {
+                return number(bytes, word.lowerBound..<unitStart).map { $0 * scale }
+            }
         }
         return nil
     }
 
-    /// Units of ``duration(_:)``, longer suffixes first (`ms` before `s`).
-    private static let durationUnits: [(String, Double)] = [("ns", 1e-6), ("µs", 1e-3), ("us", 1e-3), ("ms", 1), ("s", 1000)]
+    /// Units of ``duration(_:_:)``, longer suffixes first (`ms` before `s`).
+    private static let durationUnits: [(StaticString, Double)] = [("ns", 1e-6), ("µs", 1e-3), ("us", 1e-3), ("ms", 1), ("s", 1000)]
 
-    /// A finite, non-negative decimal number.
-    private static func number(_ text: Substring) -> Double? {
-        guard let first = text.first, first.isASCII, first.isNumber, let value = Double(text), value.isFinite, value >= 0 else { return nil }
+    /// A finite, non-negative decimal number of digits and at most one point.
+    private static func number(_ bytes: Bytes, _ range: Range<Int>) -> Double? {
+        guard let first = range.first, CaptureBytes.isDigit(bytes[first]), range.count <= 24 else { return nil }
+        for index in range where !CaptureBytes.isDigit(bytes[index]) && bytes[index] != UInt8(ascii: ".") { return nil }
+        guard let value = Double(CaptureBytes.string(bytes, range)), value.isFinite else { return nil }
         return value
     }
 
     /// An upper-case HTTP method name.
-    private static func isMethod(_ word: Substring) -> Bool {
-        (3...7).contains(word.count) && word.allSatisfy { $0.isASCII && $0.isUppercase }
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces.
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return text
+    private static func isMethod(_ bytes: Bytes, _ word: Range<Int>) -> Bool {
+        guard (3...7).contains(word.count) else { return false }
+        for index in word where !CaptureBytes.isUpper(bytes[index]) { return false }
+        return true
     }
 }

@@ -144,7 +144,7 @@ public struct MultilineJoiner: Sendable {
             state = .swiftCrash
         } else if LevelInference.swiftFatalError(line, 0..<line.count) != nil {
             state = .swiftFatal
-        } else if Self.mayBeRubyHeader(line), RubyException.header(Substring(String(decoding: line, as: UTF8.self))) != nil {
+        } else if RubyException.header(line) != nil {
             state = .rubyException
         } else if let parts = PostgresLine.parse(line, 0..<line.count) {
             state = .postgres
@@ -216,10 +216,4 @@ public struct MultilineJoiner: Sendable {
     }
 
     private static let traceback: StaticString = "Traceback (most recent call last):"
-
-    /// A cheap test before reading a line as a Ruby exception header: a capital first, a `)` near the end.
-    private static func mayBeRubyHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = line.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"), line.count >= 4 else { return false }
-        return line[line.count - 1] == UInt8(ascii: ")") || (line[line.count - 1] == UInt8(ascii: ":") && line[line.count - 2] == UInt8(ascii: ")"))
-    }
 }
