@@ -27,18 +27,7 @@ enum ChildProcessEnvironment {
     /// neither the cooperative pool nor an event loop.
     private static func runCapturingOutput(executable: String, environment: [String: String]) async throws -> String {
         try await BlockingThread.run {
-            Result {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.environment = environment
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return String(decoding: data, as: UTF8.self)
-            }
+            Result { try CapturedCommand.output(of: executable, environment: environment) }
         }.get()
     }
 }
