@@ -13,8 +13,6 @@ enum AccessLogParser {
 
     /// Digits in an HTTP status code.
     private static let statusDigits = 3
-    private static let serverErrorStatus: Int64 = 500
-    private static let clientErrorStatus: Int64 = 400
 
     static func parse(_ bytes: Bytes, _ range: Range<Int>, zone: NaiveTimeZone, receivedAt: Int64) -> ParsedLine? {
         let end = range.upperBound
@@ -68,7 +66,7 @@ enum AccessLogParser {
 
         var parsed = ParsedLine(message: path.isEmpty ? "\(method) \(status)" : "\(method) \(path) \(status)")
         parsed.timestamp = timestamp
-        parsed.level = status >= serverErrorStatus ? .error : status >= clientErrorStatus ? .warning : .info
+        parsed.level = HTTPCompletionLine.level(status: status) ?? .info
         parsed.event = HTTPCompletionLine.event(status: status)
         parsed.durationMS = duration
         parsed.fields.append(key: "method", text: method)
