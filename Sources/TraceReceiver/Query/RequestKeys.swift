@@ -12,11 +12,6 @@ struct RequestKeys: Sendable {
     /// Keys that learnt nothing yet: every record is keyed by its own ids.
     init() {}
 
-    /// Keys that know the request id of every trace that a record among `records` carries with one.
-    init(learningFrom records: some Sequence<LogRecord>) {
-        learn(records)
-    }
-
     /// Learns the request id of each trace that a record among `records` carries with one.
     mutating func learn(_ records: some Sequence<LogRecord>) {
         for record in records {

@@ -173,7 +173,9 @@ struct RequestListTests {
             completion(2, "gateway", request: "r1", trace: "t1", ms: 30),
             completion(1, "gateway", request: "r0", trace: "t0", ms: 2),
         ]
-        let requests = RecentRequest.grouped(records, by: RequestKeys(learningFrom: records)).map(\.request)
+        var keys = RequestKeys()
+        keys.learn(records)
+        let requests = RecentRequest.grouped(records, by: keys).map(\.request)
         #expect(requests.map(\.requestID) == [nil, nil, "r1", "r0"])
         #expect(requests.map(\.traceID) == [nil, "t2", "t1", "t0"])
         #expect(requests.map(\.services) == [["lonely"], ["shop"], ["gateway", "inventory"], ["gateway"]])
