@@ -526,6 +526,11 @@ function openableId(item) {
   return [item.request_id, item.trace_id].find((value) => typeof value === 'string' && value) || '';
 }
 
+// What the openableId() `id` of `item` is, for a tooltip: `request <id>` or `trace <id>`.
+function idLabel(item, id) {
+  return `${id === item.request_id ? 'request' : 'trace'} ${id}`;
+}
+
 function lineRow(r) {
   const level = String(r.level ?? 'info').toLowerCase();
   const id = openableId(r);
@@ -542,7 +547,7 @@ function lineRow(r) {
   const serviceCell = cell(`col-service ${serviceColourClass(service)}`, service);
   const failure = [r.error_type, r.error].filter(Boolean).join(': ');
   const message = cell('col-message', [r.message ?? '', failure].filter(Boolean).join(' — '));
-  const owner = !id ? 'no request id' : id === r.request_id ? `request ${id}` : `trace ${id}`;
+  const owner = id ? idLabel(r, id) : 'no request id';
   message.title = cleanText([r.message ?? '', failure, owner].filter(Boolean).join('\n'), 1000);
   row.append(time, levelCell, serviceCell, message);
   return row;
@@ -594,8 +599,7 @@ function requestRow(request) {
   const time = cell('col-time mono', formatClock(micros));
   if (typeof request.timestamp === 'string') time.title = cleanText(request.timestamp, 64);
   const path = cell('col-path mono', request.path ?? '');
-  const owner = !id ? 'no request or trace id (an access log line): the log lines view shows it'
-    : `${id === request.request_id ? 'request' : 'trace'} ${id}`;
+  const owner = id ? idLabel(request, id) : 'no request or trace id (an access log line): the log lines view shows it';
   path.title = cleanText(`${request.path ?? ''}\n${owner}`);
   const status = cell(`col-status mono${statusClass(request.status)}`, request.status ?? '');
   const services = cell('col-services');
