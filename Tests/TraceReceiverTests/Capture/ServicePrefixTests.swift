@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RequestTracing
 import TestSupport
 import Testing
@@ -272,41 +273,39 @@ struct RunServicePrefixTests {
         ("concurrently", [], true), ("npx", ["-y", "concurrently", "-n", "api,web"], true), ("npm", ["run", "dev"], false),
     ])
     func concurrentlyPrefixesNameTheServicesAlsoThroughAPackageRunner(program: String, arguments: [String], reads: Bool) async throws {
-        try await withReceiver { receiver in
-            try await withTemporaryDirectory { directory in
-                let status = try await Self.wrap(
-                    [], program: program, script: Self.concurrently, commandArguments: arguments, receiver: receiver, directory: directory)
-                #expect(status == 0)
-                let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
-                #expect(records.count == 3)
-                let byMessage = Dictionary(records.map { ($0.message, $0) }, uniquingKeysWith: { first, _ in first })
-                if reads {
-                    #expect(byMessage["slow checkout"]?.service == "api")
-                    #expect(byMessage["slow checkout"]?.level == .warning, "the JSON behind the prefix is read")
-                    #expect(byMessage["ERROR checkout failed request_id=r-foreman"]?.service == "web")
-                    #expect(byMessage["INFO done request_id=r-foreman"]?.service == program, "a process number keeps the run's service")
-                } else {
-                    #expect(records.allSatisfy { $0.service == program && $0.message.hasPrefix("[") }, "\(records.map(\.message))")
-                }
-            }
+        let byMessage = try await Self.storedByMessage(running: Self.concurrently, as: program, arguments)
+        if reads {
+            #expect(byMessage["slow checkout"]?.service == "api")
+            #expect(byMessage["slow checkout"]?.level == .warning, "the JSON behind the prefix is read")
+            #expect(byMessage["ERROR checkout failed request_id=r-foreman"]?.service == "web")
+            #expect(byMessage["INFO done request_id=r-foreman"]?.service == program, "a process number keeps the run's service")
+        } else {
+            #expect(byMessage.allSatisfy { $0.value.service == program && $0.key.hasPrefix("[") }, "\(byMessage.keys)")
         }
     }
 
     @Test(arguments: [("turbo", ["dev"]), ("pnpm", ["exec", "turbo", "dev"])])
     func turborepoPrefixesNameThePackages(program: String, arguments: [String]) async throws {
+        let byMessage = try await Self.storedByMessage(running: Self.turbo, as: program, arguments)
+        #expect(byMessage["slow checkout"]?.service == "api")
+        #expect(byMessage["slow checkout"]?.level == .warning)
+        #expect(byMessage["checkout failed"]?.service == "web")
+        #expect(byMessage["checkout failed"]?.level == .error, "an error behind the prefix stays an error")
+        #expect(byMessage["INFO done request_id=r-foreman"]?.service == "web")
+    }
+
+    /// Runs the stand-in `script` as `program` with `arguments`, expects the 3 records of request
+    /// `r-foreman` it prints to be stored, and returns each one's service and level by its message.
+    static func storedByMessage(
+        running script: String, as program: String, _ arguments: [String]
+    ) async throws -> [String: (service: String, level: Logger.Level)] {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in
-                let status = try await Self.wrap(
-                    [], program: program, script: Self.turbo, commandArguments: arguments, receiver: receiver, directory: directory)
+                let status = try await Self.wrap([], program: program, script: script, commandArguments: arguments, receiver: receiver, directory: directory)
                 #expect(status == 0)
                 let records = try await receiver.store.search(LogQuery(requestID: "r-foreman", limit: 10)).records
-                let byMessage = Dictionary(records.map { ($0.message, $0) }, uniquingKeysWith: { first, _ in first })
                 #expect(records.count == 3)
-                #expect(byMessage["slow checkout"]?.service == "api")
-                #expect(byMessage["slow checkout"]?.level == .warning)
-                #expect(byMessage["checkout failed"]?.service == "web")
-                #expect(byMessage["checkout failed"]?.level == .error, "an error behind the prefix stays an error")
-                #expect(byMessage["INFO done request_id=r-foreman"]?.service == "web")
+                return Dictionary(records.map { ($0.message, (service: $0.service, level: $0.level)) }, uniquingKeysWith: { first, _ in first })
             }
         }
     }
