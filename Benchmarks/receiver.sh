@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Receiver benchmarks, release build: ingest throughput into memory and SQLite (receiver pinned to
 # core 0, one client process on core 1; then both unpinned, sharing the two cores), trace-by-id and
-# search latency at 1,000,000 stored records, hot-buffer memory per record under a flood, and the ns
-# per captured line parsed (run, tail) against our own records' JSON.
+# search latency at 1,000,000 stored records (SQLite, then the hot buffer), hot-buffer memory per record
+# under a flood, and the ns per captured line parsed (run, tail) against our own records' JSON.
 # Usage: Benchmarks/receiver.sh [seconds] [records]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +48,12 @@ start_receiver "$WORK/query-db"
 taskset -c 1 "$BIN/BenchReceiver" query "http://127.0.0.1:$PORT" "$RECORDS" 300
 stop_receiver
 ls -la "$WORK/query-db" | awk 'NR>1 {sum += $5} END {printf "store on disk: %.0f MiB for '"$RECORDS"' records\n", sum/1048576}'
+# The same records and queries against the hot buffer (`--store memory`), filled in the receiver's process.
+taskset -c 0 "$BIN/BenchReceiver" serve-memory "$PORT" "$RECORDS" >"$WORK/serve-memory.log" 2>&1 &
+RECEIVER=$!
+for _ in $(seq 1 1200); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+taskset -c 1 "$BIN/BenchReceiver" query "http://127.0.0.1:$PORT" "$RECORDS" 300 | sed 's/^/[memory] /'
+stop_receiver
 
 "$BIN/BenchReceiver" memory 2000000 $((256 * 1024 * 1024))
 taskset -c 1 "$BIN/BenchReceiver" capture 200000

@@ -54,4 +54,34 @@ struct RecordChunksTests {
         chunks.append(Self.record(1_000))
         #expect(chunks.count == 1 && chunks[0].id == 1_000)
     }
+
+    @Test func visitsARangeInPlaceInEitherOrderAndStopsWhenAsked() {
+        var chunks = RecordChunks()
+        let size = RecordChunks.chunkSize
+        for number in 0..<(4 * size + 5) { chunks.append(Self.record(number)) }
+        for _ in 0..<(size + 6) { chunks.removeFirst() }  // a chunk freed, the next one partly removed
+        let held = Array((size + 6)..<(4 * size + 5)).map(Int64.init)
+        #expect(chunks.count == held.count)
+        let ranges = [0..<held.count, 0..<1, 7..<7, 3..<(2 * size + 1), (size - 6)..<(size - 5), (held.count - 2)..<held.count]
+        for range in ranges {
+            var oldestFirst: [Int64] = []
+            var newestFirst: [Int64] = []
+            chunks.forEach(in: range) { record in
+                oldestFirst.append(record.pointee.id)
+                return true
+            }
+            chunks.forEach(in: range, newestFirst: true) { record in
+                newestFirst.append(record.pointee.id)
+                return true
+            }
+            #expect(oldestFirst == Array(held[range]), "\(range)")
+            #expect(newestFirst == held[range].reversed(), "\(range)")
+        }
+        var visited: [Int64] = []
+        chunks.forEach(in: 0..<held.count, newestFirst: true) { record in
+            visited.append(record.pointee.id)
+            return visited.count < 3
+        }
+        #expect(visited == Array(held.suffix(3).reversed()), "stops once the body returns false")
+    }
 }

@@ -3,6 +3,7 @@
 //                                                   — batches of 1,000 ~280-byte records over 50 services, as
 //                                                     NDJSON to /api/logs or as OTLP protobuf to /v1/logs
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
+//   BenchReceiver serve-memory PORT COUNT           — serve the same records from the hot buffer (`--store memory`)
 //   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id, filtered-search and request-list latency percentiles
 //   BenchReceiver memory RECORDS CAP_BYTES          — hot-buffer resident bytes per record and cap under a flood
 //   BenchReceiver capture [ITERATIONS]              — ns per captured line parsed, by format, against our own
@@ -12,12 +13,44 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
+import UnixSignals
 import TraceReceiver
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: BenchReceiver ingest|populate|query|memory|capture …")
+    print("usage: BenchReceiver ingest|populate|serve-memory|query|memory|capture …")
     exit(2)
+}
+
+/// Fills `store` with `count` records for the query benchmark, one per millisecond ending now: ten per
+/// request (the tenth its `request_completed`), requests spread over 50 services, a trace id per request.
+func populate(_ store: any LogStore, count: Int) async throws {
+    let start = Int64(Date().timeIntervalSince1970 * 1e6) - Int64(count) * 1000
+    let levels: [Logger.Level] = [.debug, .info, .info, .info, .info, .notice, .warning, .error]
+    let words = ["payment", "inventory", "checkout", "timeout", "cache", "login", "search", "upload"]
+    var batch: [LogRecord] = []
+    batch.reserveCapacity(10_000)
+    for index in 0..<count {
+        let request = index / 10  // ten records per request
+        batch.append(LogRecord(
+            timestamp: start + Int64(index) * 1000,
+            level: levels[index % levels.count],
+            service: "service-\(request % 50)",
+            event: index % 10 == 9 ? "request_completed" : "step_\(index % 10)",
+            message: "\(words[index % words.count]) step \(index % 10) for order \(request)",
+            requestID: "req-\(request)",
+            traceID: String(format: "%032x", request),
+            spanID: String(format: "%016x", index),
+            durationMS: index % 10 == 9 ? 12.5 : nil,
+            fields: #"{"method":"GET","path":"/api/orders","status_code":200}"#
+        ))
+        if batch.count == 10_000 {
+            try await store.append(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    if !batch.isEmpty { try await store.append(batch) }
 }
 
 /// One record of about 280 bytes (the issue's ~250-byte record: every top-level field a service's request
@@ -208,34 +241,25 @@ case "populate":
     let directory = arguments[2]
     let count = Int(arguments[3]) ?? 1_000_000
     let store = try SQLiteLogStore(directory: directory, retention: .init(maximumAge: .seconds(3650 * 86_400), maximumBytes: Int.max / 2))
-    let start = Int64(Date().timeIntervalSince1970 * 1e6) - Int64(count) * 1000  // one record per ms, ending now
-    let levels: [Logger.Level] = [.debug, .info, .info, .info, .info, .notice, .warning, .error]
-    let words = ["payment", "inventory", "checkout", "timeout", "cache", "login", "search", "upload"]
-    var batch: [LogRecord] = []
-    batch.reserveCapacity(10_000)
     let began = Date()
-    for index in 0..<count {
-        let request = index / 10  // ten records per request
-        batch.append(LogRecord(
-            timestamp: start + Int64(index) * 1000,
-            level: levels[index % levels.count],
-            service: "service-\(request % 50)",
-            event: index % 10 == 9 ? "request_completed" : "step_\(index % 10)",
-            message: "\(words[index % words.count]) step \(index % 10) for order \(request)",
-            requestID: "req-\(request)",
-            traceID: String(format: "%032x", request),
-            spanID: String(format: "%016x", index),
-            durationMS: index % 10 == 9 ? 12.5 : nil,
-            fields: #"{"method":"GET","path":"/api/orders","status_code":200}"#
-        ))
-        if batch.count == 10_000 {
-            try await store.append(batch)
-            batch.removeAll(keepingCapacity: true)
-        }
-    }
-    if !batch.isEmpty { try await store.append(batch) }
+    try await populate(store, count: count)
     try await store.close()
     print(String(format: "populate: %d records in %.1f s", count, Date().timeIntervalSince(began)))
+
+case "serve-memory":
+    // The query benchmark's records in the hot buffer (`--store memory`), served until interrupted.
+    let port = Int(arguments[2]) ?? 17990
+    let count = Int(arguments[3]) ?? 1_000_000
+    AllocatorArenas.limit()  // as `trace-receiver serve` does
+    var configuration = ReceiverConfiguration()
+    configuration.port = port
+    configuration.store = .memory
+    configuration.memoryMaximumBytes = 8 << 30
+    let receiver = try TraceReceiver(configuration: configuration, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+    try await populate(receiver.store, count: count)
+    let statistics = try await receiver.store.statistics()
+    print("serve-memory: \(statistics.records) records held, listening on \(port)")
+    try await ServiceGroup(services: [receiver], gracefulShutdownSignals: [.sigint, .sigterm], logger: Logger(label: "bench")).run()
 
 case "query":
     let base = arguments[2]

@@ -7,6 +7,11 @@ extension LogRecord {
     /// The text of a top-level member of ``fields`` (as ``field(_:)`` gives it) and whether it is a JSON
     /// number; `nil` when there is no such member or it is `null`.
     func fieldMember(_ name: String) -> (text: String, isNumber: Bool)? {
+        Self.fieldMember(name, of: fields)
+    }
+
+    /// ``fieldMember(_:)`` of a record whose ``fields`` are `fields`.
+    static func fieldMember(_ name: String, of fields: String?) -> (text: String, isNumber: Bool)? {
         guard var fields else { return nil }
         return fields.withUTF8 { bytes -> (text: String, isNumber: Bool)? in
             var scanner = JSONScanner(bytes)

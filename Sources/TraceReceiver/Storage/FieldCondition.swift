@@ -38,7 +38,12 @@ public struct FieldCondition: Sendable, Hashable {
 
     /// Whether `record` has the field with this value (what the SQLite store's condition also selects).
     func matches(_ record: LogRecord) -> Bool {
-        guard let member = record.fieldMember(key) else { return false }
+        matches(fields: record.fields)
+    }
+
+    /// Whether a record whose ``LogRecord/fields`` are `fields` has the field with this value.
+    func matches(fields: String?) -> Bool {
+        guard let member = LogRecord.fieldMember(key, of: fields) else { return false }
         if member.text == value { return true }
         guard member.isNumber, let number, let stored = Double(member.text) else { return false }
         return stored == number

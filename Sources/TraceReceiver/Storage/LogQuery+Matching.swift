@@ -1,19 +1,28 @@
 extension LogQuery {
     /// Whether `record` meets every criterion except the cursor (used by the in-memory store).
     func matches(_ record: LogRecord, words: [[UInt8]]) -> Bool {
-        if let requestID, record.requestID != requestID { return false }
-        if let traceID, record.traceID != traceID { return false }
-        if let service, record.service != service { return false }
-        if let source, record.source != source { return false }
-        if let events, !(record.event.map(events.contains) ?? false) { return false }
-        if let requestIDs, !(record.requestID.map(requestIDs.contains) ?? false) { return false }
-        if let traceIDs, !(record.traceID.map(traceIDs.contains) ?? false) { return false }
-        if let minimumLevel, record.level.rank < minimumLevel.rank { return false }
-        if let since, record.timestamp < since { return false }
-        if let until, record.timestamp > until { return false }
-        for condition in fieldConditions where !condition.matches(record) { return false }
+        withUnsafePointer(to: record) { matches($0, words: words) }
+    }
+
+    /// ``matches(_:words:)`` for a record read in place, as the in-memory store's scans read them: only
+    /// the fields a criterion names are read (a record passed by value is copied, a retain and release
+    /// of each of its strings, which touched every string of every record a scan passed).
+    func matches(_ record: UnsafePointer<LogRecord>, words: [[UInt8]]) -> Bool {
+        if let minimumLevel, record.pointee.level.rank < minimumLevel.rank { return false }
+        if let since, record.pointee.timestamp < since { return false }
+        if let until, record.pointee.timestamp > until { return false }
+        if let source, record.pointee.source != source { return false }
+        if let requestID, record.pointee.requestID != requestID { return false }
+        if let traceID, record.pointee.traceID != traceID { return false }
+        if let service, record.pointee.service != service { return false }
+        if let events, !(record.pointee.event.map(events.contains) ?? false) { return false }
+        if let requestIDs, !(record.pointee.requestID.map(requestIDs.contains) ?? false) { return false }
+        if let traceIDs, !(record.pointee.traceID.map(traceIDs.contains) ?? false) { return false }
+        for condition in fieldConditions where !condition.matches(fields: record.pointee.fields) { return false }
         for word in words {
-            if !Self.containsWordPrefix(record.message, word), !Self.containsWordPrefix(record.error, word) { return false }
+            if !Self.containsWordPrefix(record.pointee.message, word), !Self.containsWordPrefix(record.pointee.error, word) {
+                return false
+            }
         }
         return true
     }

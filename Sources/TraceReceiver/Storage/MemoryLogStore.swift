@@ -30,6 +30,10 @@ public final class MemoryLogStore: LogStore {
         var slots = CircularBuffer<Slot>()
         var byRequest = IDIndex()
         var byTrace = IDIndex()
+        /// Ids of the browser reports that carry neither a request id nor a trace id, oldest first: the
+        /// few records a trace matches by path and time (see ``uncorrelatedFrontendRecords(in:limit:)``),
+        /// so that a trace does not read the whole buffer to find them.
+        var unlinkedFrontend = CircularBuffer<Int64>()
         /// The records' bytes: each one's places in the buffers and its ``LogRecord/approximateSize``.
         var bytes = 0
         /// The bytes of records evicted but not yet freed (see ``RecordChunks``): still held.
@@ -105,6 +109,7 @@ public final class MemoryLogStore: LogStore {
                 state.nextID += 1
                 if requestKey != 0 { state.byRequest.append(stored.id, key: requestKey) }
                 if traceKey != 0 { state.byTrace.append(stored.id, key: traceKey) }
+                if requestKey == 0, traceKey == 0, stored.source == .frontend { state.unlinkedFrontend.append(stored.id) }
                 state.records.append(consume stored)
                 state.slots.append(Slot(arrival: now, size: size))
                 state.bytes += size
@@ -116,7 +121,7 @@ public final class MemoryLogStore: LogStore {
     public func search(_ query: LogQuery) async throws -> LogPage {
         let words = query.wordBytes
         return state.withLock { state in
-            var page = PageCollector(limit: query.limit, cursor: query.cursor)
+            var page = PageCollector(limit: query.limit, cursor: query.cursor, countsAll: query.countsAllMatches)
             if let id = query.requestID ?? query.traceID {
                 // matches(_:words:) checks the record's own id, so records of a colliding id are skipped.
                 let index = query.requestID != nil ? state.byRequest : state.byTrace
@@ -129,8 +134,16 @@ public final class MemoryLogStore: LogStore {
             } else if let traceIDs = query.traceIDs {
                 state.offer(records: traceIDs, in: state.byTrace, by: \.traceID, matching: query, words: words, to: &page)
             } else {
-                for place in (0..<state.records.count).reversed() where query.matches(state.records[place], words: words) {
-                    page.offer(state.records[place])
+                // Chunks whose timestamps are all outside the query's time, or that the page can do without,
+                // are passed over: records arrive in about timestamp order, so a page of the newest
+                // records that need not be counted reads little more than its own records.
+                let skipping = { (timestamps: ClosedRange<Int64>) in
+                    (query.since.map { timestamps.upperBound < $0 } ?? false) || (query.until.map { timestamps.lowerBound > $0 } ?? false)
+                        || page.passesOver(timestamps)
+                }
+                state.records.forEach(in: 0..<state.records.count, newestFirst: true, skipping: skipping) { record in
+                    if query.matches(record, words: words) { page.offer(record) }
+                    return true
                 }
             }
             return page.finish()
@@ -144,9 +157,9 @@ public final class MemoryLogStore: LogStore {
             let newest = state.nextID - 1
             var found: [LogRecord] = []
             guard let position else {
-                for place in (0..<state.records.count).reversed() where query.matches(state.records[place], words: words) {
-                    found.append(state.records[place])
-                    if found.count == limit { break }
+                state.records.forEach(in: 0..<state.records.count, newestFirst: true) { record in
+                    if query.matches(record, words: words) { found.append(record.pointee) }
+                    return found.count < limit
                 }
                 return LogArrivals(records: found.reversed(), position: newest)
             }
@@ -156,11 +169,12 @@ public final class MemoryLogStore: LogStore {
             let after = position > newest ? 0 : position
             let skipped = Int(max(0, min(after + 1 - state.firstID, Int64(state.records.count))))
             let missed = Int(max(0, state.firstID - 1 - after))
-            for place in skipped..<state.records.count where query.matches(state.records[place], words: words) {
-                found.append(state.records[place])
-                if found.count == limit { return LogArrivals(records: found, position: state.records[place].id, missed: missed) }
+            state.records.forEach(in: skipped..<state.records.count) { record in
+                if query.matches(record, words: words) { found.append(record.pointee) }
+                return found.count < limit
             }
-            return LogArrivals(records: found, position: newest, missed: missed)
+            // A full page ends at its last record: the records after it are the next call's.
+            return LogArrivals(records: found, position: found.count == limit ? found[found.count - 1].id : newest, missed: missed)
         }
     }
 
@@ -182,12 +196,8 @@ public final class MemoryLogStore: LogStore {
 
     public func uncorrelatedFrontendRecords(in range: ClosedRange<Int64>, limit: Int) async throws -> [LogRecord] {
         state.withLock { state in
-            var matches: [LogRecord] = []
-            for place in 0..<state.records.count {
-                let record = state.records[place]
-                if record.source == .frontend, record.requestID == nil, record.traceID == nil, range.contains(record.timestamp) {
-                    matches.append(record)
-                }
+            let matches = state.unlinkedFrontend.compactMap { id in
+                state.record(id: id).flatMap { range.contains($0.timestamp) ? $0 : nil }
             }
             return Array(matches.sorted(by: LogRecord.chronological).prefix(limit))
         }
@@ -231,6 +241,7 @@ public final class MemoryLogStore: LogStore {
         // A comparison when no segment has emptied.
         state.byRequest.forget(before: state.firstID)
         state.byTrace.forget(before: state.firstID)
+        while let oldest = state.unlinkedFrontend.first, oldest < state.firstID { state.unlinkedFrontend.removeFirst() }
     }
 }
 
