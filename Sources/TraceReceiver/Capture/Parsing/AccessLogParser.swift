@@ -3,8 +3,9 @@ import Logging
 /// Reads the NCSA common and combined access log formats (nginx's and Apache's defaults):
 /// `203.0.113.9 - alice [10/Oct/2000:13:55:36 -0700] "GET /api/orders?id=7 HTTP/1.1" 404 2326 "https://example.com/" "curl/8.5.0"`.
 ///
-/// The message is `METHOD PATH STATUS`; `method`, `path`, `status_code`, `bytes`, `remote_addr`,
-/// `protocol`, `referer` and `user_agent` become fields. The level follows the status: 5xx error, 4xx
+/// The message is `METHOD TARGET STATUS`; `method`, `path` (the target without its query, as every other
+/// request's path: the query may hold tokens, and a request is listed and matched to browser reports by
+/// its path), `status_code`, `bytes`, `remote_addr`, `protocol`, `referer` and `user_agent` become fields. The level follows the status: 5xx error, 4xx
 /// warning, anything else info. The line is a finished request, as the middleware's are
 /// (``HTTPCompletionLine``): `request_completed`, or `request_failed` for a 5xx, with `duration_ms`
 /// from an appended `rt=` or `request_time=` (nginx's `$request_time`, in seconds).
@@ -62,15 +63,16 @@ enum AccessLogParser {
         let pathEnd = CaptureBytes.wordEnd(bytes, from: pathStart, to: request.upperBound)
         let protocolRange = CaptureBytes.trimmed(bytes, pathEnd..<request.upperBound)
         let method = CaptureBytes.string(bytes, request.lowerBound..<methodEnd)
-        let path = CaptureBytes.string(bytes, pathStart..<pathEnd)
+        let target = CaptureBytes.string(bytes, pathStart..<pathEnd)
+        let path = URLPath.of(Substring(target))
 
-        var parsed = ParsedLine(message: path.isEmpty ? "\(method) \(status)" : "\(method) \(path) \(status)")
+        var parsed = ParsedLine(message: target.isEmpty ? "\(method) \(status)" : "\(method) \(target) \(status)")
         parsed.timestamp = timestamp
         parsed.level = HTTPCompletionLine.level(status: status) ?? .info
         parsed.event = HTTPCompletionLine.event(status: status)
         parsed.durationMS = duration
         parsed.fields.append(key: "method", text: method)
-        if !path.isEmpty { parsed.fields.append(key: "path", text: path) }
+        if !path.isEmpty { parsed.fields.append(key: "path", text: String(path)) }
         parsed.fields.append(key: "status_code", integer: status)
         if let size { parsed.fields.append(key: "bytes", integer: size) }
         parsed.fields.append(key: "remote_addr", text: CaptureBytes.string(bytes, host))

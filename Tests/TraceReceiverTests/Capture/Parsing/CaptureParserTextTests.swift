@@ -86,6 +86,11 @@ struct CaptureParsingTextTests {
         #expect(timed.event == "request_failed")
         #expect(timed.durationMS == 125)
         #expect(timed.requestID == "r-nginx")
+        // The path is the target without its query, as the middleware's, other servers' and spans' are.
+        #expect(timed.message == "GET /api/x?y=1 502")
+        #expect(CaptureParsing.fields(timed)["path"] as? String == "/api/x")
+        let absolute = CaptureParsing.parse(#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET http://shop.test/cart?session=s3cret HTTP/1.1" 200 1"#)
+        #expect(CaptureParsing.fields(absolute)["path"] as? String == "/cart")
         let plain = CaptureParsing.parse(#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /missing HTTP/1.1" 404 153"#)
         #expect(plain.event == "request_completed")
         #expect(plain.durationMS == nil)
