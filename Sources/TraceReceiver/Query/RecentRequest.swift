@@ -144,7 +144,8 @@ extension RecentRequest {
     }
 
     /// A request known only from other records (still running, or its hops' completions are gone):
-    /// its ids, the services that logged, whether any record is an error, and when it last logged.
+    /// its ids, the method and path its records name (a start's), the services that logged, whether any
+    /// record is an error, and when it last logged.
     init(records: [LogRecord]) {
         var services: [String] = []
         for record in records where !services.contains(record.service) { services.append(record.service) }
@@ -152,6 +153,8 @@ extension RecentRequest {
         self.init(
             requestID: records.lazy.compactMap(\.requestID).first,
             traceID: records.lazy.compactMap(\.traceID).first,
+            method: records.lazy.compactMap { $0.field("method") }.first,
+            path: records.lazy.compactMap { $0.field("path") }.first,
             services: services,
             failed: !errors.isEmpty,
             error: errors.lazy.compactMap { $0.error ?? $0.message }.first,

@@ -1,9 +1,10 @@
 /// Finds the requests behind `GET /api/requests` (the web page's list): the latest requests with a
 /// record matching a filter, newest first, each summarised from its hops' completion records.
 ///
-/// Three or four indexed reads, whatever the store's size: the newest matching records (only hop completions
-/// when the filter names no level, source, text or field, so a busy request's many lines don't crowd others
-/// out), then the completions of the request ids and of the trace ids found there (and, for a request
+/// Three or four indexed reads, whatever the store's size: the newest matching records (only hop starts and
+/// completions when the filter names no level, source, text or field, so a busy request's many lines don't
+/// crowd others out, and a request whose program says only that it started, as Vapor's and Hummingbird's
+/// own request logs do, is listed, as running), then the completions of the request ids and of the trace ids found there (and, for a request
 /// whose completions name no method or path, its ``RecentRequest/startEvent`` records). ``RequestKeys``
 /// tells which request a record belongs to; a completion with neither id (an access log line) is a request
 /// of its own.
@@ -59,7 +60,7 @@ struct RequestLister: Sendable {
         scan.limit = min(Self.maximumRecordsRead, limit * Self.recordsReadPerRequest)
         // A filter that could match any line of a request (a level, a source, words, a field) reads all lines.
         if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.fieldConditions.isEmpty, scan.events == nil {
-            scan.events = RecentRequest.completionEvents
+            scan.events = RecentRequest.completionEvents.union([RecentRequest.startEvent])
         }
         let scanned = try await store.search(scan).records
         keys.learn(scanned)

@@ -131,6 +131,49 @@ struct RunCommandTests {
         }
     }
 
+    /// A Vapor 4 app (its console logger, `RouteLoggingMiddleware`) and a Hummingbird 2 app (swift-log's
+    /// `StreamLogHandler`, `LogRequestsMiddleware`), as they log the requests they serve: a line when each
+    /// starts, none when it ends.
+    static let swiftServersLoggingStarts = #"""
+        #!/bin/sh
+        echo '[ INFO ] Server started on http://127.0.0.1:8080'
+        echo '[ INFO ] GET /hello [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E]'
+        echo '[ WARNING ] Abort.404: Not Found [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E]'
+        echo '2026-11-30T10:07:47+0000 info bench: hb.request.id=353ac6dfa5814aaa0a0b033b8f1d4660 hb.request.method=POST hb.request.path=/api/orders [Hummingbird] Request'
+        echo 'GET /not-a-request'
+        """#
+
+    @Test func requestsThatVaporAndHummingbirdLogOnlyWhenTheyStartAreListedAsRunning() async throws {
+        try await withReceiver { receiver in
+            try await withTemporaryDirectory { directory in
+                try writeExecutable(Self.swiftServersLoggingStarts, to: directory + "/servers")
+                let wrapper = try WrapperProcess(
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", directory + "/servers"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
+                    directory: directory
+                )
+                let (status, _, stderr) = await wrapper.finish()
+                #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
+                let requests = try await RequestListTests.requests(receiver)
+                #expect(requests.count == 2, "\(requests)")
+                // Newest first: the console line has no time of its own, so it is stamped on arrival, after 10:07.
+                let vapor = try #require(requests.first)
+                #expect(vapor["request_id"] as? String == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
+                #expect(vapor["method"] as? String == "GET")
+                #expect(vapor["path"] as? String == "/hello")
+                #expect(vapor["status"] == nil, "no line says how it ended")
+                #expect(vapor["failed"] as? Bool == false, "its 404 was a warning")
+                let hummingbird = try #require(requests.last)
+                #expect(hummingbird["request_id"] as? String == "353ac6dfa5814aaa0a0b033b8f1d4660")
+                #expect(hummingbird["method"] as? String == "POST")
+                #expect(hummingbird["path"] as? String == "/api/orders")
+                #expect(hummingbird["status"] == nil)
+                let (starts, _) = try await receiver.search("event=request_received")
+                #expect(starts.count == 2, "a method and a path without a request id is no request: \(starts)")
+            }
+        }
+    }
+
     @Test func passesOutputThroughByteForByteAndExitsWithTheChildsStatus() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

@@ -15,7 +15,8 @@ import Logging
 ///   application/json 12.3456ms`; before 3.0, `Request finished in 28.674ms 200 application/json`.
 /// - Gin: `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.
 /// - A line led by the request: morgan's `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms`, and
-///   Next.js's `GET /x 200 in 123ms`.
+///   Next.js's `GET /x 200 in 123ms`. Only the request, `GET /x`, on a line with a request id, is where
+///   Vapor's `RouteLoggingMiddleware` says a request started: a `request_received`.
 /// - A quoted request line followed by the status, anywhere: uvicorn (`127.0.0.1:52345 - "GET /x
 ///   HTTP/1.1" 500 Internal Server Error`), Werkzeug (Flask) and Django's development servers
 ///   (`[30/Nov/2026 10:20:01] "GET /x HTTP/1.1" 200 1234`).
@@ -115,12 +116,18 @@ enum HTTPCompletionLine {
     }
 
     /// `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms` (morgan's dev and tiny formats),
-    /// `GET /x 200 in 123ms` (Next.js); returns whether the line was one.
+    /// `GET /x 200 in 123ms` (Next.js), and `GET /x` alone with a request id (Vapor, when a request
+    /// starts); returns whether the line was one.
     private static func ledByRequest(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) -> Bool {
         // Most lines are turned away by their first word.
         let methodEnd = CaptureBytes.wordEnd(bytes, from: start)
         guard isMethod(bytes, start..<methodEnd), methodEnd + 1 < bytes.count, bytes[methodEnd + 1] == UInt8(ascii: "/") else { return false }
         let words = self.words(bytes, from: start, count: maximumWordsRead)
+        if words.count == 2, line.ids.requestID != nil {
+            line.event = RecentRequest.startEvent
+            name(&line, bytes, method: words[0], path: words[1])
+            return true
+        }
         guard words.count >= 3, let status = status(bytes, words[2]) else { return false }
         var durationMS: Double?
         for index in words.indices.dropFirst(3) where durationMS == nil {

@@ -230,6 +230,11 @@ enum PrefixedLineParser {
                 parsed.fields.append(key: CaptureBytes.string(bytes, key), text: CaptureBytes.string(bytes, value))
             }
             parsed.fields.append(key: "module", text: CaptureBytes.string(bytes, split.module))
+            if let (method, path) = StreamLogHandlerMetadata.requestStart(bytes, split, end: end) {
+                parsed.event = RecentRequest.startEvent
+                parsed.fields.append(key: "method", text: CaptureBytes.string(bytes, method))
+                parsed.fields.append(key: "path", text: String(URLPath.of(Substring(CaptureBytes.string(bytes, path)))))
+            }
             messageStart = split.messageStart
         }
         parsed.message = CaptureBytes.string(bytes, messageStart..<end)

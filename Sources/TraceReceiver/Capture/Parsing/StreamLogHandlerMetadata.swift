@@ -17,6 +17,18 @@ enum StreamLogHandlerMetadata {
         var messageStart: Int
     }
 
+    /// The method and path of Hummingbird's `LogRequestsMiddleware` line, which says a request started:
+    /// module `Hummingbird`, message `Request`, and the pairs `hb.request.method` and `hb.request.path`.
+    static func requestStart(_ bytes: Bytes, _ split: Split, end: Int) -> (method: Range<Int>, path: Range<Int>)? {
+        guard CaptureBytes.equals(bytes, split.module, "Hummingbird"),
+            CaptureBytes.equals(bytes, CaptureBytes.trimmed(bytes, split.messageStart..<end), "Request")
+        else { return nil }
+        let method = split.pairs.first { CaptureBytes.equals(bytes, $0.key, "hb.request.method") }?.value
+        let path = split.pairs.first { CaptureBytes.equals(bytes, $0.key, "hb.request.path") }?.value
+        guard let method, let path, !method.isEmpty, !path.isEmpty else { return nil }
+        return (method, path)
+    }
+
     /// `range` split into its pairs, the module and where the message starts; nil when it is not that shape.
     static func split(_ bytes: Bytes, _ range: Range<Int>) -> Split? {
         guard let (open, close) = module(bytes, range) else { return nil }

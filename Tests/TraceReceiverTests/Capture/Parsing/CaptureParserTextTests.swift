@@ -320,6 +320,16 @@ struct CaptureParsingTextTests {
         #expect(CaptureParsing.fields(request)["logger"] as? String == "bench")
         #expect(CaptureParsing.fields(request)["hb.request.path"] as? String == "/api/hello")
         #expect(CaptureParsing.fields(request)["module"] as? String == "Hummingbird")
+        // LogRequestsMiddleware's line says a request started, as the middleware's request_received does.
+        #expect(request.event == "request_received")
+        #expect(CaptureParsing.fields(request)["method"] as? String == "GET")
+        #expect(CaptureParsing.fields(request)["path"] as? String == "/api/hello")
+        let failed = CaptureParsing.parse(
+            "2026-11-30T10:07:47+0000 error bench: hb.request.id=1 hb.request.method=GET hb.request.path=/x [Hummingbird] Request failed"
+        )
+        #expect(failed.event == nil, "only the line that starts a request")
+        let otherModule = CaptureParsing.parse("2026-11-30T10:07:47+0000 info bench: hb.request.method=GET hb.request.path=/x [App] Request")
+        #expect(otherModule.event == nil)
 
         let started = CaptureParsing.parse("2026-11-30T10:07:46+0000 info bench: [HummingbirdCore] Server started and listening on 127.0.0.1:18995")
         #expect(started.message == "Server started and listening on 127.0.0.1:18995")
@@ -337,6 +347,24 @@ struct CaptureParsingTextTests {
         let other = CaptureParsing.parse("2026-11-30T10:20:01+0000 error payment: card declined")
         #expect(other.message == "payment: card declined")
         #expect(CaptureParsing.parse("2026-11-30T10:20:01Z ERROR Billing: [cache] warm").message == "Billing: [cache] warm")
+    }
+
+    // Vapor's RouteLoggingMiddleware logs `METHOD PATH` when a request starts, with the request's id.
+    @Test func vaporsRouteLogLineIsARequestStartOnlyWithARequestID() {
+        let console = CaptureParsing.parse("[ INFO ] GET /hello/world [request-id: 8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E]")
+        #expect(console.event == "request_received")
+        #expect(console.message == "GET /hello/world")
+        #expect(CaptureParsing.fields(console)["method"] as? String == "GET")
+        #expect(CaptureParsing.fields(console)["path"] as? String == "/hello/world")
+        let stream = CaptureParsing.parse(
+            "2026-11-30T10:20:01+0000 info codes.vapor.application: request-id=7A1B2C3D-1111-2222-3333-444455556666 [Vapor] DELETE /items/7"
+        )
+        #expect(stream.event == "request_received")
+        #expect(CaptureParsing.fields(stream)["method"] as? String == "DELETE")
+        #expect(CaptureParsing.fields(stream)["path"] as? String == "/items/7")
+        for line in ["GET /hello", "[ INFO ] GET /hello", "[ INFO ] GET /hello now [request-id: 8F0B]"] {
+            #expect(CaptureParsing.parse(line).event == nil, "\(line)")
+        }
     }
 
     // Vapor's ConsoleLogger: the level padded in brackets, its request id in the trailing metadata.
