@@ -4,9 +4,9 @@ import Testing
 
 @testable import TraceReceiver
 
-/// The SQLite store answers a text search with other conditions in one of two ways: through a temporary
-/// table of text hits, or, when the text matches many records, by walking the other conditions' index in
-/// memory. Both must give the same pages, counts and oldest timestamps as each other and as the memory
+/// The SQLite store answers a text search in one of two ways: through a temporary table of text hits,
+/// or, when the text matches many records, by walking the other conditions' index (or, with none, the
+/// timestamp index) in memory. Both must give the same pages, counts and oldest timestamps as each other and as the memory
 /// store.
 @Suite("SQLite text search")
 struct SQLiteTextSearchTests {
@@ -63,6 +63,10 @@ struct SQLiteTextSearchTests {
                 LogQuery(service: "c", since: 1_800_000_030_000_000, until: 1_800_000_100_000_000, text: "delta", limit: 5),
                 LogQuery(service: "a", text: "gamma", limit: 5),  // no hit has service a
                 LogQuery(service: "b", text: "alphabet", limit: 2),  // matches in the error only
+                // No other condition: the walk goes along the timestamp index.
+                LogQuery(text: "alpha", limit: 7),
+                LogQuery(text: "beta delta", limit: 5),
+                LogQuery(text: "alphabet", limit: 3),
             ]
             for query in queries {
                 let expected = try await Self.allPages(memory, query)
@@ -87,6 +91,39 @@ struct SQLiteTextSearchTests {
             #expect(walked.records.count == 6 && walked.totalCount == 6 && walked.nextCursor == joined.nextCursor)
             try await walking.close()
             try await joining.close()
+        }
+    }
+
+    /// 300 records, a word in only `matching` of them, a few out of timestamp order.
+    static func records(withWordIn matching: Set<Int>) -> [LogRecord] {
+        (0..<300).map { index in
+            LogRecord(
+                timestamp: 1_800_000_000_000_000 + Int64(index) * 1_000 + (index % 50 == 7 ? 400_000 : 0),
+                service: "api",
+                message: matching.contains(index) ? "ancient cargo #\(index)" : "routine line #\(index)"
+            )
+        }
+    }
+
+    @Test(arguments: [
+        ("old matches: the newest-first walk gives up", Set([0, 2, 5, 9])),
+        ("new matches: the walk for the oldest one gives up", Set([290, 295, 299, 57])),
+    ])
+    func aTextSearchWhoseWalkGivesUpGetsTheSamePagesCountAndOldestMatch(_ name: String, matching: Set<Int>) async throws {
+        try await withTemporaryDirectory { directory in
+            let walking = try SQLiteLogStore(directory: directory, retention: .init(), walkingThreshold: 0)
+            let memory = MemoryLogStore()
+            for store in [walking, memory] as [any LogStore] {
+                try await store.append(Self.records(withWordIn: matching))
+            }
+            let query = LogQuery(text: "ancient", limit: 3)
+            let expected = try await Self.allPages(memory, query)
+            #expect(expected.messages.count == matching.count)
+            let pages = try await Self.allPages(walking, query)
+            #expect(pages.messages == expected.messages, "\(name)")
+            #expect(pages.totals == expected.totals, "\(name)")
+            #expect(pages.oldest == expected.oldest, "\(name)")
+            try await walking.close()
         }
     }
 }

@@ -256,14 +256,16 @@ public final class SQLiteLogStore: LogStore {
         return try await pool.read { db in
             // The text hits go to a table of their own on this reader's connection, which both the page
             // and the count read (`id IN (SELECT rowid … MATCH …)` would evaluate the match, and build an
-            // index over its rowids, once per statement), unless there are many of them and other
-            // conditions: those are joined in memory (see searchByWalking).
-            if let match, conditionsBesideText.conditions.isEmpty {
-                try Self.storeTextHits(matching: match, db)
-            } else if let match {
+            // index over its rowids, once per statement), unless there are many of them: those are joined
+            // in memory, along the other conditions' index (see searchByWalking) or, with none, the
+            // timestamp index (see searchTextByWalkingTime, which gives up when the matches are old).
+            if let match {
                 let hits = try Self.textHits(match, db)
                 if hits.count > walkingThreshold {
-                    return try Self.searchByWalking(query, conditions: conditionsBesideText, hits: hits, db)
+                    if !conditionsBesideText.conditions.isEmpty {
+                        return try Self.searchByWalking(query, conditions: conditionsBesideText, hits: hits, db)
+                    }
+                    if let page = try Self.searchTextByWalkingTime(query, hits: hits, db) { return page }
                 }
                 try Self.storeTextHits(hits, db)
             }
@@ -522,13 +524,7 @@ public final class SQLiteLogStore: LogStore {
     }
 
     /// Fills `temp.text_hits` (a table in this connection's own temporary database, so concurrent
-    /// readers never see each other's) with the ids of the records whose message or error matches.
-    private static func storeTextHits(matching match: String, _ db: Database) throws {
-        try prepareTextHits(db)
-        try db.execute(sql: "INSERT INTO temp.text_hits SELECT rowid FROM logs_fts WHERE logs_fts MATCH ?", arguments: [match])
-    }
-
-    /// Fills `temp.text_hits` with `hits`.
+    /// readers never see each other's) with `hits`.
     private static func storeTextHits(_ hits: [Int64], _ db: Database) throws {
         try prepareTextHits(db)
         let insert = try db.cachedStatement(sql: "INSERT INTO temp.text_hits (id) VALUES (?)").sqliteStatement
