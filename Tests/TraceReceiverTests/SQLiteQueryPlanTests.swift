@@ -30,4 +30,28 @@ struct SQLiteQueryPlanTests {
             #expect(!plan.contains("TEMP B-TREE"), "read in order from the index, not sorted: \(plan)")
         }
     }
+
+    @Test func theRequestListReadsStartsAndCompletionsFromTheirOwnIndexNotEveryLineOfTheirRequests() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteLogStore(directory: directory)
+            let lines = (0..<60).map { index in
+                LogRecord(
+                    timestamp: Int64(index), service: "api", event: index % 10 == 9 ? "request_completed" : nil,
+                    message: "line \(index)", requestID: "req-\(index / 10)"
+                )
+            }
+            try await store.append(lines)
+            let scan = LogQuery(events: RecentRequest.hopEvents, limit: 3)
+            #expect(try await store.search(scan).records.map(\.message) == ["line 59", "line 49", "line 39"])
+            try await store.close()
+
+            let filter = SQLiteLogStore.filter(for: scan)
+            #expect(filter.conditions == [SQLiteLogStore.requestEventsCondition] && filter.arguments.isEmpty)
+            let plan = try Self.plan(
+                of: "SELECT id FROM logs \(filter.whereClause) ORDER BY ts DESC, id DESC LIMIT ?", arguments: [3], in: directory
+            )
+            #expect(plan.contains("logs_request_events_ts"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "read in order from the index, not sorted: \(plan)")
+        }
+    }
 }

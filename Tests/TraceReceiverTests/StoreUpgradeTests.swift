@@ -76,6 +76,7 @@ struct StoreUpgradeTests {
             #expect(try await Self.schema(of: "logs_level_ts", in: directory).contains("WHERE level >= 4"))
             #expect(try await Self.schema(of: "logs_fts", in: directory).contains("columnsize=0"))
             #expect(try await Self.schema(of: "logs_unlinked_frontend_ts", in: directory).contains("request_id IS NULL AND trace_id IS NULL"))
+            #expect(try await Self.schema(of: "logs_request_events_ts", in: directory).contains(SQLiteLogStore.requestEventsCondition))
         }
     }
 }

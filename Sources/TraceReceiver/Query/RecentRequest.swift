@@ -26,6 +26,8 @@ struct RecentRequest: Sendable, Equatable {
     static let completionEvents: Set<String> = ["request_completed", "request_failed"]
     /// The event that starts a hop, with its method and path (the middleware's; Rails' `Started GET …`).
     static let startEvent = "request_received"
+    /// The events that start or end a hop: what the request list looks for when a filter names no other.
+    static let hopEvents = completionEvents.union([startEvent])
 
     /// The hop-completion records among `records` grouped by `keys`, in the order each request is first
     /// seen, with the key of each.

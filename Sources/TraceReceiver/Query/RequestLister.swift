@@ -15,6 +15,9 @@ struct RequestLister: Sendable {
     static let defaultLimit = 50
     /// Matching records read per requested request, to find `limit` distinct requests.
     static let recordsReadPerRequest = 40
+    /// Records read per requested request at first when only hops' starts and completions match: one or
+    /// two per service a request passed. More are read, a page at a time, while too few requests are found.
+    static let hopRecordsReadPerRequest = 4
     /// Most matching records read to find the requests.
     static let maximumRecordsRead = 10_000
     /// Most completion records read per request (one per hop; retries and fan-out add more).
@@ -57,25 +60,33 @@ struct RequestLister: Sendable {
         var scan = filter
         scan.cursor = nil
         scan.countsAllMatches = false
-        scan.limit = min(Self.maximumRecordsRead, limit * Self.recordsReadPerRequest)
+        let budget = min(Self.maximumRecordsRead, limit * Self.recordsReadPerRequest)
         // A filter that could match any line of a request (a level, a source, words, a field) reads all lines.
         if scan.source == nil, scan.minimumLevel == nil, scan.words.isEmpty, scan.fieldConditions.isEmpty, scan.events == nil {
-            scan.events = RecentRequest.completionEvents.union([RecentRequest.startEvent])
+            scan.events = RecentRequest.hopEvents
         }
-        let scanned = try await store.search(scan).records
-        keys.learn(scanned)
+        let onlyHops = scan.events.map { $0.isSubset(of: RecentRequest.hopEvents) } ?? false
+        scan.limit = onlyHops ? min(budget, limit * Self.hopRecordsReadPerRequest) : budget
         var found = Found()
-        for record in scanned {
-            // A line with neither id is a request only when it says one finished (an access log's line).
-            let isCompletion = record.event.map(RecentRequest.completionEvents.contains) ?? false
-            guard let key = keys.key(of: record) ?? (isCompletion ? RequestKeys.ownKey(of: record) : nil) else { continue }
-            if found.matched[key] == nil {
-                guard found.order.count < limit else { continue }
-                found.order.append(key)
+        var read = 0
+        while true {
+            let page = try await store.search(scan)
+            keys.learn(page.records)
+            for record in page.records {
+                // A line with neither id is a request only when it says one finished (an access log's line).
+                let isCompletion = record.event.map(RecentRequest.completionEvents.contains) ?? false
+                guard let key = keys.key(of: record) ?? (isCompletion ? RequestKeys.ownKey(of: record) : nil) else { continue }
+                if found.matched[key] == nil {
+                    guard found.order.count < limit else { continue }
+                    found.order.append(key)
+                }
+                found.matched[key, default: []].append(record)
             }
-            found.matched[key, default: []].append(record)
+            read += page.records.count
+            guard found.order.count < limit, let next = page.nextCursor, read < budget else { return found }
+            scan.cursor = next
+            scan.limit = min(budget - read, scan.limit * 4)
         }
-        return found
     }
 
     /// The hops of the requests found: completions under their request ids, and under the traces of their

@@ -192,6 +192,14 @@ public final class SQLiteLogStore: LogStore {
                     """
             )
         }
+        migrator.registerMigration("v4: index of request starts and completions") { db in
+            // The request list (the web page's, refetched on every live update) reads the newest starts
+            // and completions. By the timestamp index that read every record in between, at a row lookup
+            // each: 20,000 for 2,000 of them when a request logs ten lines. Only these records enter this
+            // index. (The list names the events as requestEventsCondition does, so SQLite can prove that it
+            // implies the index's condition.)
+            try db.execute(sql: "CREATE INDEX logs_request_events_ts ON logs(ts) WHERE \(Self.requestEventsCondition)")
+        }
         return migrator
     }
 
@@ -478,13 +486,23 @@ public final class SQLiteLogStore: LogStore {
     }
 
     /// The conditions of `query` other than its text.
-    private static func filter(for query: LogQuery) -> Filter {
+    /// The condition on a request's start and completion events, as the index of them states it: our own
+    /// literals (never user text), in a fixed order.
+    static let requestEventsCondition = "event IN (" + RecentRequest.hopEvents.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
+
+    static func filter(for query: LogQuery) -> Filter {
         var filter = Filter()
         if let requestID = query.requestID { filter.append("request_id = ?", [requestID]) }
         if let traceID = query.traceID { filter.append("trace_id = ?", [traceID]) }
         if let service = query.service { filter.append("service = ?", [service]) }
         if let source = query.source { filter.append("source = ?", [source.code]) }
-        if let events = query.events { filter.append("event IN (\(placeholders(events.count)))", Array(events)) }
+        if let events = query.events {
+            if events == RecentRequest.hopEvents {
+                filter.append(requestEventsCondition, [])  // the request list's: its index serves it
+            } else {
+                filter.append("event IN (\(placeholders(events.count)))", Array(events))
+            }
+        }
         if let requestIDs = query.requestIDs {
             filter.append("request_id IN (\(placeholders(requestIDs.count)))", Array(requestIDs))
         }

@@ -245,4 +245,27 @@ struct RequestListTests {
             #expect(try await receiver.search("event=nothing_like_this").logs.isEmpty)
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRequestWithManyHopsDoesNotCrowdOlderRequestsOutOfTheList(_ store: StoreKind) async throws {
+        try await withReceiver(configure: store.apply) { (receiver) async throws in
+            let now = Date()
+            // The newest request fanned out to 30 services: its completions alone fill the first records read.
+            var lines = [
+                Self.hop("gateway", "older", path: "/a", status: 200, durationMS: 1, secondsAgo: 90, now: now),
+                Self.hop("gateway", "old", path: "/b", status: 200, durationMS: 1, secondsAgo: 80, now: now),
+            ]
+            lines += (0..<30).map { index in
+                Self.hop("worker-\(index)", "fan-out", path: "/part", status: 200, durationMS: 1, secondsAgo: 10 - Double(index) / 10, now: now)
+            }
+            lines.append(Self.hop("gateway", "fan-out", path: "/all", status: 200, durationMS: 40, secondsAgo: 5, now: now))
+            let reply = try await receiver.postLogs(lines.joined(separator: "\n"))
+            #expect(try reply.counts() == Counts(accepted: lines.count))
+            #expect(try await Self.ids(receiver, "limit=2") == ["fan-out", "old"])
+            #expect(try await Self.ids(receiver, "limit=3") == ["fan-out", "old", "older"])
+            let fanOut = try #require(try await Self.requests(receiver, "limit=1").first)
+            #expect(fanOut["path"] as? String == "/all")
+            #expect((fanOut["services"] as? [String])?.count == 31)
+        }
+    }
 }
