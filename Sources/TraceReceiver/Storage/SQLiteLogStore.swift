@@ -487,8 +487,10 @@ public final class SQLiteLogStore: LogStore {
 
     /// The conditions of `query` other than its text.
     /// The condition on a request's start and completion events, as the index of them states it: our own
-    /// literals (never user text), in a fixed order.
-    static let requestEventsCondition = "event IN (" + RecentRequest.hopEvents.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
+    /// literals (never user text), in a fixed order. Equalities joined by OR, not `event IN (…)`: SQLite
+    /// builds a table for an IN list each time it checks a row against the index's condition, which
+    /// took a quarter off the ingest of records that are all request completions.
+    static let requestEventsCondition = "(" + RecentRequest.hopEvents.sorted().map { "event = '\($0)'" }.joined(separator: " OR ") + ")"
 
     static func filter(for query: LogQuery) -> Filter {
         var filter = Filter()
