@@ -21,6 +21,28 @@ struct RetentionTests {
         }
     }
 
+    @Test func sqliteRetentionRemovesTheTextOfEveryRecordItDeletesSliceBySlice() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteLogStore(directory: directory)
+            let kept = 600
+            let count = SQLiteLogStore.deletionSlice * 2 + kept + 5
+            let base: Int64 = 1_800_000_000_000_000
+            try await store.append((0..<count).map { index in
+                // A NUL in the text: the index's rows are removed with the text exactly as stored.
+                LogRecord(timestamp: base + Int64(index), service: "api", message: "shared \(index % 2 == 0 ? "even" : "odd")\u{0} line")
+            })
+            let cutoff = base + Int64(count - kept)
+            let removed = try await store.enforceRetention(now: cutoff + SQLiteLogStore.Retention().maximumAge.microseconds)
+            #expect(removed == count - kept)
+            let shared = try await store.search(LogQuery(text: "shared", limit: 5))
+            #expect(shared.totalCount == kept, "the text index holds the kept records only")
+            #expect(shared.oldestTimestamp == cutoff)
+            #expect(try await store.search(LogQuery(text: "even", limit: 5)).totalCount == kept / 2)
+            #expect(try await store.search(LogQuery(text: "odd", limit: 1_000)).records.count == kept / 2)
+            try await store.close()
+        }
+    }
+
     @Test func sqliteRetentionDeletesTheOldestRecordsToGetUnderTheSizeCap() async throws {
         let cap = 400 * 1024
         try await withReceiver(configure: { $0.retentionBytes = cap }) { (receiver) async throws in

@@ -462,14 +462,32 @@ public final class SQLiteLogStore: LogStore {
         return (pages - free) * size
     }
 
+    /// Records deleted at a time by ``delete(_:where:_:)``.
+    static let deletionSlice = 10_000
+
+    /// Deletes the records meeting `condition`, oldest first, a slice at a time, with their text index rows.
+    ///
+    /// External-content FTS rows are removed with the 'delete' command and the old values, and that
+    /// command writes to the text index: on a full disk it fails for want of a page. So each slice's ids
+    /// and text are copied to a temporary table (in memory: `temp_store`), the records deleted, freeing
+    /// their pages, and only then the text index rows, from the copy.
     private static func delete(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Int {
-        // External-content FTS rows are removed with the 'delete' command and the old values.
-        try db.execute(
-            sql: "INSERT INTO logs_fts (logs_fts, rowid, message, error) SELECT 'delete', id, message, error FROM logs WHERE \(condition)",
-            arguments: arguments
-        )
-        try db.execute(sql: "DELETE FROM logs WHERE \(condition)", arguments: arguments)
-        return db.changesCount
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS doomed (id INTEGER PRIMARY KEY, message TEXT, error TEXT)")
+        try db.execute(sql: "DELETE FROM temp.doomed")
+        var removed = 0
+        while true {
+            try db.execute(
+                sql: "INSERT INTO temp.doomed SELECT id, message, error FROM logs WHERE \(condition) ORDER BY id LIMIT \(deletionSlice)",
+                arguments: arguments
+            )
+            let copied = db.changesCount
+            guard copied > 0 else { return removed }
+            try db.execute(sql: "DELETE FROM logs WHERE id IN (SELECT id FROM temp.doomed)")
+            removed += db.changesCount
+            try db.execute(sql: "INSERT INTO logs_fts (logs_fts, rowid, message, error) SELECT 'delete', id, message, error FROM temp.doomed")
+            try db.execute(sql: "DELETE FROM temp.doomed")
+            if copied < deletionSlice { return removed }
+        }
     }
 
     /// The conditions of a search, as SQL with its arguments.
@@ -485,13 +503,13 @@ public final class SQLiteLogStore: LogStore {
         var whereClause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
     }
 
-    /// The conditions of `query` other than its text.
     /// The condition on a request's start and completion events, as the index of them states it: our own
     /// literals (never user text), in a fixed order. Equalities joined by OR, not `event IN (…)`: SQLite
     /// builds a table for an IN list each time it checks a row against the index's condition, which
     /// took a quarter off the ingest of records that are all request completions.
     static let requestEventsCondition = "(" + RecentRequest.hopEvents.sorted().map { "event = '\($0)'" }.joined(separator: " OR ") + ")"
 
+    /// The conditions of `query` other than its text.
     static func filter(for query: LogQuery) -> Filter {
         var filter = Filter()
         if let requestID = query.requestID { filter.append("request_id = ?", [requestID]) }
