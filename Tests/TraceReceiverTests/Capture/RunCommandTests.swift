@@ -96,38 +96,47 @@ struct RunCommandTests {
         echo 'I, [2026-11-30T10:20:02.020000 #12345]  INFO -- : ['$id'] Completed 201 Created in 20ms (ActiveRecord: 3.1ms)'
         """#
 
-    @Test func aWrappedWebAppsRequestsAreListedWithTheirMethodPathStatusAndDuration() async throws {
+    /// The request list after `script` ran wrapped by `trace-receiver run` (and exited 0), with the
+    /// receiver it shipped to.
+    static func listedRequests(
+        running script: String, _ body: (RunningReceiver, [[String: Any]]) async throws -> Void
+    ) async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in
-                try writeExecutable(Self.railsBehindNginx, to: directory + "/rails")
+                try writeExecutable(script, to: directory + "/program")
                 let wrapper = try WrapperProcess(
-                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", directory + "/rails"],
+                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", directory + "/program"],
                     environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
                     directory: directory
                 )
                 let (status, _, stderr) = await wrapper.finish()
                 #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
-                let requests = try await RequestListTests.requests(receiver)
-                #expect(requests.count == 2, "\(requests)")
-                // Rails alone names the method and path when the request starts.
-                let created = try #require(requests.first)
-                #expect(created["request_id"] as? String == "6a2d4bf0-9e3c-4f50-8b2c-3d4e5f6a7b8c")
-                #expect(created["method"] as? String == "POST")
-                #expect(created["path"] as? String == "/orders")
-                #expect(created["status"] as? Int == 201)
-                #expect(created["duration_ms"] as? Double == 20)
-                #expect(created["failed"] as? Bool == false)
-                let request = try #require(requests.last)
-                #expect(request["request_id"] as? String == "5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b")
-                #expect(request["method"] as? String == "GET")
-                // The access line, the longer hop, describes the request: nginx's path (without its query).
-                #expect(request["path"] as? String == "/orders/42")
-                #expect(request["status"] as? Int == 500)
-                #expect(request["duration_ms"] as? Double == 9)
-                #expect(request["failed"] as? Bool == true)
-                let (completions, _) = try await receiver.search("event=request_failed")
-                #expect(completions.map { $0["duration_ms"] as? Double } == [6, 9], "Rails' own, and nginx's (timed to the second)")
+                try await body(receiver, try await RequestListTests.requests(receiver))
             }
+        }
+    }
+
+    @Test func aWrappedWebAppsRequestsAreListedWithTheirMethodPathStatusAndDuration() async throws {
+        try await Self.listedRequests(running: Self.railsBehindNginx) { receiver, requests in
+            #expect(requests.count == 2, "\(requests)")
+            // Rails alone names the method and path when the request starts.
+            let created = try #require(requests.first)
+            #expect(created["request_id"] as? String == "6a2d4bf0-9e3c-4f50-8b2c-3d4e5f6a7b8c")
+            #expect(created["method"] as? String == "POST")
+            #expect(created["path"] as? String == "/orders")
+            #expect(created["status"] as? Int == 201)
+            #expect(created["duration_ms"] as? Double == 20)
+            #expect(created["failed"] as? Bool == false)
+            let request = try #require(requests.last)
+            #expect(request["request_id"] as? String == "5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b")
+            #expect(request["method"] as? String == "GET")
+            // The access line, the longer hop, describes the request: nginx's path (without its query).
+            #expect(request["path"] as? String == "/orders/42")
+            #expect(request["status"] as? Int == 500)
+            #expect(request["duration_ms"] as? Double == 9)
+            #expect(request["failed"] as? Bool == true)
+            let (completions, _) = try await receiver.search("event=request_failed")
+            #expect(completions.map { $0["duration_ms"] as? Double } == [6, 9], "Rails' own, and nginx's (timed to the second)")
         }
     }
 
@@ -144,33 +153,22 @@ struct RunCommandTests {
         """#
 
     @Test func requestsThatVaporAndHummingbirdLogOnlyWhenTheyStartAreListedAsRunning() async throws {
-        try await withReceiver { receiver in
-            try await withTemporaryDirectory { directory in
-                try writeExecutable(Self.swiftServersLoggingStarts, to: directory + "/servers")
-                let wrapper = try WrapperProcess(
-                    ["run", "--exit-flush-timeout", "30", "--receiver", receiver.baseURL, "--no-daemon", "--", directory + "/servers"],
-                    environment: ["TRACE_RECEIVER_SPOOL_DIR": directory + "/spool"],
-                    directory: directory
-                )
-                let (status, _, stderr) = await wrapper.finish()
-                #expect(status == 0, "\(String(decoding: stderr, as: UTF8.self))")
-                let requests = try await RequestListTests.requests(receiver)
-                #expect(requests.count == 2, "\(requests)")
-                // Newest first: the console line has no time of its own, so it is stamped on arrival, after 10:07.
-                let vapor = try #require(requests.first)
-                #expect(vapor["request_id"] as? String == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
-                #expect(vapor["method"] as? String == "GET")
-                #expect(vapor["path"] as? String == "/hello")
-                #expect(vapor["status"] == nil, "no line says how it ended")
-                #expect(vapor["failed"] as? Bool == false, "its 404 was a warning")
-                let hummingbird = try #require(requests.last)
-                #expect(hummingbird["request_id"] as? String == "353ac6dfa5814aaa0a0b033b8f1d4660")
-                #expect(hummingbird["method"] as? String == "POST")
-                #expect(hummingbird["path"] as? String == "/api/orders")
-                #expect(hummingbird["status"] == nil)
-                let (starts, _) = try await receiver.search("event=request_received")
-                #expect(starts.count == 2, "a method and a path without a request id is no request: \(starts)")
-            }
+        try await Self.listedRequests(running: Self.swiftServersLoggingStarts) { receiver, requests in
+            #expect(requests.count == 2, "\(requests)")
+            // Newest first: the console line has no time of its own, so it is stamped on arrival, after 10:07.
+            let vapor = try #require(requests.first)
+            #expect(vapor["request_id"] as? String == "8F0B5A7E-0D5E-4B4C-9E8E-3D0C2A1B4F6E")
+            #expect(vapor["method"] as? String == "GET")
+            #expect(vapor["path"] as? String == "/hello")
+            #expect(vapor["status"] == nil, "no line says how it ended")
+            #expect(vapor["failed"] as? Bool == false, "its 404 was a warning")
+            let hummingbird = try #require(requests.last)
+            #expect(hummingbird["request_id"] as? String == "353ac6dfa5814aaa0a0b033b8f1d4660")
+            #expect(hummingbird["method"] as? String == "POST")
+            #expect(hummingbird["path"] as? String == "/api/orders")
+            #expect(hummingbird["status"] == nil)
+            let (starts, _) = try await receiver.search("event=request_received")
+            #expect(starts.count == 2, "a method and a path without a request id is no request: \(starts)")
         }
     }
 
