@@ -77,11 +77,6 @@ public struct LogCursor: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(timestamp)_\(id)" }
 
-    /// Whether `record` comes after this position in newest-first order.
-    func precedes(_ record: LogRecord) -> Bool {
-        precedes(timestamp: record.timestamp, id: record.id)
-    }
-
     /// Whether the record with `timestamp` and `id` comes after this position in newest-first order.
     func precedes(timestamp recordTimestamp: Int64, id recordID: Int64) -> Bool {
         recordTimestamp < timestamp || (recordTimestamp == timestamp && recordID < id)
