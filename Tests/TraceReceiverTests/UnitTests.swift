@@ -84,10 +84,14 @@ struct URLPathTests {
     @Test(arguments: [
         ("https://shop.test/pay?card=1", "/pay"), ("http://localhost:5000/api/orders?id=7#top", "/api/orders"), ("https://shop.test", "/"),
         ("/orders/42?ref=mail", "/orders/42"), ("/login?next=https://evil.test/x", "/login"), ("/a#b", "/a"), ("", ""), ("?x=1", ""),
-        ("http://", "/"), ("://", "/"),
+        ("http://", "/"), ("://", "/"), ("/caf\u{E9}/men\u{FC}?q=\u{1F600}", "/caf\u{E9}/men\u{FC}"), ("https://h\u{E9}.test/\u{E9}#x", "/\u{E9}"),
     ])
     func isTheTargetsPathWithoutItsQueryOrFragment(_ target: String, _ path: String) {
         #expect(URLPath.of(Substring(target)) == Substring(path))
+        // The same read on a captured line's bytes, the target in the middle of the line.
+        var line = "GET " + target + " HTTP/1.1"
+        let read = line.withUTF8 { URLPath.string($0, 4..<(4 + target.utf8.count)) }
+        #expect(read == path)
     }
 }
 

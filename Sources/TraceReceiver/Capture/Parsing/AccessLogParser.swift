@@ -64,7 +64,7 @@ enum AccessLogParser {
         let protocolRange = CaptureBytes.trimmed(bytes, pathEnd..<request.upperBound)
         let method = CaptureBytes.string(bytes, request.lowerBound..<methodEnd)
         let target = CaptureBytes.string(bytes, pathStart..<pathEnd)
-        let path = URLPath.of(Substring(target))
+        let path = URLPath.string(bytes, pathStart..<pathEnd)
 
         var parsed = ParsedLine(message: target.isEmpty ? "\(method) \(status)" : "\(method) \(target) \(status)")
         parsed.timestamp = timestamp
@@ -72,7 +72,7 @@ enum AccessLogParser {
         parsed.event = HTTPCompletionLine.event(status: status)
         parsed.durationMS = duration
         parsed.fields.append(key: "method", text: method)
-        if !path.isEmpty { parsed.fields.append(key: "path", text: String(path)) }
+        if !path.isEmpty { parsed.fields.append(key: "path", text: path) }
         parsed.fields.append(key: "status_code", integer: status)
         if let size { parsed.fields.append(key: "bytes", integer: size) }
         parsed.fields.append(key: "remote_addr", text: CaptureBytes.string(bytes, host))

@@ -161,7 +161,7 @@ enum HTTPCompletionLine {
 
     private static func name(_ line: inout ParsedLine, _ bytes: Bytes, method: Range<Int>, path: Range<Int>) {
         line.fields.append(key: "method", text: CaptureBytes.string(bytes, method))
-        line.fields.append(key: "path", text: String(URLPath.of(Substring(CaptureBytes.string(bytes, path)))))
+        line.fields.append(key: "path", text: URLPath.string(bytes, path))
     }
 
     private static func complete(_ line: inout ParsedLine, status: Int64, durationMS: Double?) {

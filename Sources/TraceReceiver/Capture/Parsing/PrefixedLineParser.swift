@@ -233,7 +233,7 @@ enum PrefixedLineParser {
             if let (method, path) = StreamLogHandlerMetadata.requestStart(bytes, split, end: end) {
                 parsed.event = RecentRequest.startEvent
                 parsed.fields.append(key: "method", text: CaptureBytes.string(bytes, method))
-                parsed.fields.append(key: "path", text: String(URLPath.of(Substring(CaptureBytes.string(bytes, path)))))
+                parsed.fields.append(key: "path", text: URLPath.string(bytes, path))
             }
             messageStart = split.messageStart
         }
