@@ -126,7 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         let splitter = SplitterBox()
         await ChildProcess.readToEnd(descriptor) { chunk in
             ChildProcess.writeAll(chunk, to: target)
-            for line in splitter.append(chunk) { forwarder.append(line: line.bytes, stream: stream, skippedBytes: line.skippedBytes) }
+            forwarder.append(lines: splitter.append(chunk), stream: stream)
         }
         if let rest = splitter.finish() { forwarder.append(line: rest.bytes, stream: stream, skippedBytes: rest.skippedBytes) }
     }

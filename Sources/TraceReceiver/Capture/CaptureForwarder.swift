@@ -83,6 +83,9 @@ public final class CaptureForwarder: Sendable {
     private struct State {
         var streams: [StreamKey: Stream] = [:]
         var parts = ContainerLineAssembler(maximumBytes: CaptureForwarder.maximumLineBytes)
+        /// Input streams whose reader is handing over the lines of one read (``append(lines:stream:)``),
+        /// with how many such reads are under way: they are not idle, however long since their last line.
+        var reading: [Int: Int] = [:]
     }
 
     private let parser: CaptureParser
@@ -154,6 +157,22 @@ public final class CaptureForwarder: Sendable {
         forward(events)
     }
 
+    /// Hands the lines of one read of `stream` to their joiners, as ``append(line:stream:skippedBytes:origin:)``
+    /// does each, and no idle flush completes an event between two of them: on a busy machine the reader
+    /// can be descheduled between two lines for longer than the idle delay, and a trace's first line would
+    /// then be completed alone, its frames printed in the same write becoming other records. The stream's
+    /// quiet time starts when the last of them is handed over.
+    public func append(lines: some Sequence<LineSplitter.Line>, stream: Int = 0) {
+        state.withLock { $0.reading[stream, default: 0] += 1 }
+        for line in lines { append(line: line.bytes, stream: stream, skippedBytes: line.skippedBytes) }
+        state.withLock { state in
+            state.reading[stream]! -= 1
+            if state.reading[stream] == 0 { state.reading[stream] = nil }
+            let now = ContinuousClock.now
+            for key in state.streams.keys where key.stream == stream { state.streams[key]!.lastLine = now }
+        }
+    }
+
     /// A line made ready for its joiner, outside the lock.
     private struct PreparedLine {
         /// The line without colour codes.
@@ -214,7 +233,7 @@ public final class CaptureForwarder: Sendable {
     func flushIdle(at now: ContinuousClock.Instant) {
         let events: [Event] = state.withLock { state in
             var events = completeParts(idleSince: now - idleFlushDelay, in: &state)
-            for key in state.streams.keys {
+            for key in state.streams.keys where state.reading[key.stream] == nil {
                 let delay =
                     state.streams[key]!.joiner.awaitsCrashReport
                     ? max(idleFlushDelay, Self.crashReportIdleFlushDelay)

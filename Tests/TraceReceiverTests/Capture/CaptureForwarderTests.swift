@@ -101,6 +101,44 @@ struct CaptureForwarderTests {
         #expect(sink.lines.count == 2)
     }
 
+    /// The lines of one read, calling `between` after handing over the first (as an idle flush running
+    /// while the reader is descheduled there would).
+    struct ReadWithAPause: Sequence {
+        let lines: [String]
+        let between: () -> Void
+
+        func makeIterator() -> AnyIterator<LineSplitter.Line> {
+            var index = 0
+            return AnyIterator {
+                guard index < lines.count else { return nil }
+                if index == 1 { between() }
+                defer { index += 1 }
+                return LineSplitter.Line(bytes: Array(lines[index].utf8), skippedBytes: 0, endOffset: 0)
+            }
+        }
+    }
+
+    @Test func anIdleFlushWhileTheReaderIsBetweenTwoLinesOfOneReadDoesNotSplitTheEvent() throws {
+        let delay = Duration.milliseconds(100)
+        let sink = InMemoryLogSink()
+        let forwarder = CaptureForwarder(parser: CaptureParser(service: "java"), sink: sink, idleFlushDelay: delay)
+        let read = ReadWithAPause(
+            lines: [#"Exception in thread "main" java.lang.RuntimeException: boom"#, "\tat com.example.Service.run(Service.java:7)"],
+            between: { forwarder.flushIdle(at: .now + .seconds(60)) }
+        )
+        forwarder.append(lines: read, stream: 1)
+        #expect(sink.lines.isEmpty, "the event stays open while its read is handed over")
+        forwarder.flushIdle(at: .now + delay * 6)
+        let records = try ServicePrefixTests.records(sink)
+        #expect(records.count == 1, "\(records)")
+        #expect(records.first?["stack"] as? String == "\tat com.example.Service.run(Service.java:7)")
+
+        // Between reads the stream is idle as before.
+        forwarder.append(lines: ReadWithAPause(lines: ["alone"], between: {}), stream: 1)
+        forwarder.flushIdle(at: .now + delay * 2)
+        #expect(sink.lines.count == 2)
+    }
+
     @Test func aNestJSErrorIsJoinedWithTheStackPrintedBelowIt() throws {
         let records = try Self.records(forwarding: [
             "[Nest] 12345  - 11/30/2026, 10:00:03 AM   ERROR [ExceptionsHandler] Cannot read properties of undefined (reading 'id')",
