@@ -123,7 +123,9 @@ struct FrontendLogTests {
             let elapsed = start.duration(to: .now)
             #expect(response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "got \(response.isEmpty ? "nothing" : response) after \(elapsed)")
             #expect(response.contains("Connection: close"))
-            #expect(elapsed < .seconds(5), "answered and closed at once, not held open")
+            // Answered, not held until the guard's 30 s deadline: the client gives up after 10 s. (Not a
+            // tighter bound: under a full test run on two cores the answer once took 5.2 s to be read.)
+            #expect(elapsed < .seconds(9), "answered at once, not held open")
             #expect(try await receiver.get("/health").status == 200, "the receiver serves on")
             #expect(metricValue(try await receiver.metrics(), "trace_receiver_malformed_requests_total") == 1)
         }
