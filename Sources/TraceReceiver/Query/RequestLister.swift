@@ -4,8 +4,9 @@
 /// Three or four indexed reads, whatever the store's size: the newest matching records (only hop starts and
 /// completions when the filter names no level, source, text or field, so a busy request's many lines don't
 /// crowd others out, and a request whose program says only that it started, as Vapor's and Hummingbird's
-/// own request logs do, is listed, as running), then the completions of the request ids and of the trace ids found there (and, for a request
-/// whose completions name no method or path, its ``RecentRequest/startEvent`` records). ``RequestKeys``
+/// own request logs do, is listed, as running), then the completions of the request ids and of the trace
+/// ids found there (and, for a request whose completions name no method or path, its
+/// ``RecentRequest/startEvent`` records). ``RequestKeys``
 /// tells which request a record belongs to; a completion with neither id (an access log line) is a request
 /// of its own.
 struct RequestLister: Sendable {

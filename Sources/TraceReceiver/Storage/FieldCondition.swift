@@ -36,12 +36,8 @@ public struct FieldCondition: Sendable, Hashable {
         Double(value).flatMap { $0.isFinite ? $0 : nil }
     }
 
-    /// Whether `record` has the field with this value (what the SQLite store's condition also selects).
-    func matches(_ record: LogRecord) -> Bool {
-        matches(fields: record.fields)
-    }
-
-    /// Whether a record whose ``LogRecord/fields`` are `fields` has the field with this value.
+    /// Whether a record whose ``LogRecord/fields`` are `fields` has the field with this value (what the
+    /// SQLite store's condition also selects).
     func matches(fields: String?) -> Bool {
         guard let member = LogRecord.fieldMember(key, of: fields) else { return false }
         if member.text == value { return true }

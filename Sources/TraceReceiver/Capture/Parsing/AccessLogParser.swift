@@ -5,8 +5,8 @@ import Logging
 ///
 /// The message is `METHOD TARGET STATUS`; `method`, `path` (the target without its query, as every other
 /// request's path: the query may hold tokens, and a request is listed and matched to browser reports by
-/// its path), `status_code`, `bytes`, `remote_addr`, `protocol`, `referer` and `user_agent` become fields. The level follows the status: 5xx error, 4xx
-/// warning, anything else info. The line is a finished request, as the middleware's are
+/// its path), `status_code`, `bytes`, `remote_addr`, `protocol`, `referer` and `user_agent` become
+/// fields. The level follows the status: 5xx error, 4xx warning, anything else info. The line is a finished request, as the middleware's are
 /// (``HTTPCompletionLine``): `request_completed`, or `request_failed` for a 5xx, with `duration_ms`
 /// from an appended `rt=` or `request_time=` (nginx's `$request_time`, in seconds).
 enum AccessLogParser {
