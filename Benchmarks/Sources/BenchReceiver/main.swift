@@ -1,7 +1,11 @@
 // Receiver benchmarks (release build; driven by Benchmarks/receiver.sh):
-//   BenchReceiver ingest URL SECONDS [CONNECTIONS] [ndjson|otlp]
-//                                                   — batches of 1,000 ~280-byte records over 50 services, as
-//                                                     NDJSON to /api/logs or as OTLP protobuf to /v1/logs
+//   BenchReceiver ingest URL SECONDS [CONNECTIONS] [ndjson|otlp] [random-traces] [batch=N]
+//                                                   — batches of 1,000 (NDJSON: or N) ~280-byte records over 50
+//                                                     services, as NDJSON to /api/logs or as OTLP protobuf to
+//                                                     /v1/logs; all share one trace id, or (NDJSON,
+//                                                     random-traces) every five get a random one, as real
+//                                                     traces do
+//   BenchReceiver store-floor [COUNT]              — µs per record spent in the stores' append alone
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
 //   BenchReceiver serve-memory PORT COUNT           — serve the same records from the hot buffer (`--store memory`)
 //   BenchReceiver query URL COUNT [REQUESTS]        — trace-by-id, filtered-search and request-list latency percentiles
@@ -65,21 +69,33 @@ func recordLine(run: String, index: Int, timestamp: String) -> String {
 struct IngestTemplate: Sendable {
     let bytes: [UInt8]
     let offsets: [Int]  // where each record's 12-digit counter starts (twice per record)
+    /// Where each record's trace id starts, when every five records get a random one of their own (a
+    /// request's lines, as W3C trace ids are random) rather than all sharing one.
+    let traceOffsets: [Int]
 
-    init(run: String, timestamp: String) {
+    /// Records per batch.
+    let count: Int
+
+    init(run: String, timestamp: String, count: Int = 1000, randomTraces: Bool = false) {
         var text = ""
         var offsets: [Int] = []
-        for index in 0..<1000 {
+        var traceOffsets: [Int] = []
+        self.count = count
+        for index in 0..<count {
             let line = recordLine(run: run, index: index, timestamp: timestamp)
             var search = line.startIndex
             while let range = line.range(of: "000000000000", range: search..<line.endIndex) {
                 offsets.append(text.utf8.count + line.utf8.distance(from: line.startIndex, to: range.lowerBound))
                 search = range.upperBound
             }
+            if randomTraces, let range = line.range(of: #""trace_id":""#) {
+                traceOffsets.append(text.utf8.count + line.utf8.distance(from: line.startIndex, to: range.upperBound))
+            }
             text += line + "\n"
         }
         bytes = Array(text.utf8)
         self.offsets = offsets
+        self.traceOffsets = traceOffsets
     }
 
     /// A template whose counters are every `000000000000` in `bytes`, two per record.
@@ -97,14 +113,28 @@ struct IngestTemplate: Sendable {
             }
         }
         self.offsets = offsets
+        self.traceOffsets = []
+        self.count = offsets.count / 2
     }
 
     func patch(_ body: inout [UInt8], batch: Int) {
         for (number, offset) in offsets.enumerated() {
-            var value = batch * 1000 + number / 2
+            var value = batch * count + number / 2
             for position in stride(from: offset + 11, through: offset, by: -1) {
                 body[position] = UInt8(ascii: "0") + UInt8(value % 10)
                 value /= 10
+            }
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        for (record, offset) in traceOffsets.enumerated() {
+            // Two rounds of splitmix64 over the trace's number: 32 hex digits that look random.
+            var state = UInt64(batch * count + record / 5)
+            for half in 0..<2 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var mixed = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+                mixed ^= mixed >> 31
+                for digit in 0..<16 { body[offset + half * 16 + digit] = hex[Int((mixed >> UInt64(60 - 4 * digit)) & 0xF)] }
             }
         }
     }
@@ -189,12 +219,15 @@ switch arguments[1] {
 case "ingest":
     let seconds = Double(arguments[3]) ?? 10
     let connections = arguments.count > 4 ? Int(arguments[4]) ?? 1 : 1
-    let otlp = arguments.count > 5 && arguments[5] == "otlp"
+    let options = arguments.dropFirst(5)
+    let otlp = options.contains("otlp")
+    let randomTraces = options.contains("random-traces")
+    let batchRecords = options.compactMap { $0.hasPrefix("batch=") ? Int($0.dropFirst(6)) : nil }.last ?? 1000
     let url = arguments[2] + (otlp ? "/v1/logs" : "/api/logs")
     let run = String(UInt64.random(in: 0..<UInt64.max) % 1_000_000_000, radix: 36)
     let template = otlp
         ? otlpTemplate(run: run, nanoseconds: UInt64(Date().timeIntervalSince1970 * 1e9))
-        : IngestTemplate(run: run, timestamp: isoNow())
+        : IngestTemplate(run: run, timestamp: isoNow(), count: batchRecords, randomTraces: randomTraces)
     let deadline = Date().addingTimeInterval(seconds)
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let totals = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
@@ -214,11 +247,11 @@ case "ingest":
                     let response = try await client.execute(request, timeout: .seconds(30))
                     let answer = try await response.body.collect(upTo: 1 << 20)
                     if otlp, response.status == .ok, answer.readableBytes == 0 {
-                        accepted += 1000  // an empty ExportLogsServiceResponse: every record taken
+                        accepted += template.count  // an empty ExportLogsServiceResponse: every record taken
                     } else if response.status == .ok, let count = IngestTemplate.accepted(in: answer) {
                         accepted += count
                     } else {
-                        refused += 1000
+                        refused += template.count
                     }
                     batch += connections
                 }
@@ -234,8 +267,9 @@ case "ingest":
         return (accepted, refused)
     }
     try await client.shutdown().get()
-    print(String(format: "ingest%@: %.0f records/s accepted (%d records in %.0f s, %d connection(s), ~%d B/record, %d refused)",
-                 otlp ? " (OTLP protobuf)" : "", Double(totals.0) / seconds, totals.0, seconds, connections, template.bytes.count / 1000, totals.1))
+    print(String(format: "ingest%@%@: %.0f records/s accepted (%d records in %.0f s, %d connection(s), batches of %d, ~%d B/record, %d refused)",
+                 otlp ? " (OTLP protobuf)" : "", randomTraces ? " (a random trace id per 5 records)" : "", Double(totals.0) / seconds, totals.0, seconds, connections, template.count,
+                 template.bytes.count / template.count, totals.1))
 
 case "populate":
     let directory = arguments[2]
@@ -245,6 +279,41 @@ case "populate":
     try await populate(store, count: count)
     try await store.close()
     print(String(format: "populate: %d records in %.1f s", count, Date().timeIntervalSince(began)))
+
+case "store-floor":
+    // The stores' own cost per record, in this process: batches of 1,000 records shaped like `ingest`'s
+    // (request ids and messages unique, one trace id), made outside the timing, appended to a new SQLite
+    // store and to the hot buffer. What `/api/logs` adds (HTTP, JSON decoding, dedup, rate limits) is
+    // the rest of the ingest figure.
+    let count = Int(arguments[2]) ?? 300_000
+    let floorStart = Int64(Date().timeIntervalSince1970 * 1e6) - Int64(count)
+    func batches(_ append: ([LogRecord]) async throws -> Void) async throws -> Double {
+        var spent = Duration.zero
+        for first in stride(from: 0, to: count, by: 1000) {
+            let batch = (first..<min(count, first + 1000)).map { index in
+                LogRecord(
+                    timestamp: floorStart + Int64(index), level: .info, service: "service-\(index % 50)", event: "request_completed",
+                    message: "GET /api/items/\(100_000_000_000 + index) 200", requestID: "floor-\(100_000_000_000 + index)",
+                    traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7", durationMS: 1.25
+                )
+            }
+            let started = ContinuousClock.now
+            try await append(batch)
+            spent += started.duration(to: .now)
+        }
+        let seconds = Double(spent.components.seconds) + Double(spent.components.attoseconds) / 1e18
+        return seconds / Double(count) * 1e6
+    }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-floor-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let sqlite = try SQLiteLogStore(directory: directory)
+    let sqliteMicros = try await batches { try await sqlite.append($0) }
+    try await sqlite.close()
+    let memory = MemoryLogStore(limits: .init(maximumBytes: 8 << 30))
+    let memoryMicros = try await batches { try await memory.append($0) }
+    print(String(format: "store-floor, %d records in batches of 1,000, time per record spent appending:", count))
+    print(String(format: "  SQLite store  %6.2f µs  (at most %7.0f records/s on one core)", sqliteMicros, 1e6 / sqliteMicros))
+    print(String(format: "  hot buffer    %6.2f µs  (at most %7.0f records/s on one core)", memoryMicros, 1e6 / memoryMicros))
 
 case "serve-memory":
     // The query benchmark's records in the hot buffer (`--store memory`), served until interrupted.
