@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Receiver benchmarks, release build: ingest throughput into memory and SQLite (receiver pinned to
-# core 0, one client process on core 1; then both unpinned, sharing the two cores), trace-by-id and
+# core 0, one client process on core 1; then both unpinned, sharing the two cores; then eight clients'
+# small batches into SQLite), the stores' own time per record appended, trace-by-id and
 # search latency at 1,000,000 stored records (SQLite, then the hot buffer), hot-buffer memory per record
 # under a flood, and the ns per captured line parsed (run, tail) against our own records' JSON.
 # Usage: Benchmarks/receiver.sh [seconds] [records]
@@ -41,6 +42,14 @@ ingest_both_stores ", OTLP" 0 1 "$CONNECTIONS" otlp
 # The whole machine: the receiver and the one client sharing both cores, the client over two
 # connections so that one batch is decoded while the other's answer travels.
 ingest_both_stores ", both cores shared with the client" 0,1 0,1 2
+# Many small batches at once (eight services streaming 50 records a batch), into SQLite, which writes the
+# batches that arrive during a transaction together in the next one.
+start_receiver "$WORK/ingest-db-small"
+taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" 2 8 ndjson batch=50 >/dev/null  # warm-up
+echo -n "[sqlite, 8 connections, small batches] "; taskset -c 1 "$BIN/BenchReceiver" ingest "http://127.0.0.1:$PORT" "$SECONDS_PER_RUN" 8 ndjson batch=50
+stop_receiver
+# The stores' own share of a record's ingest: append alone, in this process, without HTTP or decoding.
+taskset -c 0 "$BIN/BenchReceiver" store-floor 300000
 
 echo "populating $RECORDS records…"
 "$BIN/BenchReceiver" populate "$WORK/query-db" "$RECORDS"

@@ -8,9 +8,10 @@ import Synchronization
 /// The durable store: one SQLite database (WAL, `synchronous=NORMAL`) with indexes on request id,
 /// trace id, service, level (warnings and above) and timestamp, and an FTS5 index over message and error.
 ///
-/// Each ``append(_:)`` is one transaction on GRDB's writer queue (a Dispatch queue, never the
-/// cooperative pool or an event loop), so a batch is committed, or not, as a whole. Reads run on
-/// GRDB's reader pool concurrently with writes.
+/// Writes run on GRDB's writer queue (a Dispatch queue, never the cooperative pool or an event loop), one
+/// transaction at a time. Appends made while one is being written are written together, in the next
+/// transaction (``GroupCommit``); each batch is committed, or not, as a whole. Reads run on GRDB's reader
+/// pool concurrently with writes.
 public final class SQLiteLogStore: LogStore {
     /// Retention limits. Records past either are deleted oldest first, except the newest record, which
     /// always stays (so that its id is never given to another).
@@ -39,6 +40,12 @@ public final class SQLiteLogStore: LogStore {
     /// one receiver at a time owns a store. Two would share the file safely, but each would keep its own
     /// dedup window, counters and retention, so records sent to both would be stored twice.
     private let ownership: Mutex<Int32>
+
+    /// Appends, coalesced into transactions (see ``GroupCommit``).
+    let appends: GroupCommit<LogRecord>
+    /// Most records one transaction of appends takes (a larger batch is written alone): about 120 ms of
+    /// writing on this project's VM, which a batch waiting behind it may wait.
+    static let maximumRecordsPerTransaction = 10_000
 
     /// Above this many text hits, a search that also has other conditions joins in memory
     /// (see ``searchByWalking(_:conditions:hits:_:)``) rather than through a temporary table.
@@ -89,6 +96,9 @@ public final class SQLiteLogStore: LogStore {
             throw StoreOpenError(path: path, reason: Self.reason(opening: error))
         }
         ownership = Mutex(owner)
+        appends = GroupCommit(maximumItems: Self.maximumRecordsPerTransaction) { [pool, path] batches in
+            try await Self.insert(batches, into: pool, path: path)
+        }
         storedRecords.add(count)
     }
 
@@ -226,26 +236,33 @@ public final class SQLiteLogStore: LogStore {
     public func append(_ records: consuming [LogRecord]) async throws {
         let records = records
         guard !records.isEmpty else { return }
+        try await appends.submit(records)
+        storedRecords.add(records.count)
+    }
+
+    /// Inserts `batches` in one transaction.
+    private static func insert(_ batches: [[LogRecord]], into pool: DatabasePool, path: String) async throws {
         do {
             try await pool.write { db in
                 let insert = try db.cachedStatement(sql: Self.insertSQL)
                 let insertFTS = try db.cachedStatement(sql: Self.insertFTSSQL)
-                for record in records {
-                    try Self.bind(record, to: insert.sqliteStatement)
-                    try Self.step(insert.sqliteStatement, db)
-                    let statement = insertFTS.sqliteStatement
-                    sqlite3_reset(statement)
-                    sqlite3_bind_int64(statement, 1, db.lastInsertedRowID)
-                    Self.bind(record.message, at: 2, to: statement)
-                    Self.bind(record.error, at: 3, to: statement)
-                    try Self.step(statement, db)
+                for records in batches {
+                    for record in records {
+                        try Self.bind(record, to: insert.sqliteStatement)
+                        try Self.step(insert.sqliteStatement, db)
+                        let statement = insertFTS.sqliteStatement
+                        sqlite3_reset(statement)
+                        sqlite3_bind_int64(statement, 1, db.lastInsertedRowID)
+                        Self.bind(record.message, at: 2, to: statement)
+                        Self.bind(record.error, at: 3, to: statement)
+                        try Self.step(statement, db)
+                    }
                 }
             }
         } catch let error as DatabaseError {
-            // The transaction was rolled back: none of the batch is stored.
+            // The transaction was rolled back: none of its batches is stored.
             throw StoreWriteError(reason: error.resultCode == .SQLITE_FULL ? .full : .failed, path: path, detail: error.message ?? "\(error.resultCode)")
         }
-        storedRecords.add(records.count)
     }
 
     public func search(_ query: LogQuery) async throws -> LogPage {
