@@ -439,6 +439,11 @@ case "capture":
         ("Rails tagged", "I, [2026-11-30T10:20:01.131000 #12345]  INFO -- : [5f1c3a9e-8d2b-4e4f-9a1b-2c3d4e5f6a7b] Completed 200 OK in 6ms (Views: 1.2ms)"),
         ("plain text", "Listening on http://0.0.0.0:8080, press Ctrl-C to stop"),
     ]
+    // Timed alone, outside the mix (which stays the eight formats above, comparable from run to run).
+    let alone: [(String, String)] = [
+        (".NET JSON console, with scopes", #"{"EventId":2,"LogLevel":"Information","Category":"Microsoft.AspNetCore.Hosting.Diagnostics","Message":"Request finished HTTP/1.1 GET http://localhost:5000/orders/42 - 200 - application/json;\u002Bcharset=utf-8 12.3456ms","State":{"Message":"Request finished HTTP/1.1 GET http://localhost:5000/orders/42 - 200 - application/json;\u002Bcharset=utf-8 12.3456ms","ElapsedMilliseconds":12.3456,"StatusCode":200,"Method":"GET","Path":"/orders/42"},"Scopes":[{"Message":"SpanId:4c8d1fe5ba3a8b8f, TraceId:8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b, ParentId:0000000000000000","SpanId":"4c8d1fe5ba3a8b8f","TraceId":"8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b","ParentId":"0000000000000000"},{"Message":"ConnectionId:0HN5F6S8O9Q1K","ConnectionId":"0HN5F6S8O9Q1K"}]}"#),
+        ("Serilog compact JSON", #"{"@t":"2026-11-30T10:20:01.1234567Z","@mt":"Order {OrderId} placed in {Elapsed:0.00} ms","@r":["12.35"],"@tr":"8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b","@sp":"4c8d1fe5ba3a8b8f","OrderId":42,"Elapsed":12.3456,"SourceContext":"Shop.Orders"}"#),
+    ]
     let ours = (0..<10).map { recordLine(run: "capture", index: $0, timestamp: "2026-11-30T10:20:01.000000Z") }
     func nanosecondsPerLine(_ lines: [String]) -> Double {
         var checksum = 0
@@ -456,7 +461,7 @@ case "capture":
         mixed.append(nanosecondsPerLine(formats.map(\.1)))
         baseline.append(nanosecondsPerLine(ours))
     }
-    for (name, line) in formats {
+    for (name, line) in formats + alone {
         print(String(format: "capture %@: %.0f ns/line", name, median((0..<3).map { _ in nanosecondsPerLine([line]) })))
     }
     let (mix, own) = (median(mixed), median(baseline))

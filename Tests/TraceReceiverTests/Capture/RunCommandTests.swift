@@ -172,6 +172,42 @@ struct RunCommandTests {
         }
     }
 
+    /// An ASP.NET Core app logging with `AddJsonConsole(o => o.IncludeScopes = true)`: its hosting
+    /// diagnostics' start and end of a request, and a controller's error between them, each line carrying
+    /// the request's scopes (trace and span ids, connection, request id and path).
+    static let aspNetCoreJSONConsole = #"""
+        #!/bin/sh
+        scopes='"Scopes":[{"Message":"SpanId:4c8d1fe5ba3a8b8f, TraceId:8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b, ParentId:0000000000000000","SpanId":"4c8d1fe5ba3a8b8f","TraceId":"8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b","ParentId":"0000000000000000"},{"Message":"ConnectionId:0HN5F6S8O9Q1K","ConnectionId":"0HN5F6S8O9Q1K"},{"Message":"RequestPath:/orders/42 RequestId:0HN5F6S8O9Q1K:00000001","RequestId":"0HN5F6S8O9Q1K:00000001","RequestPath":"/orders/42"}]'
+        echo '{"EventId":14,"LogLevel":"Information","Category":"Microsoft.Hosting.Lifetime","Message":"Now listening on: http://localhost:5000","State":{"Message":"Now listening on: http://localhost:5000","address":"http://localhost:5000","{OriginalFormat}":"Now listening on: {address}"}}'
+        echo '{"EventId":1,"LogLevel":"Information","Category":"Microsoft.AspNetCore.Hosting.Diagnostics","Message":"Request starting HTTP/1.1 GET http://localhost:5000/orders/42?ref=mail - - -","State":{"Message":"Request starting HTTP/1.1 GET http://localhost:5000/orders/42?ref=mail - - -","Protocol":"HTTP/1.1","Method":"GET","Path":"/orders/42","QueryString":"?ref=mail"},'"$scopes"'}'
+        echo '{"EventId":0,"LogLevel":"Error","Category":"Shop.OrdersController","Message":"Loading order 42 failed","Exception":"System.InvalidOperationException: Order 42 is closed    at Shop.OrdersController.Get(Int32 id) in /src/OrdersController.cs:line 17","State":{"Message":"Loading order 42 failed","OrderId":42,"{OriginalFormat}":"Loading order {OrderId} failed"},'"$scopes"'}'
+        echo '{"EventId":2,"LogLevel":"Information","Category":"Microsoft.AspNetCore.Hosting.Diagnostics","Message":"Request finished HTTP/1.1 GET http://localhost:5000/orders/42?ref=mail - 500 - application/json;\u002Bcharset=utf-8 12.3456ms","State":{"Message":"Request finished HTTP/1.1 GET http://localhost:5000/orders/42?ref=mail - 500 - application/json;\u002Bcharset=utf-8 12.3456ms","ElapsedMilliseconds":12.3456,"StatusCode":500,"Method":"GET","Path":"/orders/42"},'"$scopes"'}'
+        """#
+
+    @Test func aWrappedAspNetCoreAppLoggingJSONIsOneRequestWithItsErrorAndTrace() async throws {
+        try await Self.listedRequests(running: Self.aspNetCoreJSONConsole) { receiver, requests in
+            #expect(requests.count == 1, "\(requests)")
+            let request = try #require(requests.first)
+            #expect(request["request_id"] as? String == "0HN5F6S8O9Q1K:00000001")
+            #expect(request["trace_id"] as? String == "8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b")
+            #expect(request["method"] as? String == "GET")
+            #expect(request["path"] as? String == "/orders/42")
+            #expect(request["status"] as? Int == 500)
+            #expect(request["duration_ms"] as? Double == 12.346, "as the list rounds it")
+            #expect(request["failed"] as? Bool == true)
+            let trace = try await receiver.get("/api/debug/trace/8e8f6c5d0c5e1b4e8c2a4b6d8e0f1a2b").object()
+            let timeline = try #require(trace["timeline"] as? [[String: Any]])
+            #expect(timeline.count == 3, "the start, the error and the end: \(timeline)")
+            let failure = try #require(timeline.first { $0["level"] as? String == "error" })
+            #expect(failure["message"] as? String == "Loading order 42 failed")
+            #expect(failure["error_type"] as? String == "System.InvalidOperationException")
+            #expect(failure["error"] as? String == "Order 42 is closed")
+            #expect((failure["stack"] as? String)?.contains("\n   at Shop.OrdersController.Get(Int32 id)") == true)
+            #expect((failure["fields"] as? [String: Any])?["OrderId"] as? Int == 42)
+            #expect(trace["error_count"] as? Int == 1, "the controller's error: ASP.NET logs the 500 itself at information")
+        }
+    }
+
     @Test func passesOutputThroughByteForByteAndExitsWithTheChildsStatus() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { directory in

@@ -1,11 +1,17 @@
 /// What a key of a foreign structured line (JSON or logfmt) means, across the common loggers:
 /// pino, bunyan, structlog, python-json-logger, zap, Go's slog, logrus, OpenTelemetry JSON, the Elastic
-/// Common Schema's (ecs-logging for Java, .NET, Go, Node.js, Python, Ruby), and our own.
+/// Common Schema's (ecs-logging for Java, .NET, Go, Node.js, Python, Ruby), .NET's
+/// (Microsoft.Extensions.Logging's JSON console formatter, Serilog's compact and plain JSON), and our own.
 enum CaptureFieldKey: Equatable {
     /// `message`: the message, strongest claim.
     case message
     /// `msg`, `short_message`: the message unless `message` is present.
     case messageAlias
+    /// Serilog's `@mt`, `MessageTemplate`: the message, its `{Property}` holes filled from the record's
+    /// properties, unless a rendered message (`@m`, `RenderedMessage`) is present.
+    case messageTemplate
+    /// Serilog's `@r`: the renderings of the template's holes that have a format, in order.
+    case renderings
     /// `event`: the event name, or structlog's message when nothing else is the message.
     case event
     /// OpenTelemetry `body`: a string or `{"stringValue": …}`.
@@ -31,6 +37,13 @@ enum CaptureFieldKey: Equatable {
     case errorType
     /// A stack or traceback text: `stack`, `stacktrace`, `exc_info`, `exception`.
     case stack
+    /// A .NET exception's text (`Exception`, Serilog's `@x`): its type, message and stack (see
+    /// ``DotNetException``).
+    case dotNetException
+    /// Microsoft.Extensions.Logging's `State` (the message's values) and `Scopes` (the request's scopes),
+    /// and Serilog's `Properties`: objects whose members are ids or fields, read as such on lines that
+    /// are those loggers' (see ``JSONLineParser``).
+    case dotNetState, dotNetScopes, serilogProperties
     case durationMS
     /// Our own `fields` object: its members become fields.
     case fields
@@ -38,15 +51,33 @@ enum CaptureFieldKey: Equatable {
 
     /// Classifies a raw key.
     init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        for (name, key) in Self.table where CaptureBytes.equals(bytes, range, name) {
-            self = key
-            return
+        // Only the names of the key's length are compared: every member of every captured JSON or logfmt
+        // line is classified.
+        if range.count < Self.byLength.count {
+            for (name, key) in Self.byLength[range.count] where CaptureBytes.hasPrefix(bytes, at: range.lowerBound, name) {
+                self = key
+                return
+            }
         }
         self = .other
     }
 
+    /// ``table`` by the names' lengths, in its order.
+    private static let byLength: [[(StaticString, CaptureFieldKey)]] = {
+        var lists = Array(repeating: [(StaticString, CaptureFieldKey)](), count: table.map(\.0.utf8CodeUnitCount).max()! + 1)
+        for entry in table { lists[entry.0.utf8CodeUnitCount].append(entry) }
+        return lists
+    }()
+
     private static let table: [(StaticString, CaptureFieldKey)] = [
         ("message", .message), ("msg", .messageAlias), ("event", .event), ("body", .body), ("short_message", .messageAlias),
+        // .NET: Microsoft.Extensions.Logging's JSON console formatter, Serilog's compact (CLEF) and plain JSON.
+        ("Message", .message), ("@m", .message), ("RenderedMessage", .message), ("@mt", .messageTemplate),
+        ("MessageTemplate", .messageTemplate), ("@r", .renderings), ("Timestamp", .timestamp(priority: 0)),
+        ("@t", .timestamp(priority: 0)), ("LogLevel", .level), ("Level", .level), ("@l", .level),
+        ("Exception", .dotNetException), ("@x", .dotNetException), ("TraceId", .traceID), ("@tr", .traceID),
+        ("SpanId", .spanID), ("@sp", .spanID), ("ParentId", .parentSpanID), ("RequestId", .requestID),
+        ("State", .dotNetState), ("Scopes", .dotNetScopes), ("Properties", .serilogProperties),
         ("timestamp", .timestamp(priority: 0)), ("@timestamp", .timestamp(priority: 1)), ("time", .timestamp(priority: 2)),
         ("ts", .timestamp(priority: 3)), ("timeUnixNano", .timestamp(priority: 4)), ("asctime", .timestamp(priority: 5)),
         ("datetime", .timestamp(priority: 6)), ("observedTimeUnixNano", .timestamp(priority: 7)),

@@ -13,6 +13,7 @@ import Logging
 ///   (`[request-id] `, as `config.log_tags` writes) are skipped.
 /// - ASP.NET Core's hosting diagnostics: `Request finished HTTP/1.1 GET http://host/api/x?y=1 - 500 0
 ///   application/json 12.3456ms`; before 3.0, `Request finished in 28.674ms 200 application/json`.
+///   `Request starting HTTP/1.1 GET http://host/api/x?y=1 - - -` is a `request_received`.
 /// - Gin: `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.
 /// - A line led by the request: morgan's `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms`, and
 ///   Next.js's `GET /x 200 in 123ms`. Only the request, `GET /x`, on a line with a request id, is where
@@ -48,6 +49,8 @@ enum HTTPCompletionLine {
             railsStarted(bytes, from: start + 8, into: &line)
         } else if CaptureBytes.hasPrefix(bytes, at: start, "Request finished ") {
             aspNet(bytes, from: start + 17, into: &line)
+        } else if CaptureBytes.hasPrefix(bytes, at: start, "Request starting ") {
+            aspNetStarting(bytes, from: start + 17, into: &line)
         } else if !ledByRequest(bytes, from: start, into: &line) {
             quotedRequestLine(bytes, into: &line)
         }
@@ -96,6 +99,15 @@ enum HTTPCompletionLine {
         else { return }
         name(&line, bytes, method: words[1], path: words[2])
         complete(&line, status: status, durationMS: duration)
+    }
+
+    /// `HTTP/1.1 GET http://localhost:5000/api/x?y=1 - - -` (the content type and length after the URL,
+    /// since ASP.NET Core 3.0 each `-` when unknown).
+    private static func aspNetStarting(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) {
+        let words = self.words(bytes, from: start, count: 3)
+        guard words.count == 3, CaptureBytes.hasPrefix(bytes, at: words[0].lowerBound, "HTTP/"), isMethod(bytes, words[1]) else { return }
+        line.event = RecentRequest.startEvent
+        name(&line, bytes, method: words[1], path: words[2])
     }
 
     /// `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.

@@ -6,7 +6,14 @@ import Logging
 /// `StructuredLogHandler` writes them) are decoded by the receiver's ``RecordDecoder`` so the result is
 /// the record the receiver would have stored from the library's stream. Other loggers' keys are mapped
 /// through ``CaptureFieldKey``; keys it does not know are kept verbatim in `fields`. MongoDB's structured
-/// log (`{"t":{"$date":…},"s":"E","c":…,"msg":…}`) gives its time and severity letter. A line that is not
+/// log (`{"t":{"$date":…},"s":"E","c":…,"msg":…}`) gives its time and severity letter.
+///
+/// .NET's loggers: Microsoft.Extensions.Logging's JSON console formatter (`AddJsonConsole()`: `LogLevel`,
+/// `Category`, `Message`, `Exception`, the message's values in `State` and, with scopes, the request's
+/// `TraceId`, `SpanId`, `RequestId` and `RequestPath` in `Scopes`), and Serilog's compact (`@t`, `@mt`,
+/// `@l`, `@x`, `@tr`, `@sp`, properties at the top) and plain (`MessageTemplate`, `Properties`) JSON
+/// formatters, whose message template is filled in from the properties (``SerilogMessageTemplate``).
+/// Their exception text gives the error, its type and the stack (``DotNetException``). A line that is not
 /// exactly one valid object (an array, invalid JSON, nesting deeper than ``JSONScanner/maximumDepth``)
 /// or an object with no message-like key is left to the text parsers.
 enum JSONLineParser {
@@ -21,7 +28,7 @@ enum JSONLineParser {
 
     /// Message candidates, strongest first.
     private enum MessageRank: Int, Comparable {
-        case message, alias, body, event, none
+        case message, alias, template, body, event, none
 
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -78,6 +85,15 @@ enum JSONLineParser {
         var mongoTime: (Range<Int>, JSONScanner.Value)?
         var mongoSeverity: (Range<Int>, JSONScanner.Value)?
         var nestedLevel: Logger.Level?
+        // .NET: Serilog's message template and its formatted holes, and the objects whose members are ids
+        // or fields, kept aside until the line proves to be Microsoft.Extensions.Logging's (`LogLevel`) or
+        // Serilog's (a template).
+        var template: String?
+        var renderings: JSONScanner.Value?
+        var fromMicrosoftLogging = false
+        var state: (Range<Int>, JSONScanner.Value)?
+        var scopes: (Range<Int>, JSONScanner.Value)?
+        var properties: (Range<Int>, JSONScanner.Value)?
 
         /// A request object's id (pino's `req.id`), or its `X-Request-ID` header (Caddy's access log:
         /// `"request":{"headers":{"X-Request-Id":["…"]}}`).
@@ -98,6 +114,10 @@ enum JSONLineParser {
             switch key {
             case .message: offerMessage(scanner.text(value), .message)
             case .messageAlias: offerMessage(scanner.text(value), .alias)
+            case .messageTemplate:
+                template = scanner.text(value)
+                offerMessage(template, .template)
+            case .renderings: renderings = value
             case .event: event = scanner.text(value)
             case .body:
                 if value.kind == .object {
@@ -111,6 +131,7 @@ enum JSONLineParser {
                     timestampPriority = priority
                 }
             case .level:
+                if scanner.bytes(unquoted(rawKey), equal: "LogLevel") { fromMicrosoftLogging = true }
                 if let level = RecordDecoder.level(value, in: scanner) {
                     parsed.level = level
                     levelIsNumber = value.kind == .number
@@ -138,9 +159,14 @@ enum JSONLineParser {
                 }
             case .traceID: parsed.ids.traceID = scanner.text(value)
             case .spanID: parsed.ids.spanID = scanner.text(value)
-            case .parentSpanID: parsed.ids.parentSpanID = scanner.text(value)
+            case .parentSpanID: parsed.ids.parentSpanID = scanner.text(value).flatMap(Self.nonZeroID)
             case .traceparent:
                 if let text = scanner.text(value) { parsed.ids.assignTraceparent(text) }
+            case .dotNetException:
+                if let text = scanner.text(value) { DotNetException.apply(text, to: &parsed) }
+            case .dotNetState: state = (rawKey, value)
+            case .dotNetScopes: scopes = (rawKey, value)
+            case .serilogProperties: properties = (rawKey, value)
             case .error:
                 if value.kind == .object {
                     parsed.error = parsed.error ?? member("message", of: value, in: scanner).flatMap(scanner.text)
@@ -204,6 +230,27 @@ enum JSONLineParser {
             }
         }
 
+        takeDotNetProperties(
+            state: state, scopes: scopes, properties: properties, fromMicrosoftLogging: fromMicrosoftLogging,
+            fromSerilog: template != nil, in: scanner, into: &parsed
+        )
+        if messageRank == .template, let template {
+            // The properties by name, read once (a hole is looked up in them, not in the line).
+            var values: [String: JSONScanner.Value] = [:]
+            for bag in [object] + (properties.map { [$0.1] } ?? []) {
+                forEachMember(of: bag, in: scanner) { rawKey, _, value in
+                    let name = CaptureBytes.string(scanner.bytes, unquoted(rawKey))
+                    if values[name] == nil { values[name] = value }
+                    return true
+                }
+            }
+            message = SerilogMessageTemplate.render(template, renderings: renderings.map { texts(of: $0, in: scanner) } ?? []) { name in
+                guard let value = values[name] else { return nil }
+                if case .string = value.kind { return .string(scanner.string(value)) }
+                return .literal(scanner.text(value) ?? "null")
+            }
+            parsed.fields.append(key: "message_template", text: template)
+        }
         if messageRank != .none, let message {
             parsed.message = message
             parsed.event = event
@@ -223,6 +270,90 @@ enum JSONLineParser {
         }
         if let timestamp { parsed.timestamp = time(timestamp, in: scanner, zone: zone, receivedAt: receivedAt) }
         return parsed
+    }
+
+    /// Reads the members of Microsoft.Extensions.Logging's `State` (the message's values) and of each of its
+    /// `Scopes` (objects, or texts kept as the `scopes` field), and of Serilog's `Properties`: ids where
+    /// their keys name ids (an id the line already has stays), fields otherwise. `State` and each scope
+    /// repeat their text as `Message`, and `State` its template as `{OriginalFormat}`; those are left out.
+    /// On a line from neither logger, each of the three is one field as it is.
+    private static func takeDotNetProperties(
+        state: (Range<Int>, JSONScanner.Value)?, scopes: (Range<Int>, JSONScanner.Value)?, properties: (Range<Int>, JSONScanner.Value)?,
+        fromMicrosoftLogging: Bool, fromSerilog: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine
+    ) {
+        if let (rawKey, value) = state {
+            if fromMicrosoftLogging, value.kind == .object {
+                takeMembers(of: value, leavingOutEchoes: true, in: scanner, into: &parsed)
+            } else {
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+        }
+        if let (rawKey, value) = scopes {
+            if fromMicrosoftLogging, value.kind == .array {
+                var texts: [String] = []
+                for scope in elements(of: value, in: scanner) {
+                    if scope.kind == .object {
+                        takeMembers(of: scope, leavingOutEchoes: true, in: scanner, into: &parsed)
+                    } else if let text = scanner.text(scope) {
+                        texts.append(text)
+                    }
+                }
+                if !texts.isEmpty { parsed.fields.append(key: "scopes", text: texts.joined(separator: " => ")) }
+            } else {
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+        }
+        if let (rawKey, value) = properties {
+            if fromSerilog, value.kind == .object {
+                takeMembers(of: value, leavingOutEchoes: false, in: scanner, into: &parsed)
+            } else {
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+        }
+    }
+
+    /// Each member of `object` as an id (when its key names one and the line has none yet) or a field;
+    /// `Message` and `{OriginalFormat}` left out when `leavingOutEchoes`.
+    private static func takeMembers(of object: JSONScanner.Value, leavingOutEchoes: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine) {
+        forEachMember(of: object, in: scanner) { rawKey, key, value in
+            switch key {
+            case .requestID where parsed.ids.requestID == nil: parsed.ids.requestID = scanner.text(value)
+            case .traceID where parsed.ids.traceID == nil: parsed.ids.traceID = scanner.text(value)
+            case .spanID where parsed.ids.spanID == nil: parsed.ids.spanID = scanner.text(value)
+            case .parentSpanID where parsed.ids.parentSpanID == nil: parsed.ids.parentSpanID = scanner.text(value).flatMap(Self.nonZeroID)
+            case .requestID, .traceID, .spanID, .parentSpanID: break
+            case .message where leavingOutEchoes: break
+            case .other where leavingOutEchoes && scanner.bytes(unquoted(rawKey), equal: "{OriginalFormat}"): break
+            default: parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
+            return true
+        }
+    }
+
+    /// An id, unless it is all zeros (.NET's `ParentId` of a request that has no parent span).
+    private static func nonZeroID(_ id: String) -> String? {
+        id.utf8.allSatisfy { $0 == UInt8(ascii: "0") } ? nil : id
+    }
+
+    /// The elements of an array value.
+    private static func elements(of array: JSONScanner.Value, in document: JSONScanner) -> [JSONScanner.Value] {
+        var scanner = document
+        scanner.index = array.range.lowerBound + 1
+        var found: [JSONScanner.Value] = []
+        while true {
+            scanner.skipWhitespace()
+            if scanner.consume(UInt8(ascii: "]")) { return found }
+            _ = scanner.consume(UInt8(ascii: ","))
+            scanner.skipWhitespace()
+            guard let value = try? scanner.scanValue() else { return found }
+            found.append(value)
+        }
+    }
+
+    /// The texts of an array's elements (Serilog's `@r`); empty for any other value.
+    private static func texts(of array: JSONScanner.Value, in scanner: JSONScanner) -> [String] {
+        guard array.kind == .array else { return [] }
+        return elements(of: array, in: scanner).map { scanner.text($0) ?? "null" }
     }
 
     /// Reads a timestamp value: RFC 3339 and the other text forms, epoch numbers in any unit, and

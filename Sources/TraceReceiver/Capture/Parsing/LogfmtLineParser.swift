@@ -45,7 +45,7 @@ enum LogfmtLineParser {
             case .message:
                 parsed.message = value
                 hasMessage = true
-            case .messageAlias, .body:
+            case .messageAlias, .messageTemplate, .body:
                 if !hasMessage { parsed.message = value }
                 hasMessage = true
             case .level:
@@ -86,9 +86,11 @@ enum LogfmtLineParser {
         case .error: parsed.error = value
         case .errorType: parsed.errorType = value
         case .stack: parsed.stack = value
+        case .dotNetException: DotNetException.apply(value, to: &parsed)
         case .durationMS:
             if let duration = Double(value), duration.isFinite { parsed.durationMS = duration }
-        case .message, .messageAlias, .body, .level, .name, .fields, .other:
+        case .message, .messageAlias, .messageTemplate, .renderings, .body, .level, .name, .fields, .dotNetState, .dotNetScopes,
+            .serilogProperties, .other:
             parsed.fields.append(key: key, text: value)
         }
     }

@@ -726,6 +726,24 @@ struct CaptureParsingTextTests {
         }
     }
 
+    @Test func aspNetCoreRequestStartingIsTheRequestReceivedWithItsMethodAndPath() {
+        let record = CaptureParsing.parse(
+            "info: Microsoft.AspNetCore.Hosting.Diagnostics[1]\n"
+                + "      Request starting HTTP/1.1 GET http://localhost:5000/api/orders?id=7 - - -")
+        #expect(record.event == "request_received")
+        #expect(record.level == .info)
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["path"] as? String == "/api/orders")
+        let old = CaptureParsing.parse("Request starting HTTP/1.1 POST http://localhost:5000/api/values application/json 27")
+        #expect(old.event == "request_received", "before ASP.NET Core 3.0")
+        #expect(CaptureParsing.fields(old)["method"] as? String == "POST")
+        for text in ["Request starting HTTP/1.1 get http://localhost:5000/x", "Request starting GET http://localhost:5000/x - - -",
+                     "Request starting HTTP/1.1 GET", "Request starting soon", "Request starting"] {
+            #expect(CaptureParsing.parse(text).event == nil, "\(text)")
+        }
+    }
+
     @Test func goPanicGivesTheError() {
         let record = CaptureParsing.parse("panic: runtime error: index out of range [3] with length 3")
         #expect(record.error == "runtime error: index out of range [3] with length 3")
