@@ -37,10 +37,17 @@ extension Logger.Level {
     }
 
     /// Reads a numeric level: pino's levels (10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal)
-    /// when the number is a multiple of ten from 10 to 60, otherwise an OpenTelemetry severity number
-    /// (1–4 trace, 5–8 debug, 9–12 info, 13–16 warn, 17–20 error, 21–24 fatal).
+    /// when the number is a multiple of ten from 10 to 60, Monolog's (PHP: 100 debug, 200 info, 250
+    /// notice, 300 warning, 400 error, 500 critical, 550 alert, 600 emergency), otherwise an
+    /// OpenTelemetry severity number (1–4 trace, 5–8 debug, 9–12 info, 13–16 warn, 17–20 error, 21–24 fatal).
     init?(number: Int) {
         switch number {
+        case 100: self = .debug
+        case 200: self = .info
+        case 250: self = .notice
+        case 300: self = .warning
+        case 400: self = .error
+        case 500, 550, 600: self = .critical
         case 10: self = .trace
         case 20: self = .debug
         case 30: self = .info

@@ -82,7 +82,7 @@ enum CaptureFieldKey: Equatable {
         ("ts", .timestamp(priority: 3)), ("timeUnixNano", .timestamp(priority: 4)), ("asctime", .timestamp(priority: 5)),
         ("datetime", .timestamp(priority: 6)), ("observedTimeUnixNano", .timestamp(priority: 7)),
         ("level", .level), ("levelname", .level), ("severity", .level), ("severityText", .level),
-        ("severity_text", .level), ("lvl", .level), ("log.level", .level), ("levelName", .level),
+        ("severity_text", .level), ("lvl", .level), ("log.level", .level), ("levelName", .level), ("level_name", .level),
         ("severityNumber", .severityNumber),
         ("service", .service), ("service.name", .service), ("service_name", .service), ("serviceName", .service),
         ("name", .name),
@@ -92,6 +92,8 @@ enum CaptureFieldKey: Equatable {
         ("correlation_id", .requestID), ("correlationId", .requestID), ("correlationID", .requestID), ("req", .request),
         ("trace_id", .traceID), ("traceId", .traceID), ("traceID", .traceID), ("trace.id", .traceID),
         ("span_id", .spanID), ("spanId", .spanID), ("spanID", .spanID), ("span.id", .spanID),
+        // Google Cloud's structured logging (`projects/PROJECT/traces/ID`).
+        ("logging.googleapis.com/trace", .traceID), ("logging.googleapis.com/spanId", .spanID),
         ("parent_span_id", .parentSpanID), ("parentSpanId", .parentSpanID), ("traceparent", .traceparent),
         ("error", .error), ("err", .error), ("error_type", .errorType), ("errorType", .errorType),
         ("stack", .stack), ("stacktrace", .stack), ("stack_trace", .stack), ("exc_info", .stack), ("exception", .stack),

@@ -22,6 +22,14 @@ struct CorrelationIDs {
         }
     }
 
+    /// Takes each id of `other` that this has none of.
+    mutating func fillGaps(from other: CorrelationIDs) {
+        requestID = requestID ?? other.requestID
+        traceID = traceID ?? other.traceID
+        spanID = spanID ?? other.spanID
+        parentSpanID = parentSpanID ?? other.parentSpanID
+    }
+
     /// Assigns the trace and span ids of a `traceparent` value (`00-<32 hex>-<16 hex>-<2 hex>`).
     mutating func assignTraceparent(_ value: String) {
         guard let (trace, span) = Self.traceparent(value) else { return }

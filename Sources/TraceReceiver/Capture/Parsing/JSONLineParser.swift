@@ -28,7 +28,7 @@ enum JSONLineParser {
 
     /// Message candidates, strongest first.
     private enum MessageRank: Int, Comparable {
-        case message, alias, template, body, event, none
+        case message, alias, template, body, nested, event, none
 
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -94,6 +94,11 @@ enum JSONLineParser {
         var state: (Range<Int>, JSONScanner.Value)?
         var scopes: (Range<Int>, JSONScanner.Value)?
         var properties: (Range<Int>, JSONScanner.Value)?
+        // tracing-subscriber's (Rust) message, inside its `fields`: the message unless the line has one.
+        var nestedMessage: (Range<Int>, JSONScanner.Value)?
+        // Ids found one level down (Monolog's `context` and `extra`, a Rust span's fields, an MDC object):
+        // the line's own, at the top, come first.
+        var nestedIDs = CorrelationIDs()
 
         /// A request object's id (pino's `req.id`), or its `X-Request-ID` header (Caddy's access log:
         /// `"request":{"headers":{"X-Request-Id":["…"]}}`).
@@ -157,7 +162,7 @@ enum JSONLineParser {
                 } else if parsed.ids.requestID == nil {
                     parsed.ids.requestID = scanner.text(value)
                 }
-            case .traceID: parsed.ids.traceID = scanner.text(value)
+            case .traceID: parsed.ids.traceID = scanner.text(value).map(Self.traceID)
             case .spanID: parsed.ids.spanID = scanner.text(value)
             case .parentSpanID: parsed.ids.parentSpanID = scanner.text(value).flatMap(Self.nonZeroID)
             case .traceparent:
@@ -188,7 +193,15 @@ enum JSONLineParser {
                     parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
                 }
             case .fields where value.kind == .object:
-                parsed.fields.appendMembers(of: value, in: scanner)
+                // Our own `fields`, or tracing-subscriber's JSON (Rust), whose `fields` hold the message.
+                forEachMember(of: value, in: scanner) { innerKey, kind, innerValue in
+                    if kind == .message, nestedMessage == nil {
+                        nestedMessage = (innerKey, innerValue)
+                    } else if !takeID(kind, innerValue, in: scanner, into: &nestedIDs) {
+                        parsed.fields.append(rawKey: innerKey, value: innerValue, in: scanner)
+                    }
+                    return true
+                }
             case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "request"):
                 takeRequestID(from: value)
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
@@ -203,16 +216,29 @@ enum JSONLineParser {
                 if let id = string("id", of: value, in: scanner) { parsed.ids.traceID = parsed.ids.traceID ?? id }
                 else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
             case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "span"):
-                if let id = string("id", of: value, in: scanner) { parsed.ids.spanID = parsed.ids.spanID ?? id }
-                else { parsed.fields.append(rawKey: rawKey, value: value, in: scanner) }
+                if let id = string("id", of: value, in: scanner) {
+                    parsed.ids.spanID = parsed.ids.spanID ?? id
+                } else {
+                    takeIDs(within: value, in: scanner, into: &nestedIDs)
+                    parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+                }
             case .other where value.kind == .object && scanner.bytes(unquoted(rawKey), equal: "t"):
                 mongoTime = (rawKey, value)
             case .other where scanner.bytes(unquoted(rawKey), equal: "s"):
                 mongoSeverity = (rawKey, value)
             case .fields, .other:
+                takeIDs(within: value, in: scanner, into: &nestedIDs)
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
             }
             return true
+        }
+        parsed.ids.fillGaps(from: nestedIDs)
+        if let (rawKey, value) = nestedMessage {
+            if messageRank > .nested, let text = scanner.text(value) {
+                (message, messageRank) = (text, .nested)
+            } else {
+                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
+            }
         }
         // MongoDB (4.4 and later): the time is `t.$date`, the level a severity letter in `s`.
         if let (timeKey, timeValue) = mongoTime {
@@ -260,6 +286,7 @@ enum JSONLineParser {
             return nil
         }
         if parsed.level == nil { parsed.level = nestedLevel ?? severity }
+        if parsed.errorType == nil, let stack = parsed.stack { StackTraceSplitter.assignException(fromStack: stack, to: &parsed) }
         if let (rawKey, value) = name {
             // bunyan and pino (numeric levels) name the app; python-json-logger names a logger.
             if levelIsNumber, parsed.service == nil, let text = scanner.text(value), !text.isEmpty {
@@ -328,6 +355,47 @@ enum JSONLineParser {
             }
             return true
         }
+    }
+
+    /// Takes a member as an id into `ids` when its key names one and `ids` has none of that kind yet;
+    /// returns whether the key named an id.
+    private static func takeID(_ key: CaptureFieldKey, _ value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) -> Bool {
+        switch key {
+        case .requestID: ids.requestID = ids.requestID ?? scanner.text(value)
+        case .traceID: ids.traceID = ids.traceID ?? scanner.text(value).map(Self.traceID)
+        case .spanID: ids.spanID = ids.spanID ?? scanner.text(value)
+        case .parentSpanID: ids.parentSpanID = ids.parentSpanID ?? scanner.text(value).flatMap(Self.nonZeroID)
+        case .traceparent: if ids.traceID == nil, let text = scanner.text(value) { ids.assignTraceparent(text) }
+        default: return false
+        }
+        return true
+    }
+
+    /// The ids among the members of an object value, or of the objects in an array value (one level down,
+    /// no deeper), into `ids` where it has none of that kind yet.
+    private static func takeIDs(within value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) {
+        switch value.kind {
+        case .object:
+            forEachMember(of: value, in: scanner) { _, key, inner in
+                _ = takeID(key, inner, in: scanner, into: &ids)
+                return true
+            }
+        case .array:
+            for element in elements(of: value, in: scanner) where element.kind == .object {
+                forEachMember(of: element, in: scanner) { _, key, inner in
+                    _ = takeID(key, inner, in: scanner, into: &ids)
+                    return true
+                }
+            }
+        default:
+            break
+        }
+    }
+
+    /// A trace id as logged; Google Cloud's `projects/PROJECT/traces/ID` is the id after `traces/`.
+    private static func traceID(_ text: String) -> String {
+        guard text.hasPrefix("projects/"), let marker = text.firstRange(of: "/traces/") else { return text }
+        return String(text[marker.upperBound...])
     }
 
     /// An id, unless it is all zeros (.NET's `ParentId` of a request that has no parent span).

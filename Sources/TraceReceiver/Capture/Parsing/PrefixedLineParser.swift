@@ -9,7 +9,9 @@ import Logging
 ///   `2024-01-01 12:00:00,123 - myapp - INFO - message` (Python `%(asctime)s - %(name)s - …`),
 ///   `2024-01-01 12:00:00,123 WARNING message`, loguru's `2024-01-01 12:00:00.123 | INFO | mod:func:12 - message`,
 ///   log4j/logback's `2024-01-01 12:00:00,123 [main] ERROR com.x.Y - message` and `12:00:00.123 [main] INFO c.x.Y - message`,
-///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message`, swift-log's
+///   Spring Boot's `2024-01-01T12:00:00.123Z  INFO 4242 --- [main] c.x.App : message` (since 3.2 also
+///   `--- [app] [main] [traceId-spanId] c.x.App : message`: the application is the service, and
+///   Micrometer Tracing's correlation group gives the trace and span ids), swift-log's
 ///   `2024-01-01T12:00:00+0000 info label: key=value [Module] message` (`label :` before swift-log 1.6; see
 ///   ``StreamLogHandlerMetadata``),
 ///   Rust's tracing-subscriber `2024-01-01T12:00:00.123456Z  INFO span{k=v}: crate::module: message k=v` (see
@@ -157,11 +159,15 @@ enum PrefixedLineParser {
         parsed.level = level
         // After the level: separators, a pid, `---`, `[thread]`, then maybe `logger - ` / `logger : `.
         words = 0
+        // Spring Boot's groups after `---`: `[app] [thread]`, or `[thread]` alone.
+        var afterDashes = false
+        var springGroups: [Range<Int>] = []
         while words < maximumPrefixWords {
             words += 1
             index = CaptureBytes.skipSpaces(bytes, from: index, to: end)
             guard index < end else { break }
             if let next = separator(bytes, at: index, end: end) {
+                if next - index == 3 { afterDashes = true }
                 index = next
                 continue
             }
@@ -180,8 +186,14 @@ enum PrefixedLineParser {
                     }
                     break
                 }
-                if !hasThread {
-                    parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, CaptureBytes.trimmed(bytes, index + 1..<close)))
+                let content = CaptureBytes.trimmed(bytes, index + 1..<close)
+                if afterDashes, let (trace, span) = springCorrelation(bytes, content) {
+                    parsed.ids.traceID = trace
+                    parsed.ids.spanID = span
+                } else if afterDashes, !hasThread {
+                    if springGroups.count < 2 { springGroups.append(content) }
+                } else if !hasThread {
+                    parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, content))
                     hasThread = true
                 }
                 index = close + 1
@@ -207,6 +219,8 @@ enum PrefixedLineParser {
             }
             break
         }
+        if springGroups.count == 2, !springGroups[0].isEmpty { parsed.service = CaptureBytes.string(bytes, springGroups[0]) }
+        if let thread = springGroups.last { parsed.fields.append(key: "thread", text: CaptureBytes.string(bytes, thread)) }
         messageStart = CaptureBytes.skipSpaces(bytes, from: index, to: end)
         // Rust's tracing-subscriber: an upper-case level, then the spans in scope and the target.
         if logger == nil, let levelWord, CaptureBytes.isUpper(bytes[levelWord.lowerBound]),
@@ -255,6 +269,19 @@ enum PrefixedLineParser {
         }
         guard next == end || CaptureBytes.isSpace(bytes[next]) else { return nil }
         return next
+    }
+
+    /// Micrometer Tracing's correlation group in Spring Boot's line, `traceId-spanId` (32 and 16 hex
+    /// digits), as lowercase trace and span ids.
+    private static func springCorrelation(_ bytes: Bytes, _ content: Range<Int>) -> (String, String)? {
+        guard content.count == 49, bytes[content.lowerBound + 32] == UInt8(ascii: "-"),
+            (content.lowerBound..<content.lowerBound + 32).allSatisfy({ CaptureBytes.isHex(bytes[$0]) }),
+            (content.lowerBound + 33..<content.upperBound).allSatisfy({ CaptureBytes.isHex(bytes[$0]) })
+        else { return nil }
+        return (
+            CaptureBytes.string(bytes, content.lowerBound..<content.lowerBound + 32).lowercased(),
+            CaptureBytes.string(bytes, content.lowerBound + 33..<content.upperBound).lowercased()
+        )
     }
 
     /// PostgreSQL's severities that are no level name elsewhere (`LOG:`, and `DETAIL:`, `HINT:`,

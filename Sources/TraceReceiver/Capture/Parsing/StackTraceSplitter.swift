@@ -19,17 +19,7 @@ enum StackTraceSplitter {
         if isPython {
             implied = .error
             // The last line that is not indented is the exception.
-            var lineEnd = tail.upperBound
-            while lineEnd > tail.lowerBound {
-                var lineStart = lineEnd
-                while lineStart > tail.lowerBound, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
-                let line = CaptureBytes.trimmed(bytes, lineStart..<lineEnd)
-                if !line.isEmpty, !CaptureBytes.isSpace(bytes[lineStart]) {
-                    assignException(bytes, line, .tracebackFinal, to: &parsed)
-                    break
-                }
-                lineEnd = lineStart > tail.lowerBound ? lineStart - 1 : tail.lowerBound
-            }
+            if let line = lastUnindentedLine(bytes, in: tail) { assignException(bytes, line, .tracebackFinal, to: &parsed) }
         } else if parsed.errorType == nil {
             if assignException(bytes, head, .suffixed, to: &parsed) {
                 implied = .error  // an uncaught exception printed with its stack (Node)
@@ -80,6 +70,35 @@ enum StackTraceSplitter {
 
     private static let pythonTraceback: StaticString = "Traceback (most recent call last):"
     private static let programCrashed: StaticString = "Program crashed: "
+
+    /// The error and its type named by a stack text that came whole (a JSON logger's `stack_trace`,
+    /// `exc_info`, `stacktrace`): a Python traceback's last unindented line, or the first line of any
+    /// other when it names an exception (Java's `java.lang.IllegalStateException: …`, Node's
+    /// `TypeError: …`, .NET's). A stack that names none (Go's frames) leaves them unset.
+    static func assignException(fromStack stack: String, to parsed: inout ParsedLine) {
+        var text = stack
+        text.withUTF8 { bytes in
+            if CaptureBytes.hasPrefix(bytes, at: 0, pythonTraceback) {
+                if let line = lastUnindentedLine(bytes, in: 0..<bytes.count) { assignException(bytes, line, .tracebackFinal, to: &parsed) }
+            } else {
+                let end = CaptureBytes.find(0x0A, in: bytes, from: 0) ?? bytes.count
+                assignException(bytes, CaptureBytes.trimmed(bytes, 0..<end), .suffixed, to: &parsed)
+            }
+        }
+    }
+
+    /// The last line in `range` that is not empty and not indented, trimmed.
+    private static func lastUnindentedLine(_ bytes: Bytes, in range: Range<Int>) -> Range<Int>? {
+        var lineEnd = range.upperBound
+        while lineEnd > range.lowerBound {
+            var lineStart = lineEnd
+            while lineStart > range.lowerBound, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+            let line = CaptureBytes.trimmed(bytes, lineStart..<lineEnd)
+            if !line.isEmpty, !CaptureBytes.isSpace(bytes[lineStart]) { return line }
+            lineEnd = lineStart > range.lowerBound ? lineStart - 1 : range.lowerBound
+        }
+        return nil
+    }
 
     /// How sure the caller is that a line names an exception.
     enum ExceptionLine {

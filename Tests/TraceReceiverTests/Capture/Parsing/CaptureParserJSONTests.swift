@@ -265,6 +265,73 @@ struct CaptureParsingJSONTests {
         #expect(CaptureParsing.parse(#"{"t":{"$date":"2024-05-01T12:00:00Z"},"s":"D2","msg":"x"}"#).level == .debug)
     }
 
+    // tracing-subscriber's JSON formatter (Rust: axum, actix), as its documentation shows it.
+    @Test func rustTracingJSONMessageIsInItsFieldsAndTheSpansGiveTheRequestID() {
+        let record = CaptureParsing.parse(
+            #"{"timestamp":"2026-11-30T10:20:01.123456Z","level":"WARN","fields":{"message":"inventory slow","elapsed_ms":120},"target":"shop::inventory","span":{"request_id":"r-rust-1","method":"GET","name":"request"},"spans":[{"request_id":"r-rust-1","method":"GET","name":"request"}]}"#
+        )
+        #expect(record.message == "inventory slow")
+        #expect(record.level == .warning)
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-30T10:20:01.123456Z"))
+        #expect(record.requestID == "r-rust-1")
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["elapsed_ms"] as? Int == 120)
+        #expect(fields["target"] as? String == "shop::inventory")
+        #expect((fields["span"] as? [String: Any])?["method"] as? String == "GET", "the span is kept")
+        #expect(fields["message"] == nil)
+        // A message of the line's own comes first; the nested one stays a field.
+        let both = CaptureParsing.parse(#"{"message":"outer","fields":{"message":"inner"}}"#)
+        #expect(both.message == "outer")
+        #expect(CaptureParsing.fields(both)["message"] as? String == "inner")
+    }
+
+    // Monolog's JsonFormatter (Laravel, Symfony).
+    @Test func monologNumericLevelAndTheRequestIDInItsContext() {
+        let record = CaptureParsing.parse(
+            #"{"message":"Payment declined","context":{"order":42,"request_id":"r-php-1"},"level":400,"level_name":"ERROR","channel":"production","datetime":"2026-11-30T10:20:01.123456+00:00","extra":{}}"#
+        )
+        #expect(record.level == .error)
+        #expect(record.requestID == "r-php-1")
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-30T10:20:01.123456Z"))
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["original_level"] == nil)
+        #expect((fields["context"] as? [String: Any])?["order"] as? Int == 42)
+        #expect(CaptureParsing.parse(#"{"message":"m","level":250}"#).level == .notice)
+        #expect(CaptureParsing.parse(#"{"message":"m","level":600}"#).level == .critical)
+    }
+
+    @Test func theLinesOwnIDsComeBeforeThoseOneLevelDownAndDeeperOnesAreNotRead() {
+        let record = CaptureParsing.parse(#"{"context":{"request_id":"nested","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"},"request_id":"top","msg":"x"}"#)
+        #expect(record.requestID == "top")
+        #expect(record.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(CaptureParsing.parse(#"{"msg":"x","a":{"b":{"request_id":"deep"}}}"#).requestID == nil)
+        #expect(CaptureParsing.parse(#"{"msg":"x","mdc":[{"requestId":"in-array"}]}"#).requestID == "in-array")
+    }
+
+    // logstash-logback-encoder (Spring Boot with Micrometer tracing's MDC), and Google Cloud's structured logging.
+    @Test func aStackTextNamesTheErrorAndGoogleCloudsTraceIsItsID() {
+        let java = CaptureParsing.parse(
+            #"{"@timestamp":"2026-11-30T10:20:01.123+00:00","@version":"1","message":"Charge failed","logger_name":"com.shop.Billing","level":"ERROR","level_value":40000,"stack_trace":"java.lang.IllegalStateException: card declined\n\tat com.shop.Billing.charge(Billing.java:42)\n","traceId":"6f2a8b1c9d0e4f5a6b7c8d9e0f1a2b3c","spanId":"1a2b3c4d5e6f7a8b"}"#
+        )
+        #expect(java.errorType == "java.lang.IllegalStateException")
+        #expect(java.error == "card declined")
+        #expect(java.traceID == "6f2a8b1c9d0e4f5a6b7c8d9e0f1a2b3c")
+        #expect(java.spanID == "1a2b3c4d5e6f7a8b")
+        let python = CaptureParsing.parse(
+            #"{"message":"lookup failed","levelname":"ERROR","exc_info":"Traceback (most recent call last):\n  File \"app.py\", line 6, in <module>\n    {}[\"k\"]\nKeyError: 'k'"}"#
+        )
+        #expect(python.errorType == "KeyError")
+        #expect(python.error == "'k'")
+        let go = CaptureParsing.parse(#"{"level":"error","msg":"charge failed","stacktrace":"main.charge\n\t/src/orders/handler.go:42"}"#)
+        #expect(go.errorType == nil && go.error == nil, "Go's frames name no exception")
+        let gcp = CaptureParsing.parse(
+            #"{"severity":"ERROR","message":"db timeout","logging.googleapis.com/trace":"projects/shop-prod/traces/6f2a8b1c9d0e4f5a6b7c8d9e0f1a2b3c","logging.googleapis.com/spanId":"1a2b3c4d5e6f7a8b"}"#
+        )
+        #expect(gcp.traceID == "6f2a8b1c9d0e4f5a6b7c8d9e0f1a2b3c")
+        #expect(gcp.spanID == "1a2b3c4d5e6f7a8b")
+        #expect(gcp.level == .error)
+    }
+
     @Test func shortKeysOfOtherLoggersStayFields() {
         let record = CaptureParsing.parse(#"{"msg":"sized","s":"E","t":5}"#)
         #expect(record.level == .info, "an `s` without MongoDB's time object is not a severity")

@@ -200,6 +200,34 @@ struct CaptureParsingTextTests {
         )
         #expect(record.level == .info)
         #expect(record.message == "Starting MyApplication")
+        #expect(record.service == "myapp", "the application named in the line (spring.application.name)")
+        #expect(CaptureParsing.fields(record)["thread"] as? String == "main")
+        #expect(CaptureParsing.fields(record)["logger"] as? String == "o.s.b.d.f.logexample.MyApplication")
+        #expect(CaptureParsing.fields(record)["pid"] as? Int == 22174)
+        // Before 3.2, or without an application name: the one group is the thread.
+        let older = CaptureParsing.parse("2023-10-26T10:15:22.561Z  INFO 22174 --- [           main] o.s.b.d.f.logexample.MyApplication       : Starting")
+        #expect(older.service == "wrapped")
+        #expect(CaptureParsing.fields(older)["thread"] as? String == "main")
+    }
+
+    // With Micrometer Tracing, Spring Boot 3.2+ adds the correlation group (logging.pattern.correlation).
+    @Test func springBootCorrelationGroupGivesTheTraceAndSpanIDs() {
+        let record = CaptureParsing.parse(
+            "2024-01-10T10:58:44.181Z ERROR 8432 --- [shop] [nio-8080-exec-1] [803B448A0489F84084905D3093480352-3425F23BB2432450] c.s.OrdersController                     : Order 42 failed"
+        )
+        #expect(record.level == .error)
+        #expect(record.message == "Order 42 failed")
+        #expect(record.traceID == "803b448a0489f84084905d3093480352")
+        #expect(record.spanID == "3425f23bb2432450")
+        #expect(record.service == "shop")
+        #expect(CaptureParsing.fields(record)["thread"] as? String == "nio-8080-exec-1")
+        #expect(CaptureParsing.fields(record)["logger"] as? String == "c.s.OrdersController")
+        // An empty correlation group (no span yet) is no id, and no thread.
+        let idle = CaptureParsing.parse("2024-01-10T10:58:44.181Z  INFO 8432 --- [shop] [           main] [                                                 ] c.s.App : Started")
+        #expect(idle.traceID == nil)
+        #expect(idle.message == "Started")
+        #expect(CaptureParsing.fields(idle)["thread"] as? String == "main")
+        #expect(idle.fields?.components(separatedBy: "\"thread\"").count == 2, "one thread: \(idle.fields ?? "")")
     }
 
     @Test func goStandardLog() {
