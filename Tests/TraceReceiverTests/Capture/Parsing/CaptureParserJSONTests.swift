@@ -332,6 +332,20 @@ struct CaptureParsingJSONTests {
         #expect(gcp.level == .error)
     }
 
+    // zerolog's and winston's default JSON.
+    @Test func zerologAndWinstonJSON() {
+        let zerolog = CaptureParsing.parse(#"{"level":"warn","request_id":"r-go-2","time":"2026-11-30T10:20:01Z","message":"slow query"}"#)
+        #expect(zerolog.level == .warning)
+        #expect(zerolog.message == "slow query")
+        #expect(zerolog.requestID == "r-go-2")
+        #expect(zerolog.timestamp == CaptureParsing.micros("2026-11-30T10:20:01Z"))
+        let winston = CaptureParsing.parse(#"{"level":"error","message":"payment failed","timestamp":"2026-11-30T10:20:01.123Z","orderId":42}"#)
+        #expect(winston.level == .error)
+        #expect(winston.message == "payment failed")
+        #expect(winston.timestamp == CaptureParsing.micros("2026-11-30T10:20:01.123Z"))
+        #expect(CaptureParsing.fields(winston)["orderId"] as? Int == 42)
+    }
+
     @Test func shortKeysOfOtherLoggersStayFields() {
         let record = CaptureParsing.parse(#"{"msg":"sized","s":"E","t":5}"#)
         #expect(record.level == .info, "an `s` without MongoDB's time object is not a severity")
