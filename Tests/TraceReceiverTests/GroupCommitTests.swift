@@ -60,25 +60,41 @@ struct GroupCommitTests {
         }
     }
 
-    static func coalescer(_ writer: Writer, maximumItems: Int = 100) -> GroupCommit<Int> {
-        GroupCommit(maximumItems: maximumItems) { try await writer.write($0) }
+    /// A coalescer over a ``Writer``, and callers whose arrival the tests order.
+    struct Scenario {
+        let writer = Writer()
+        let commit: GroupCommit<Int>
+
+        init(maximumItems: Int = 100) {
+            commit = GroupCommit(maximumItems: maximumItems) { [writer] in try await writer.write($0) }
+        }
+
+        /// Submits `batch` from a task of its own, once its write has begun (the `write`-th so far).
+        func writing(_ batch: [Int], write: Int) async throws -> Task<Void, any Error> {
+            let task = Task { try await commit.submit(batch) }
+            try await GroupCommitTests.waitUntil { writer.writes.count == write }
+            return task
+        }
+
+        /// Submits `batch` from a task of its own, once it waits behind a write.
+        func waiting(_ batch: [Int]) async throws -> Task<Void, any Error> {
+            let waiting = commit.waitingCount + 1
+            let task = Task { try await commit.submit(batch) }
+            try await GroupCommitTests.waitUntil { commit.waitingCount == waiting }
+            return task
+        }
     }
 
     @Test func aLoneBatchIsWrittenAtOnceAndBatchesArrivingDuringAWriteShareTheNextInArrivalOrder() async throws {
-        let writer = Writer()
-        let commit = Self.coalescer(writer)
+        let scenario = Scenario()
+        let (writer, commit) = (scenario.writer, scenario.commit)
         writer.release(1)
         try await commit.submit([1])
         #expect(writer.writes == [[[1]]], "nothing was waiting: written alone, without delay")
 
-        let first = Task { try await commit.submit([2, 2]) }
-        try await Self.waitUntil { writer.writes.count == 2 }
+        let first = try await scenario.writing([2, 2], write: 2)
         var later: [Task<Void, any Error>] = []
-        for batch in [[3], [4, 4, 4], [5]] {
-            later.append(Task { try await commit.submit(batch) })
-            let waiting = later.count
-            try await Self.waitUntil { commit.waitingCount == waiting }
-        }
+        for batch in [[3], [4, 4, 4], [5]] { later.append(try await scenario.waiting(batch)) }
         writer.release(2)
         try await first.value
         try await Self.waitUntil { writer.writes.count == 3 }
@@ -90,14 +106,11 @@ struct GroupCommitTests {
     }
 
     @Test func aFailedWriteFailsEveryBatchInItAndNoOther() async throws {
-        let writer = Writer()
-        let commit = Self.coalescer(writer)
-        let first = Task { try await commit.submit([1]) }
-        try await Self.waitUntil { writer.writes.count == 1 }
-        let second = Task { try await commit.submit([2]) }
-        try await Self.waitUntil { commit.waitingCount == 1 }
-        let third = Task { try await commit.submit([3]) }
-        try await Self.waitUntil { commit.waitingCount == 2 }
+        let scenario = Scenario()
+        let (writer, commit) = (scenario.writer, scenario.commit)
+        let first = try await scenario.writing([1], write: 1)
+        let second = try await scenario.waiting([2])
+        let third = try await scenario.waiting([3])
         writer.release(1)
         try await first.value
         try await Self.waitUntil { writer.writes.count == 2 }
@@ -112,16 +125,11 @@ struct GroupCommitTests {
     }
 
     @Test func aWriteTakesAtMostTheMaximumItemsAndALargerBatchIsWrittenAlone() async throws {
-        let writer = Writer()
-        let commit = Self.coalescer(writer, maximumItems: 10)
-        let first = Task { try await commit.submit(Array(repeating: 1, count: 3)) }
-        try await Self.waitUntil { writer.writes.count == 1 }
+        let scenario = Scenario(maximumItems: 10)
+        let writer = scenario.writer
+        let first = try await scenario.writing(Array(repeating: 1, count: 3), write: 1)
         var later: [Task<Void, any Error>] = []
-        for (number, size) in [(2, 4), (3, 4), (4, 12), (5, 1)] {
-            later.append(Task { try await commit.submit(Array(repeating: number, count: size)) })
-            let waiting = later.count
-            try await Self.waitUntil { commit.waitingCount == waiting }
-        }
+        for (number, size) in [(2, 4), (3, 4), (4, 12), (5, 1)] { later.append(try await scenario.waiting(Array(repeating: number, count: size))) }
         for number in 1...4 { writer.release(number) }
         try await first.value
         for task in later { try await task.value }
@@ -129,14 +137,11 @@ struct GroupCommitTests {
     }
 
     @Test func cancellingTheCallerThatWritesFailsNoBatchOfItsWrite() async throws {
-        let writer = Writer()
-        let commit = Self.coalescer(writer)
-        let first = Task { try await commit.submit([1]) }
-        try await Self.waitUntil { writer.writes.count == 1 }
-        let leader = Task { try await commit.submit([2]) }
-        try await Self.waitUntil { commit.waitingCount == 1 }
-        let follower = Task { try await commit.submit([3]) }
-        try await Self.waitUntil { commit.waitingCount == 2 }
+        let scenario = Scenario()
+        let writer = scenario.writer
+        let first = try await scenario.writing([1], write: 1)
+        let leader = try await scenario.waiting([2])
+        let follower = try await scenario.waiting([3])
         writer.release(1)
         try await first.value
         // The second caller now writes both batches; its task is cancelled while it does.
