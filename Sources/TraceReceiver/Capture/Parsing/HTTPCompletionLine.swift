@@ -20,7 +20,12 @@ import Logging
 ///   Vapor's `RouteLoggingMiddleware` says a request started: a `request_received`.
 /// - A quoted request line followed by the status, anywhere: uvicorn (`127.0.0.1:52345 - "GET /x
 ///   HTTP/1.1" 500 Internal Server Error`), Werkzeug (Flask) and Django's development servers
-///   (`[30/Nov/2026 10:20:01] "GET /x HTTP/1.1" 200 1234`).
+///   (`[30/Nov/2026 10:20:01] "GET /x HTTP/1.1" 200 1234`), and go-chi's `middleware.Logger`
+///   (`[host/AbCd-000001] "GET http://host/x HTTP/1.1" from 127.0.0.1:52345 - 200 12B in 34.5µs`, its
+///   bracketed request id taken as the request id).
+///
+/// Structured access logs (Caddy's, Echo's JSON) are read by ``JSONLineParser``, which calls
+/// ``apply(method:target:status:durationMS:to:)``.
 ///
 /// The message is read as UTF-8 bytes, and most lines are turned away by a byte or two: this runs on
 /// every captured line. The NCSA access log (nginx, Apache) is read by ``AccessLogParser``, which marks
@@ -162,13 +167,35 @@ enum HTTPCompletionLine {
             // `"METHOD PATH HTTP/x" STATUS`: the quote is followed by a space and three digits.
             guard close + 4 < bytes.count, bytes[close + 1] == 0x20, CaptureBytes.isUpper(bytes[open + 1]) else { continue }
             let request = words(bytes, from: open + 1, to: close, count: 4)
-            let statusEnd = CaptureBytes.wordEnd(bytes, from: close + 2)
-            guard request.count == 3, isMethod(bytes, request[0]), CaptureBytes.hasPrefix(bytes, at: request[2].lowerBound, "HTTP/"),
-                let status = status(bytes, close + 2..<statusEnd)
-            else { continue }
+            guard request.count == 3, isMethod(bytes, request[0]), CaptureBytes.hasPrefix(bytes, at: request[2].lowerBound, "HTTP/") else { continue }
+            // go-chi: `from ADDRESS - ` before the status, ` in DURATION` after its size.
+            let chi = CaptureBytes.hasPrefix(bytes, at: close + 2, "from ") ? words(bytes, from: close + 2, count: 3) : []
+            if !chi.isEmpty, chi.count < 3 || !CaptureBytes.equals(bytes, chi[2], "-") { continue }
+            let statusStart = chi.last.map { CaptureBytes.skipSpaces(bytes, from: $0.upperBound) } ?? close + 2
+            let statusEnd = CaptureBytes.wordEnd(bytes, from: statusStart)
+            guard let status = status(bytes, statusStart..<statusEnd) else { continue }
+            var durationMS: Double?
+            if !chi.isEmpty {
+                let rest = words(bytes, from: statusEnd, count: 3)
+                if rest.count == 3, CaptureBytes.equals(bytes, rest[1], "in") { durationMS = duration(bytes, rest[2]) }
+                if line.ids.requestID == nil, bytes.first == UInt8(ascii: "["),
+                    let tagEnd = CaptureBytes.find(UInt8(ascii: "]"), in: bytes, from: 1, to: open), tagEnd > 1
+                {
+                    line.ids.requestID = CaptureBytes.string(bytes, 1..<tagEnd)
+                }
+            }
             name(&line, bytes, method: request[0], path: request[1])
-            return complete(&line, status: status, durationMS: nil)
+            return complete(&line, status: status, durationMS: durationMS)
         }
+    }
+
+    /// Marks `line` as the request a structured access log describes: its status and duration, and the
+    /// `method` and `path` fields (the target's path, without its query), each unless the line's own
+    /// fields have one (`method` nil, `target` nil).
+    static func apply(method: String?, target: String?, status: Int64, durationMS: Double?, to line: inout ParsedLine) {
+        if let method { line.fields.append(key: "method", text: method) }
+        if let target { line.fields.append(key: "path", text: String(URLPath.of(target[...]))) }
+        complete(&line, status: status, durationMS: durationMS)
     }
 
     private static func name(_ line: inout ParsedLine, _ bytes: Bytes, method: Range<Int>, path: Range<Int>) {

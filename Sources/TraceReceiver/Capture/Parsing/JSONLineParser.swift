@@ -99,6 +99,11 @@ enum JSONLineParser {
         // Ids found one level down (Monolog's `context` and `extra`, a Rust span's fields, an MDC object):
         // the line's own, at the top, come first.
         var nestedIDs = CorrelationIDs()
+        // A numeric `status`: the line may be a structured access log (see accessLogRequest), which then
+        // adds `method` and `path` fields where the line's own fields have none.
+        var hasStatus = false
+        var ownMethodField = false
+        var ownPathField = false
 
         /// A request object's id (pino's `req.id`), or its `X-Request-ID` header (Caddy's access log:
         /// `"request":{"headers":{"X-Request-Id":["…"]}}`).
@@ -227,6 +232,10 @@ enum JSONLineParser {
             case .other where scanner.bytes(unquoted(rawKey), equal: "s"):
                 mongoSeverity = (rawKey, value)
             case .fields, .other:
+                let name = unquoted(rawKey)
+                if value.kind == .number, scanner.bytes(name, equal: "status") { hasStatus = true }
+                if scanner.bytes(name, equal: "method") { ownMethodField = true }
+                if scanner.bytes(name, equal: "path") { ownPathField = true }
                 takeIDs(within: value, in: scanner, into: &nestedIDs)
                 parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
             }
@@ -277,6 +286,11 @@ enum JSONLineParser {
             }
             parsed.fields.append(key: "message_template", text: template)
         }
+        let access = hasStatus ? accessLogRequest(object, hasMessage: messageRank != .none, in: scanner) : nil
+        if let access {
+            if messageRank == .none || message?.isEmpty == true { (message, messageRank) = ("\(access.method) \(access.target) \(access.status)", .body) }
+            if parsed.ids.requestID == nil, let id = access.id, !id.isEmpty { parsed.ids.requestID = id }
+        }
         if messageRank != .none, let message {
             parsed.message = message
             parsed.event = event
@@ -286,6 +300,12 @@ enum JSONLineParser {
             return nil
         }
         if parsed.level == nil { parsed.level = nestedLevel ?? severity }
+        if let access, parsed.event == nil {
+            HTTPCompletionLine.apply(
+                method: ownMethodField ? nil : access.method, target: ownPathField ? nil : access.target, status: access.status,
+                durationMS: access.durationMS, to: &parsed
+            )
+        }
         if parsed.errorType == nil, let stack = parsed.stack { StackTraceSplitter.assignException(fromStack: stack, to: &parsed) }
         if let (rawKey, value) = name {
             // bunyan and pino (numeric levels) name the app; python-json-logger names a logger.
@@ -297,6 +317,36 @@ enum JSONLineParser {
         }
         if let timestamp { parsed.timestamp = time(timestamp, in: scanner, zone: zone, receivedAt: receivedAt) }
         return parsed
+    }
+
+    /// The request a structured access log describes: Caddy's (logger `http.log.access…`,
+    /// `"request":{"method","uri"}`, `"status"`, `"duration"` in seconds) or Echo's (`"method"`, `"uri"`,
+    /// `"status"`, `"latency"` in nanoseconds, its request id in `"id"`, and no message). Other lines with
+    /// a method and a status (an outgoing call's, a proxy's upstream round trip) are not requests served.
+    private static func accessLogRequest(_ object: JSONScanner.Value, hasMessage: Bool, in scanner: JSONScanner)
+        -> (method: String, target: String, status: Int64, durationMS: Double?, id: String?)?
+    {
+        guard let status = member("status", of: object, in: scanner).flatMap(scanner.double), status.rounded() == status,
+            (100...599).contains(status)
+        else { return nil }
+        let request =
+            string("logger", of: object, in: scanner)?.hasPrefix("http.log.access") == true
+            ? member("request", of: object, in: scanner).flatMap { $0.kind == .object ? $0 : nil } : nil
+        guard request != nil || !hasMessage else { return nil }
+        let source = request ?? object
+        guard let method = string("method", of: source, in: scanner), (3...7).contains(method.utf8.count),
+            method.utf8.allSatisfy(CaptureBytes.isUpper),
+            let target = string("uri", of: source, in: scanner) ?? string("path", of: source, in: scanner),
+            target.hasPrefix("/") || target.hasPrefix("http")
+        else { return nil }
+        var durationMS: Double?
+        if request != nil, let seconds = member("duration", of: object, in: scanner).flatMap(scanner.double) {
+            durationMS = seconds * 1000
+        } else if request == nil, let nanoseconds = member("latency", of: object, in: scanner).flatMap(scanner.double) {
+            durationMS = nanoseconds / 1e6
+        }
+        let id = request == nil ? string("id", of: object, in: scanner) : nil
+        return (method, target, Int64(status), durationMS.flatMap { $0.isFinite ? $0 : nil }, id)
     }
 
     /// Reads the members of Microsoft.Extensions.Logging's `State` (the message's values) and of each of its

@@ -346,6 +346,52 @@ struct CaptureParsingJSONTests {
         #expect(CaptureParsing.fields(winston)["orderId"] as? Int == 42)
     }
 
+    // Caddy's access log, as its documentation shows it.
+    @Test func caddyAccessLogIsARequestWithItsMethodPathStatusAndDuration() {
+        let record = CaptureParsing.parse(
+            #"{"level":"error","ts":1796034001.5241024,"logger":"http.log.access.log0","msg":"handled request","request":{"remote_ip":"127.0.0.1","proto":"HTTP/2.0","method":"GET","host":"localhost","uri":"/orders/42?ref=mail","headers":{"User-Agent":["curl/7.82.0"],"X-Request-Id":["r-caddy-1"]}},"bytes_read":0,"user_id":"","duration":0.000929675,"size":10900,"status":502}"#
+        )
+        #expect(record.event == "request_failed")
+        #expect(record.message == "handled request")
+        #expect(record.requestID == "r-caddy-1")
+        #expect(abs((record.durationMS ?? 0) - 0.929675) < 1e-9)
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["path"] as? String == "/orders/42")
+        #expect(fields["status_code"] as? Int == 502)
+        // Its reverse proxy's upstream round trip is a call it made, not a request it served.
+        let upstream = CaptureParsing.parse(
+            #"{"level":"debug","logger":"http.handlers.reverse_proxy","msg":"upstream roundtrip","request":{"method":"GET","uri":"/orders/42"},"duration":0.0008,"status":502}"#
+        )
+        #expect(upstream.event == nil)
+    }
+
+    // Echo's default request logger (`middleware.Logger()`): JSON without a message.
+    @Test func echoAccessLogIsARequestNamedByItsMethodTargetAndStatus() {
+        let record = CaptureParsing.parse(
+            #"{"time":"2026-11-30T10:20:01.123456789Z","id":"r-echo-1","remote_ip":"::1","host":"localhost:1323","method":"GET","uri":"/orders/42?x=1","user_agent":"curl/8.5.0","status":404,"error":"","latency":12345,"latency_human":"12.345µs","bytes_in":0,"bytes_out":13}"#
+        )
+        #expect(record.message == "GET /orders/42?x=1 404")
+        #expect(record.event == "request_completed")
+        #expect(record.level == .warning, "a 4xx, with no level of its own")
+        #expect(record.requestID == "r-echo-1")
+        #expect(abs((record.durationMS ?? 0) - 0.012345) < 1e-9)
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-30T10:20:01.123456Z"))
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["path"] as? String == "/orders/42")
+        #expect(fields["method"] as? String == "GET")
+        #expect(record.fields?.components(separatedBy: #""method""#).count == 2, "the line's own method field, once")
+        // With a message of its own, a method and a status say nothing about which side served it (an
+        // outgoing call's log); a status that is no HTTP status is none.
+        for line in [
+            #"{"msg":"calling inventory","method":"GET","uri":"http://inventory/x","status":200}"#,
+            #"{"method":"GET","uri":"/x","status":700}"#, #"{"method":"GET","uri":"/x","status":200.5}"#,
+            #"{"method":"get","uri":"/x","status":200}"#, #"{"method":"GET","uri":"x","status":200}"#,
+        ] {
+            #expect(CaptureParsing.parse(line).event == nil, "\(line)")
+        }
+    }
+
     @Test func shortKeysOfOtherLoggersStayFields() {
         let record = CaptureParsing.parse(#"{"msg":"sized","s":"E","t":5}"#)
         #expect(record.level == .info, "an `s` without MongoDB's time object is not a severity")

@@ -772,6 +772,28 @@ struct CaptureParsingTextTests {
         }
     }
 
+    // go-chi's middleware.Logger (with middleware.RequestID), as its documentation shows it.
+    @Test func goChiRequestLoggerGivesTheRequestItsIDStatusAndDuration() {
+        let record = CaptureParsing.parse(
+            #"2026/11/30 10:20:01 [dev-mbp/XazFBqCmb5-000001] "GET http://localhost:3333/orders/42?x=1 HTTP/1.1" from [::1]:51124 - 503 6B in 54.5µs"#
+        )
+        #expect(record.event == "request_failed")
+        #expect(record.level == .error)
+        #expect(record.requestID == "dev-mbp/XazFBqCmb5-000001")
+        #expect(abs((record.durationMS ?? 0) - 0.0545) < 1e-9)
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["path"] as? String == "/orders/42")
+        #expect(fields["status_code"] as? Int == 503)
+        let plain = CaptureParsing.parse(#"2026/11/30 10:20:01 "POST http://localhost:3333/pay HTTP/1.1" from 127.0.0.1:52345 - 201 0B in 1.2ms"#)
+        #expect(plain.event == "request_completed")
+        #expect(plain.requestID == nil)
+        #expect(plain.durationMS == 1.2)
+        for text in [#""GET /x HTTP/1.1" from 127.0.0.1:1 200 6B in 1ms"#, #""GET /x HTTP/1.1" from - 200"#, #""GET /x HTTP/1.1" from 127.0.0.1:1 - soon"#] {
+            #expect(CaptureParsing.parse(text).event == nil, "\(text)")
+        }
+    }
+
     @Test func goPanicGivesTheError() {
         let record = CaptureParsing.parse("panic: runtime error: index out of range [3] with length 3")
         #expect(record.error == "runtime error: index out of range [3] with length 3")
