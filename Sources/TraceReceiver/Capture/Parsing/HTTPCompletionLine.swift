@@ -15,6 +15,8 @@ import Logging
 ///   application/json 12.3456ms`; before 3.0, `Request finished in 28.674ms 200 application/json`.
 ///   `Request starting HTTP/1.1 GET http://host/api/x?y=1 - - -` is a `request_received`.
 /// - Gin: `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.
+/// - Plug (Phoenix): `GET /x` when a request starts (a `request_received`, given a request id) and
+///   `Sent 200 in 2ms` when it ends.
 /// - A line led by the request: morgan's `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms`, and
 ///   Next.js's `GET /x 200 in 123ms`. Only the request, `GET /x`, on a line with a request id, is where
 ///   Vapor's `RouteLoggingMiddleware` says a request started: a `request_received`.
@@ -56,6 +58,8 @@ enum HTTPCompletionLine {
             aspNet(bytes, from: start + 17, into: &line)
         } else if CaptureBytes.hasPrefix(bytes, at: start, "Request starting ") {
             aspNetStarting(bytes, from: start + 17, into: &line)
+        } else if CaptureBytes.hasPrefix(bytes, at: start, "Sent ") {
+            plugSent(bytes, from: start + 5, into: &line)
         } else if !ledByRequest(bytes, from: start, into: &line) {
             quotedRequestLine(bytes, into: &line)
         }
@@ -103,6 +107,15 @@ enum HTTPCompletionLine {
             CaptureBytes.equals(bytes, words[3], "-"), let status = status(bytes, words[4]), let duration = milliseconds(bytes, words[words.count - 1])
         else { return }
         name(&line, bytes, method: words[1], path: words[2])
+        complete(&line, status: status, durationMS: duration)
+    }
+
+    /// `200 in 2ms` (Plug.Logger, µs below a millisecond).
+    private static func plugSent(_ bytes: Bytes, from start: Int, into line: inout ParsedLine) {
+        let words = self.words(bytes, from: start, count: 4)
+        guard words.count == 3, let status = status(bytes, words[0]), CaptureBytes.equals(bytes, words[1], "in"),
+            let duration = duration(bytes, words[2])
+        else { return }
         complete(&line, status: status, durationMS: duration)
     }
 

@@ -17,6 +17,8 @@ import Logging
 ///   Rust's tracing-subscriber `2024-01-01T12:00:00.123456Z  INFO span{k=v}: crate::module: message k=v` (see
 ///   ``RustTracingContext``),
 ///   MySQL 8's `2024-01-01T12:00:00.123456Z 0 [Warning] [MY-010068] [Server] message`,
+///   Elixir's Logger (Phoenix) `10:20:01.123 request_id=F5_xYz [info] message`, its metadata's pairs before
+///   the level read as fields and ids,
 ///   nginx's error log `2024/01/01 12:00:00 [error] 7#7: message`, PostgreSQL's `2024-01-01 12:00:00.123 UTC [42] LOG:  message` and Go's `log` package `2024/01/01 12:00:00 message`.
 ///
 /// A level is only taken from the first few words (``maximumPrefixWords``) and only when the word is
@@ -132,6 +134,13 @@ enum PrefixedLineParser {
                     hasThread = true
                 }
                 index = close + 1
+            } else if let pair = metadataPair(bytes, from: index, end: end) {
+                // Elixir's Logger: `key=value` metadata before `[level]`.
+                LogfmtLineParser.assign(
+                    CaptureFieldKey(bytes, pair.key), key: CaptureBytes.string(bytes, pair.key), value: CaptureBytes.string(bytes, pair.value),
+                    to: &parsed, zone: zone, receivedAt: receivedAt
+                )
+                index = pair.value.upperBound
             } else {
                 var wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
                 let hasColon = wordEnd > index + 1 && bytes[wordEnd - 1] == UInt8(ascii: ":")
@@ -269,6 +278,25 @@ enum PrefixedLineParser {
         }
         guard next == end || CaptureBytes.isSpace(bytes[next]) else { return nil }
         return next
+    }
+
+    /// A `key=value` word at `start` (a name, `=`, and a value without spaces or quotes), followed by a
+    /// `[` group: Elixir's Logger metadata before its `[level]`.
+    private static func metadataPair(_ bytes: Bytes, from start: Int, end: Int) -> (key: Range<Int>, value: Range<Int>)? {
+        let wordEnd = CaptureBytes.wordEnd(bytes, from: start, to: end)
+        guard let equals = CaptureBytes.find(UInt8(ascii: "="), in: bytes, from: start, to: wordEnd), equals > start, equals + 1 < wordEnd,
+            (start..<equals).allSatisfy({ CaptureBytes.isNameByte(bytes[$0]) }),
+            !(equals + 1..<wordEnd).contains(where: { bytes[$0] == UInt8(ascii: "\"") })
+        else { return nil }
+        var next = CaptureBytes.skipSpaces(bytes, from: wordEnd, to: end)
+        // Further pairs may come before the group.
+        while next < end, bytes[next] != UInt8(ascii: "[") {
+            let following = CaptureBytes.wordEnd(bytes, from: next, to: end)
+            guard CaptureBytes.find(UInt8(ascii: "="), in: bytes, from: next, to: following) != nil else { return nil }
+            next = CaptureBytes.skipSpaces(bytes, from: following, to: end)
+        }
+        guard next < end else { return nil }
+        return (start..<equals, equals + 1..<wordEnd)
     }
 
     /// Micrometer Tracing's correlation group in Spring Boot's line, `traceId-spanId` (32 and 16 hex

@@ -794,6 +794,33 @@ struct CaptureParsingTextTests {
         }
     }
 
+    // Phoenix's development log: Elixir's Logger with `metadata: [:request_id]`, and Plug.Logger's lines.
+    @Test func phoenixRequestLinesWithTheirRequestIDMetadata() {
+        let start = CaptureParsing.parse("10:20:01.123 request_id=F5_xYzAbCd [info] GET /api/orders/42")
+        #expect(start.level == .info)
+        #expect(start.requestID == "F5_xYzAbCd")
+        #expect(start.message == "GET /api/orders/42")
+        #expect(start.event == "request_received")
+        #expect(start.timestamp == CaptureParsing.micros("2026-11-23T10:20:01.123Z"))
+        #expect(CaptureParsing.fields(start)["path"] as? String == "/api/orders/42")
+        let sent = CaptureParsing.parse("10:20:01.125 request_id=F5_xYzAbCd user_id=7 [info] Sent 404 in 534µs")
+        #expect(sent.event == "request_completed")
+        #expect(sent.requestID == "F5_xYzAbCd")
+        #expect(sent.durationMS == 0.534)
+        #expect(CaptureParsing.fields(sent)["user_id"] as? String == "7")
+        #expect(CaptureParsing.fields(sent)["status_code"] as? Int == 404)
+        let error = CaptureParsing.parse("10:20:01.126 request_id=F5_xYzAbCd [error] ** (Ecto.NoResultsError) expected at least one result")
+        #expect(error.level == .error)
+        #expect(error.requestID == "F5_xYzAbCd")
+        // Pairs not followed by a `[level]` group stay in the message.
+        let prose = CaptureParsing.parse("10:20:01.127 retries=3 left, giving up")
+        #expect(prose.message == "retries=3 left, giving up")
+        #expect(prose.fields == nil)
+        for text in ["Sent 200 in a while", "Sent 2000 in 2ms", "Sent 200"] {
+            #expect(CaptureParsing.parse(text).event == nil, "\(text)")
+        }
+    }
+
     @Test func goPanicGivesTheError() {
         let record = CaptureParsing.parse("panic: runtime error: index out of range [3] with length 3")
         #expect(record.error == "runtime error: index out of range [3] with length 3")
