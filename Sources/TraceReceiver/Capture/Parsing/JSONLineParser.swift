@@ -202,7 +202,9 @@ enum JSONLineParser {
                 forEachMember(of: value, in: scanner) { innerKey, kind, innerValue in
                     if kind == .message, nestedMessage == nil {
                         nestedMessage = (innerKey, innerValue)
-                    } else if !takeID(kind, innerValue, in: scanner, into: &nestedIDs) {
+                    } else {
+                        // An id stays a field too: the line's own id, at the top, may differ from it.
+                        _ = takeID(kind, innerValue, in: scanner, into: &nestedIDs)
                         parsed.fields.append(rawKey: innerKey, value: innerValue, in: scanner)
                     }
                     return true

@@ -306,6 +306,9 @@ struct CaptureParsingJSONTests {
         #expect(record.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(CaptureParsing.parse(#"{"msg":"x","a":{"b":{"request_id":"deep"}}}"#).requestID == nil)
         #expect(CaptureParsing.parse(#"{"msg":"x","mdc":[{"requestId":"in-array"}]}"#).requestID == "in-array")
+        let inFields = CaptureParsing.parse(#"{"request_id":"top","msg":"x","fields":{"request_id":"other"}}"#)
+        #expect(inFields.requestID == "top")
+        #expect(CaptureParsing.fields(inFields)["request_id"] as? String == "other", "a nested id that differs is kept")
     }
 
     // logstash-logback-encoder (Spring Boot with Micrometer tracing's MDC), and Google Cloud's structured logging.
