@@ -10,6 +10,9 @@ import Logging
 /// `trace:ID`, a UUID, 32 hex digits), a number (a process id, kept as `pid`), and the first other group
 /// as the logger (kept as `logger`: a module name, not the service). The rest is the message, less the
 /// metadata and call site Vapor's console logger ends its `[ LEVEL ] msg` lines with (``VaporConsoleTail``).
+/// Monolog's line format (Laravel's log file: `[2024-01-01 12:00:00] local.ERROR: msg {"order":42} []`)
+/// gives the level after its channel (kept as `channel`), and the context and extra JSON that end the line
+/// become fields and ids.
 /// Vapor's lines may also start with a time, or with the logger's label (at trace level):
 /// `[ codes.vapor.application ] [ TRACE ] msg`.
 enum BracketedLineParser {
@@ -28,6 +31,7 @@ enum BracketedLineParser {
         var process: Range<Int>?
         // Vapor's console logger pads its level, `[ INFO ]`, and ends the line with its metadata.
         var isVaporConsole = false
+        var monologChannel: Range<Int>?
         let close: Int
         if let head = vaporHead(bytes, range, zone: zone, receivedAt: receivedAt) {
             (timestamp, logger, level) = (head.timestamp, head.label, head.level)
@@ -74,8 +78,18 @@ enum BracketedLineParser {
                 index = groupClose + 1
             } else if level == nil {
                 var wordEnd = CaptureBytes.wordEnd(bytes, from: index, to: end)
-                if wordEnd > index, bytes[wordEnd - 1] == UInt8(ascii: ":") { wordEnd -= 1 }
-                guard let found = CaptureBytes.level(bytes, index..<wordEnd) else { break }
+                let hasColon = wordEnd > index && bytes[wordEnd - 1] == UInt8(ascii: ":")
+                if hasColon { wordEnd -= 1 }
+                var levelWord = index..<wordEnd
+                // Monolog: `channel.LEVEL:`.
+                if hasColon, let dot = (index..<wordEnd).last(where: { bytes[$0] == UInt8(ascii: ".") }), dot > index {
+                    monologChannel = index..<dot
+                    levelWord = dot + 1..<wordEnd
+                }
+                guard let found = CaptureBytes.level(bytes, levelWord) else {
+                    monologChannel = nil
+                    break
+                }
                 level = found
                 index = wordEnd
                 if index < end, bytes[index] == UInt8(ascii: ":") { index += 1 }
@@ -88,7 +102,11 @@ enum BracketedLineParser {
         if index + 1 < end, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == 0x20 {
             index = CaptureBytes.skipSpaces(bytes, from: index + 1, to: end)
         }
-        let message = isVaporConsole ? VaporConsoleTail.take(bytes, index..<end, into: &parsed, zone: zone, receivedAt: receivedAt) : index..<end
+        var message = isVaporConsole ? VaporConsoleTail.take(bytes, index..<end, into: &parsed, zone: zone, receivedAt: receivedAt) : index..<end
+        if let monologChannel {
+            parsed.fields.append(key: "channel", text: CaptureBytes.string(bytes, monologChannel))
+            message = monologTail(bytes, message, into: &parsed)
+        }
         parsed.message = CaptureBytes.string(bytes, message)
         parsed.timestamp = timestamp ?? parsed.timestamp
         parsed.level = level
@@ -96,6 +114,41 @@ enum BracketedLineParser {
         if let process { parsed.fields.append(key: "process", text: CaptureBytes.string(bytes, process)) }
         return parsed
     }
+
+    /// Monolog's message, less the context and extra JSON values that end it (`msg {"order":42} []`), whose
+    /// members become fields and ids. A message that does not end in two such values stays whole.
+    private static func monologTail(_ bytes: Bytes, _ message: Range<Int>, into parsed: inout ParsedLine) -> Range<Int> {
+        guard let extraStart = trailingJSONStart(bytes, message),
+            let contextStart = trailingJSONStart(bytes, message.lowerBound..<CaptureBytes.trimmed(bytes, message.lowerBound..<extraStart).upperBound)
+        else { return message }
+        let contextEnd = CaptureBytes.trimmed(bytes, contextStart..<extraStart).upperBound
+        var taken = parsed
+        guard JSONLineParser.takeObject(bytes, contextStart..<contextEnd, into: &taken),
+            JSONLineParser.takeObject(bytes, extraStart..<message.upperBound, into: &taken)
+        else { return message }
+        parsed = taken
+        return CaptureBytes.trimmed(bytes, message.lowerBound..<contextStart)
+    }
+
+    /// Where the JSON object or array that ends `range` starts, after a space: the last ` {` or ` [`
+    /// from which the rest of `range` is one JSON value (up to ``maximumJSONStarts`` tried).
+    private static func trailingJSONStart(_ bytes: Bytes, _ range: Range<Int>) -> Int? {
+        guard let last = range.last, bytes[last] == UInt8(ascii: "}") || bytes[last] == UInt8(ascii: "]") else { return nil }
+        var tried = 0
+        var index = range.upperBound - 1
+        while index > range.lowerBound, tried < maximumJSONStarts {
+            if bytes[index - 1] == 0x20, bytes[index] == UInt8(ascii: "{") || bytes[index] == UInt8(ascii: "[") {
+                tried += 1
+                var scanner = JSONScanner(UnsafeBufferPointer(rebasing: bytes[index..<range.upperBound]))
+                if (try? scanner.scanValue()) != nil, scanner.isAtEnd { return index }
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Starts of a trailing JSON value tried, from the end (``trailingJSONStart(_:_:)``).
+    private static let maximumJSONStarts = 8
 
     /// The head console-kit's default fragments write (Vapor's console logger): an optional local time
     /// (`timestampDefaultLoggerFragment()`), the logger's label when the logger is at trace level

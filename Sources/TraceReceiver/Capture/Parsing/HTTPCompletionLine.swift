@@ -15,6 +15,8 @@ import Logging
 ///   application/json 12.3456ms`; before 3.0, `Request finished in 28.674ms 200 application/json`.
 ///   `Request starting HTTP/1.1 GET http://host/api/x?y=1 - - -` is a `request_received`.
 /// - Gin: `[GIN] 2026/11/30 - 10:20:03 | 404 |      12.3µs |       127.0.0.1 | GET      "/ping"`.
+/// - koa-logger: `<-- GET /x` when a request starts (given a request id), `--> GET /x 200 12ms 1.2kb` when
+///   it ends (`xxx` when it failed, `-x-` when the client went away).
 /// - Plug (Phoenix): `GET /x` when a request starts (a `request_received`, given a request id) and
 ///   `Sent 200 in 2ms` when it ends.
 /// - A line led by the request: morgan's `GET /x 304 3.456 ms - -` and `GET /x 200 12 - 3.456 ms`, and
@@ -60,10 +62,15 @@ enum HTTPCompletionLine {
             aspNetStarting(bytes, from: start + 17, into: &line)
         } else if CaptureBytes.hasPrefix(bytes, at: start, "Sent ") {
             plugSent(bytes, from: start + 5, into: &line)
+        } else if koaArrows.contains(where: { CaptureBytes.hasPrefix(bytes, at: start, $0) }) {
+            _ = ledByRequest(bytes, from: start + 4, into: &line)
         } else if !ledByRequest(bytes, from: start, into: &line) {
             quotedRequestLine(bytes, into: &line)
         }
     }
+
+    /// koa-logger's marks before its request: incoming, answered, failed, closed by the client.
+    private static let koaArrows: [StaticString] = ["<-- ", "--> ", "xxx ", "-x- "]
 
     /// The event of a request that ended with `status`.
     static func event(status: Int64) -> String {

@@ -391,6 +391,31 @@ enum JSONLineParser {
         }
     }
 
+    /// Reads `range` of `bytes` when it is exactly one JSON object (Monolog's context after a text line's
+    /// message): each member becomes an id, when its key names one the line has none of, or a field.
+    /// An empty array (`[]`, PHP's empty context) is read as no members. Returns whether it was either.
+    static func takeObject(_ bytes: Bytes, _ range: Range<Int>, into parsed: inout ParsedLine) -> Bool {
+        var scanner = JSONScanner(UnsafeBufferPointer(rebasing: bytes[range]))
+        guard let value = try? scanner.scanValue() else { return false }
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { return false }
+        switch value.kind {
+        case .object:
+            var ids = CorrelationIDs()
+            forEachMember(of: value, in: scanner) { rawKey, key, inner in
+                _ = takeID(key, inner, in: scanner, into: &ids)
+                parsed.fields.append(rawKey: rawKey, value: inner, in: scanner)
+                return true
+            }
+            parsed.ids.fillGaps(from: ids)
+            return true
+        case .array:
+            return elements(of: value, in: scanner).isEmpty
+        default:
+            return false
+        }
+    }
+
     /// Each member of `object` as an id (when its key names one and the line has none yet) or a field;
     /// `Message` and `{OriginalFormat}` left out when `leavingOutEchoes`.
     private static func takeMembers(of object: JSONScanner.Value, leavingOutEchoes: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine) {

@@ -821,6 +821,40 @@ struct CaptureParsingTextTests {
         }
     }
 
+    // Monolog's LineFormatter, as Laravel's log file (storage/logs/laravel.log) has it.
+    @Test func laravelLogLineGivesLevelChannelAndItsContextAsFieldsAndIDs() {
+        let record = CaptureParsing.parse(#"[2026-11-30 10:20:01] production.ERROR: Payment failed for order 42 {"order":42,"request_id":"r-lara-1"} {"url":"/pay"}"#)
+        #expect(record.level == .error)
+        #expect(record.message == "Payment failed for order 42")
+        #expect(record.requestID == "r-lara-1")
+        #expect(record.timestamp == CaptureParsing.micros("2026-11-30T10:20:01Z"))
+        let fields = CaptureParsing.fields(record)
+        #expect(fields["channel"] as? String == "production")
+        #expect(fields["order"] as? Int == 42)
+        #expect(fields["url"] as? String == "/pay")
+        let empty = CaptureParsing.parse("[2026-11-30 10:20:01] local.NOTICE: Cache cleared [] []")
+        #expect(empty.level == .notice)
+        #expect(empty.message == "Cache cleared")
+        #expect(empty.fields == #"{"channel":"local"}"#)
+        // A message that only ends like JSON keeps it; a word with a dot that names no level is the message.
+        let odd = CaptureParsing.parse("[2026-11-30 10:20:01] local.INFO: tags [a b] {oops}")
+        #expect(odd.message == "tags [a b] {oops}")
+        let notLevel = CaptureParsing.parse("[2026-11-30 10:20:01] app.js: started")
+        #expect(notLevel.message == "app.js: started")
+        #expect(notLevel.fields == nil)
+    }
+
+    // koa-logger.
+    @Test func koaLoggerLinesAreRequests() {
+        let failed = CaptureParsing.parse("  xxx POST /pay 500 12ms -")
+        #expect(failed.event == "request_failed")
+        #expect(failed.durationMS == 12)
+        let answered = CaptureParsing.parse("  --> GET /orders/42?x=1 200 3ms 1.2kb")
+        #expect(answered.event == "request_completed")
+        #expect(CaptureParsing.fields(answered)["path"] as? String == "/orders/42")
+        #expect(CaptureParsing.parse("  <-- GET /orders/42").event == nil, "a start without a request id is no request")
+    }
+
     @Test func goPanicGivesTheError() {
         let record = CaptureParsing.parse("panic: runtime error: index out of range [3] with length 3")
         #expect(record.error == "runtime error: index out of range [3] with length 3")
