@@ -13,7 +13,11 @@ import Logging
 /// `TraceId`, `SpanId`, `RequestId` and `RequestPath` in `Scopes`), and Serilog's compact (`@t`, `@mt`,
 /// `@l`, `@x`, `@tr`, `@sp`, properties at the top) and plain (`MessageTemplate`, `Properties`) JSON
 /// formatters, whose message template is filled in from the properties (``SerilogMessageTemplate``).
-/// Their exception text gives the error, its type and the stack (``DotNetException``). A line that is not
+/// Their exception text gives the error, its type and the stack (``DotNetException``).
+///
+/// Rust's tracing-subscriber puts the message in `fields`; ids one level down (Monolog's `context`, a
+/// span's fields, an MDC object) count when the line has none of its own; a stack text that names an
+/// exception gives the error; Caddy's and Echo's access logs are requests (``accessLogRequest``). A line that is not
 /// exactly one valid object (an array, invalid JSON, nesting deeper than ``JSONScanner/maximumDepth``)
 /// or an object with no message-like key is left to the text parsers.
 enum JSONLineParser {
@@ -321,76 +325,6 @@ enum JSONLineParser {
         return parsed
     }
 
-    /// The request a structured access log describes: Caddy's (logger `http.log.access…`,
-    /// `"request":{"method","uri"}`, `"status"`, `"duration"` in seconds) or Echo's (`"method"`, `"uri"`,
-    /// `"status"`, `"latency"` in nanoseconds, its request id in `"id"`, and no message). Other lines with
-    /// a method and a status (an outgoing call's, a proxy's upstream round trip) are not requests served.
-    private static func accessLogRequest(_ object: JSONScanner.Value, hasMessage: Bool, in scanner: JSONScanner)
-        -> (method: String, target: String, status: Int64, durationMS: Double?, id: String?)?
-    {
-        guard let status = member("status", of: object, in: scanner).flatMap(scanner.double), status.rounded() == status,
-            (100...599).contains(status)
-        else { return nil }
-        let request =
-            string("logger", of: object, in: scanner)?.hasPrefix("http.log.access") == true
-            ? member("request", of: object, in: scanner).flatMap { $0.kind == .object ? $0 : nil } : nil
-        guard request != nil || !hasMessage else { return nil }
-        let source = request ?? object
-        guard let method = string("method", of: source, in: scanner), (3...7).contains(method.utf8.count),
-            method.utf8.allSatisfy(CaptureBytes.isUpper),
-            let target = string("uri", of: source, in: scanner) ?? string("path", of: source, in: scanner),
-            target.hasPrefix("/") || target.hasPrefix("http")
-        else { return nil }
-        var durationMS: Double?
-        if request != nil, let seconds = member("duration", of: object, in: scanner).flatMap(scanner.double) {
-            durationMS = seconds * 1000
-        } else if request == nil, let nanoseconds = member("latency", of: object, in: scanner).flatMap(scanner.double) {
-            durationMS = nanoseconds / 1e6
-        }
-        let id = request == nil ? string("id", of: object, in: scanner) : nil
-        return (method, target, Int64(status), durationMS.flatMap { $0.isFinite ? $0 : nil }, id)
-    }
-
-    /// Reads the members of Microsoft.Extensions.Logging's `State` (the message's values) and of each of its
-    /// `Scopes` (objects, or texts kept as the `scopes` field), and of Serilog's `Properties`: ids where
-    /// their keys name ids (an id the line already has stays), fields otherwise. `State` and each scope
-    /// repeat their text as `Message`, and `State` its template as `{OriginalFormat}`; those are left out.
-    /// On a line from neither logger, each of the three is one field as it is.
-    private static func takeDotNetProperties(
-        state: (Range<Int>, JSONScanner.Value)?, scopes: (Range<Int>, JSONScanner.Value)?, properties: (Range<Int>, JSONScanner.Value)?,
-        fromMicrosoftLogging: Bool, fromSerilog: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine
-    ) {
-        if let (rawKey, value) = state {
-            if fromMicrosoftLogging, value.kind == .object {
-                takeMembers(of: value, leavingOutEchoes: true, in: scanner, into: &parsed)
-            } else {
-                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            }
-        }
-        if let (rawKey, value) = scopes {
-            if fromMicrosoftLogging, value.kind == .array {
-                var texts: [String] = []
-                for scope in elements(of: value, in: scanner) {
-                    if scope.kind == .object {
-                        takeMembers(of: scope, leavingOutEchoes: true, in: scanner, into: &parsed)
-                    } else if let text = scanner.text(scope) {
-                        texts.append(text)
-                    }
-                }
-                if !texts.isEmpty { parsed.fields.append(key: "scopes", text: texts.joined(separator: " => ")) }
-            } else {
-                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            }
-        }
-        if let (rawKey, value) = properties {
-            if fromSerilog, value.kind == .object {
-                takeMembers(of: value, leavingOutEchoes: false, in: scanner, into: &parsed)
-            } else {
-                parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            }
-        }
-    }
-
     /// Reads `range` of `bytes` when it is exactly one JSON object (Monolog's context after a text line's
     /// message): each member becomes an id, when its key names one the line has none of, or a field.
     /// An empty array (`[]`, PHP's empty context) is read as no members. Returns whether it was either.
@@ -416,27 +350,9 @@ enum JSONLineParser {
         }
     }
 
-    /// Each member of `object` as an id (when its key names one and the line has none yet) or a field;
-    /// `Message` and `{OriginalFormat}` left out when `leavingOutEchoes`.
-    private static func takeMembers(of object: JSONScanner.Value, leavingOutEchoes: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine) {
-        forEachMember(of: object, in: scanner) { rawKey, key, value in
-            switch key {
-            case .requestID where parsed.ids.requestID == nil: parsed.ids.requestID = scanner.text(value)
-            case .traceID where parsed.ids.traceID == nil: parsed.ids.traceID = scanner.text(value)
-            case .spanID where parsed.ids.spanID == nil: parsed.ids.spanID = scanner.text(value)
-            case .parentSpanID where parsed.ids.parentSpanID == nil: parsed.ids.parentSpanID = scanner.text(value).flatMap(Self.nonZeroID)
-            case .requestID, .traceID, .spanID, .parentSpanID: break
-            case .message where leavingOutEchoes: break
-            case .other where leavingOutEchoes && scanner.bytes(unquoted(rawKey), equal: "{OriginalFormat}"): break
-            default: parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
-            }
-            return true
-        }
-    }
-
     /// Takes a member as an id into `ids` when its key names one and `ids` has none of that kind yet;
     /// returns whether the key named an id.
-    private static func takeID(_ key: CaptureFieldKey, _ value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) -> Bool {
+    static func takeID(_ key: CaptureFieldKey, _ value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) -> Bool {
         switch key {
         case .requestID: ids.requestID = ids.requestID ?? scanner.text(value)
         case .traceID: ids.traceID = ids.traceID ?? scanner.text(value).map(Self.traceID)
@@ -450,7 +366,7 @@ enum JSONLineParser {
 
     /// The ids among the members of an object value, or of the objects in an array value (one level down,
     /// no deeper), into `ids` where it has none of that kind yet.
-    private static func takeIDs(within value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) {
+    static func takeIDs(within value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) {
         switch value.kind {
         case .object:
             forEachMember(of: value, in: scanner) { _, key, inner in
@@ -470,18 +386,13 @@ enum JSONLineParser {
     }
 
     /// A trace id as logged; Google Cloud's `projects/PROJECT/traces/ID` is the id after `traces/`.
-    private static func traceID(_ text: String) -> String {
+    static func traceID(_ text: String) -> String {
         guard text.hasPrefix("projects/"), let marker = text.firstRange(of: "/traces/") else { return text }
         return String(text[marker.upperBound...])
     }
 
-    /// An id, unless it is all zeros (.NET's `ParentId` of a request that has no parent span).
-    private static func nonZeroID(_ id: String) -> String? {
-        id.utf8.allSatisfy { $0 == UInt8(ascii: "0") } ? nil : id
-    }
-
     /// The elements of an array value.
-    private static func elements(of array: JSONScanner.Value, in document: JSONScanner) -> [JSONScanner.Value] {
+    static func elements(of array: JSONScanner.Value, in document: JSONScanner) -> [JSONScanner.Value] {
         var scanner = document
         scanner.index = array.range.lowerBound + 1
         var found: [JSONScanner.Value] = []
@@ -493,12 +404,6 @@ enum JSONLineParser {
             guard let value = try? scanner.scanValue() else { return found }
             found.append(value)
         }
-    }
-
-    /// The texts of an array's elements (Serilog's `@r`); empty for any other value.
-    private static func texts(of array: JSONScanner.Value, in scanner: JSONScanner) -> [String] {
-        guard array.kind == .array else { return [] }
-        return elements(of: array, in: scanner).map { scanner.text($0) ?? "null" }
     }
 
     /// Reads a timestamp value: RFC 3339 and the other text forms, epoch numbers in any unit, and
@@ -544,7 +449,7 @@ enum JSONLineParser {
     private static let severityNumbersPerLevel = 4
 
     /// The value of the member named `name` of an object value.
-    private static func member(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> JSONScanner.Value? {
+    static func member(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> JSONScanner.Value? {
         var found: JSONScanner.Value?
         forEachMember(of: object, in: scanner) { rawKey, _, value in
             if scanner.bytes(unquoted(rawKey), equal: name) {
@@ -557,12 +462,12 @@ enum JSONLineParser {
     }
 
     /// A member key's range without its quotes.
-    private static func unquoted(_ rawKey: Range<Int>) -> Range<Int> {
+    static func unquoted(_ rawKey: Range<Int>) -> Range<Int> {
         rawKey.lowerBound + 1..<rawKey.upperBound - 1
     }
 
     /// The member `name` of `object` when it is a string.
-    private static func string(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> String? {
+    static func string(_ name: StaticString, of object: JSONScanner.Value, in scanner: JSONScanner) -> String? {
         guard let value = member(name, of: object, in: scanner), case .string = value.kind else { return nil }
         return scanner.string(value)
     }
@@ -591,7 +496,7 @@ enum JSONLineParser {
     }
 
     /// Calls `body` with each member's quoted key range, its meaning and its value, until it returns false.
-    private static func forEachMember(
+    static func forEachMember(
         of object: JSONScanner.Value,
         in document: JSONScanner,
         _ body: (Range<Int>, CaptureFieldKey, JSONScanner.Value) -> Bool
