@@ -20,9 +20,7 @@ enum DotNetException {
         guard parsed.errorType == nil else { return }
         var header = stack.prefix { $0 != "\n" && $0 != "\r" }
         if let inner = header.firstRange(of: " ---> ") { header = header[..<inner.lowerBound] }
-        var bytes = Array(header.utf8)
-        while bytes.last == 0x20 { bytes.removeLast() }
-        bytes.withUnsafeBufferPointer { _ = StackTraceSplitter.assignException($0, 0..<$0.count, .suffixed, to: &parsed) }
+        StackTraceSplitter.assignException(fromStack: String(header), to: &parsed)
     }
 
     /// The line breaks of a one-line `ToString()`: each break became one space before the next line's

@@ -46,11 +46,7 @@ extension JSONLineParser {
     private static func takeMembers(of object: JSONScanner.Value, leavingOutEchoes: Bool, in scanner: JSONScanner, into parsed: inout ParsedLine) {
         forEachMember(of: object, in: scanner) { rawKey, key, value in
             switch key {
-            case .requestID where parsed.ids.requestID == nil: parsed.ids.requestID = scanner.text(value)
-            case .traceID where parsed.ids.traceID == nil: parsed.ids.traceID = scanner.text(value)
-            case .spanID where parsed.ids.spanID == nil: parsed.ids.spanID = scanner.text(value)
-            case .parentSpanID where parsed.ids.parentSpanID == nil: parsed.ids.parentSpanID = scanner.text(value).flatMap(Self.nonZeroID)
-            case .requestID, .traceID, .spanID, .parentSpanID: break
+            case .requestID, .traceID, .spanID, .parentSpanID: _ = takeID(key, value, in: scanner, into: &parsed.ids)
             case .message where leavingOutEchoes: break
             case .other where leavingOutEchoes && scanner.bytes(unquoted(rawKey), equal: "{OriginalFormat}"): break
             default: parsed.fields.append(rawKey: rawKey, value: value, in: scanner)
