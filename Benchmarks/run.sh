@@ -1,58 +1,101 @@
 #!/usr/bin/env bash
 # Throughput of /api/hello: bare router vs RequestTracingMiddleware vs Hummingbird's built-ins, measured
-# in one run (interleaved rounds, median per mode). Server pinned to core 0, wrk to core 1, server stdout
-# to /dev/null. Mode `shipped` also streams every line to a trace receiver (memory store, no rate limit)
-# running on core 1 beside wrk at idle priority (SCHED_IDLE), so its batches do not preempt wrk and starve
-# the server of requests. Then the micro-benchmarks. Usage: Benchmarks/run.sh [seconds-per-run] [rounds]
+# in one run. Every mode's server runs at once (all pinned to core 0, stdout to /dev/null), and wrk (on
+# core 1) measures them in turn in short slices, in a fresh random order each round: this VM's speed
+# drifts by tens of percent over seconds to minutes, and slices of every mode taken seconds apart see the
+# same drift, which a run of each mode minutes apart did not. An idle server costs the measured one
+# nothing (its event loops wait in epoll). Mode `shipped` also streams every line to a trace receiver
+# (memory store, no rate limit) running on core 1 beside wrk at idle priority (SCHED_IDLE), so its batches
+# do not preempt wrk and starve the server of requests. Then the micro-benchmarks.
+# Then capacity side by side (see below), which this VM's drift does not disturb.
+# Usage: Benchmarks/run.sh [seconds-per-slice, default 2] [rounds, default 15]
+#   CAPACITY_ROUNDS (default 7) and CAPACITY_DURATION (seconds, default 3) size the side-by-side phase.
 # SCRATCH_PATH=DIR builds in DIR (so a release build does not wait on a debug build's lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${1:-10}
-ROUNDS=${2:-3}
+DURATION=${1:-2}
+ROUNDS=${2:-15}
 CONNECTIONS=${CONNECTIONS:-32}
+CAPACITY_ROUNDS=${CAPACITY_ROUNDS:-7}
+CAPACITY_DURATION=${CAPACITY_DURATION:-3}
+WORK=$(mktemp -d)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 SCRATCH=(${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
 for product in BenchServer BenchMicro trace-receiver; do swift build -c release "${SCRATCH[@]}" --product "$product" >/dev/null; done
 BIN=$(swift build -c release "${SCRATCH[@]}" --show-bin-path)
-PORT=18990
-RECEIVER_PORT=18991
+FIRST_PORT=18990
+RECEIVER_PORT=18989
 MODES=${MODES:-bare traced shipped builtin}
-receiver_pid=
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
 if [[ " $MODES " == *" shipped "* ]]; then
   # At normal priority the receiver, woken by each batch, preempted wrk for a few milliseconds at a time:
   # the server's core then sat idle 4-5% of the run (against 1% bare), which is not the shipper's cost.
   taskset -c 1 chrt --idle 0 "$BIN/trace-receiver" serve --port "$RECEIVER_PORT" --store memory --service-rate 1000000000 --log-level error >/dev/null 2>&1 &
-  receiver_pid=$!
-  trap 'kill $receiver_pid 2>/dev/null || true' EXIT
+  pids+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.05; done
 fi
 export TRACE_RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT"
 export TRACE_RECEIVER_SPOOL_DIR="${TMPDIR:-/tmp}/bench-spool-$$"
 
-declare -A results cpu
+declare -A port pid results cpu
+next_port=$FIRST_PORT
+for mode in $MODES; do
+  port[$mode]=$next_port
+  next_port=$((next_port + 1))
+  taskset -c 0 "$BIN/BenchServer" "$mode" "${port[$mode]}" >/dev/null 2>&1 &
+  pid[$mode]=$!
+  pids+=($!)
+done
+for mode in $MODES; do
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${port[$mode]}/api/hello" >/dev/null && break; sleep 0.05; done
+  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:${port[$mode]}/api/hello" >/dev/null   # warm-up
+done
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
-  for mode in $MODES; do
-    taskset -c 0 "$BIN/BenchServer" "$mode" "$PORT" >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/hello" >/dev/null && break; sleep 0.05; done
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT/api/hello" >/dev/null   # warm-up
-    cpu_before=$(cpu_ticks "$pid")
-    report=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$PORT/api/hello")
-    cpu_after=$(cpu_ticks "$pid")
+  line="round $round:"
+  for mode in $(tr ' ' '\n' <<<"$MODES" | grep -v '^$' | shuf); do
+    cpu_before=$(cpu_ticks "${pid[$mode]}")
+    report=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:${port[$mode]}/api/hello")
+    cpu_after=$(cpu_ticks "${pid[$mode]}")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$report")
     requests=$(awk '/requests in/ {print $1}' <<<"$report")
     # Server CPU time per request (user + system, in µs): steadier than req/s on a VM whose neighbours
     # take cycles, since time the server's core was not running it is not charged to it.
     cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
-    kill -INT "$pid"; wait "$pid" 2>/dev/null || true
     results[$mode]="${results[$mode]:-} $rps"
     cpu[$mode]="${cpu[$mode]:-} $cpu_us"
-    echo "round $round  $mode: $rps req/s, server CPU $cpu_us µs/request"
+    line+=$(printf '  %s %.0f req/s (%s µs)' "$mode" "$rps" "$cpu_us")
   done
+  echo "$line"
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# Capacity, measured side by side: bare and one other mode served at the same time, both on core 0, each
+# by its own wrk (16 connections each, on core 1). The scheduler shares core 0 between them, and each
+# server's requests per second of its own CPU time is its capacity: what it would serve with the core to
+# itself. Both are measured over the same instants, so whatever the VM's neighbours do hits both alike;
+# on this VM the ratio repeats within about 1% from round to round while throughput swings 5x. Both
+# servers share the core's caches, which costs each some speed (CPU per request is higher than alone).
+declare -A capacity
+[[ " $MODES " == *" bare "* ]] || CAPACITY_ROUNDS=0
+for round in $(seq 1 "$CAPACITY_ROUNDS"); do
+  for mode in $MODES; do
+    [[ $mode == bare ]] && continue
+    bare_before=$(cpu_ticks "${pid[bare]}"); mode_before=$(cpu_ticks "${pid[$mode]}")
+    taskset -c 1 wrk -t1 -c$((CONNECTIONS / 2)) -d"${CAPACITY_DURATION}s" "http://127.0.0.1:${port[bare]}/api/hello" > "$WORK/bare.txt" &
+    bare_wrk=$!
+    taskset -c 1 wrk -t1 -c$((CONNECTIONS / 2)) -d"${CAPACITY_DURATION}s" "http://127.0.0.1:${port[$mode]}/api/hello" > "$WORK/mode.txt"
+    wait "$bare_wrk"
+    bare_ticks=$(( $(cpu_ticks "${pid[bare]}") - bare_before )); mode_ticks=$(( $(cpu_ticks "${pid[$mode]}") - mode_before ))
+    ratio=$(awk -v nb="$(awk '/requests in/ {print $1}' "$WORK/bare.txt")" -v nm="$(awk '/requests in/ {print $1}' "$WORK/mode.txt")" \
+      -v cb="$bare_ticks" -v cm="$mode_ticks" 'BEGIN {printf "%.3f", (nm / cm) / (nb / cb)}')
+    capacity[$mode]="${capacity[$mode]:-} $ratio"
+  done
+done
 echo
 for mode in "${!results[@]}"; do
   printf 'median %-13s %8.0f req/s  %6.2f µs server CPU/request\n' "$mode" "$(echo "${results[$mode]}" | median)" "$(echo "${cpu[$mode]}" | median)"
@@ -71,21 +114,36 @@ for mode in traced shipped; do
     }'
   fi
 done
-# Each round runs every mode back to back, so a round's ratio compares runs minutes apart at most; the
-# median of those ratios is steadier than the ratio of medians when this VM's speed drifts between rounds.
-paired() {  # mode -> median over rounds of (mode req/s / bare req/s)
+# Each round measures every mode within seconds, so a round's ratio compares slices that saw nearly the
+# same machine; the median of those ratios is steadier than the ratio of medians when this VM's speed
+# drifts between rounds. The range (lowest and highest round) shows how much a single round can mislead.
+ratios() {  # mode -> each round's (mode req/s / bare req/s)
   paste -d' ' <(echo "${results[$1]}" | tr ' ' '\n' | grep -v '^$') <(echo "${results[bare]}" | tr ' ' '\n' | grep -v '^$') \
-    | awk '{print $1 / $2}' | median
+    | awk '{print $1 / $2}'
 }
 for mode in traced shipped; do
   if [[ -n "${results[bare]:-}" && -n "${results[$mode]:-}" ]]; then
-    printf '%s / bare, median of the per-round ratios = %.3f\n' "$mode" "$(paired "$mode")"
+    printf '%s / bare, median of the per-round ratios = %.3f  (rounds range %.3f-%.3f)\n' "$mode" \
+      "$(ratios "$mode" | median)" "$(ratios "$mode" | sort -n | head -1)" "$(ratios "$mode" | sort -n | tail -1)"
   fi
 done
 if [[ -n "${results[bare]:-}" && -n "${results[shipped]:-}" ]]; then
   awk -v b="$(echo "${results[bare]}" | median)" -v s="$(echo "${results[shipped]}" | median)" 'BEGIN {
     printf "shipped / bare   = %.3f   (goal >= 0.85)\n", s / b
   }'
+fi
+(( CAPACITY_ROUNDS > 0 )) && echo && echo "capacity side by side (median of $CAPACITY_ROUNDS rounds of ${CAPACITY_DURATION} s; each round's ratio listed):"
+for mode in $MODES; do
+  [[ $mode == bare || -z "${capacity[$mode]:-}" ]] && continue
+  goal=; [[ $mode == traced ]] && goal="goal >= 0.90; "; [[ $mode == shipped ]] && goal="goal >= 0.85; "
+  printf '  %-8s / bare = %.3f  (%srounds:%s)\n' "$mode" "$(echo "${capacity[$mode]}" | median)" "$goal" "${capacity[$mode]}"
+done
+if [[ -n "${capacity[traced]:-}" && -n "${capacity[builtin]:-}" ]]; then
+  awk -v t="$(echo "${capacity[traced]}" | median)" -v h="$(echo "${capacity[builtin]}" | median)" 'BEGIN {
+    printf "  traced / builtin = %.2fx  (goal >= 1.5x)\n", t / h
+  }'
+fi
+if [[ -n "${results[shipped]:-}" ]]; then
   curl -s "http://127.0.0.1:$RECEIVER_PORT/health"; echo
 fi
 rm -rf "$TRACE_RECEIVER_SPOOL_DIR"

@@ -1,10 +1,11 @@
 // Receiver benchmarks (release build; driven by Benchmarks/receiver.sh):
-//   BenchReceiver ingest URL SECONDS [CONNECTIONS] [ndjson|otlp] [random-traces] [batch=N]
+//   BenchReceiver ingest URL SECONDS [CONNECTIONS] [ndjson|otlp] [random-traces] [batch=N] [rate=R]
 //                                                   — batches of 1,000 (NDJSON: or N) ~280-byte records over 50
 //                                                     services, as NDJSON to /api/logs or as OTLP protobuf to
 //                                                     /v1/logs; all share one trace id, or (NDJSON,
 //                                                     random-traces) every five get a random one, as real
-//                                                     traces do
+//                                                     traces do; as fast as accepted, or paced to R records/s
+//                                                     in all (run.sh's receiver load for bare-loaded)
 //   BenchReceiver store-floor [COUNT]              — µs per record spent in the stores' append alone
 //   BenchReceiver populate DIR COUNT                — fill a SQLite store directly (for the query benchmark)
 //   BenchReceiver serve-memory PORT COUNT           — serve the same records from the hot buffer (`--store memory`)
@@ -223,6 +224,10 @@ case "ingest":
     let otlp = options.contains("otlp")
     let randomTraces = options.contains("random-traces")
     let batchRecords = options.compactMap { $0.hasPrefix("batch=") ? Int($0.dropFirst(6)) : nil }.last ?? 1000
+    // Paced: each connection sends a batch every `interval`, on a schedule (not after a fixed sleep), so
+    // the rate holds whatever a batch takes.
+    let rate = options.compactMap { $0.hasPrefix("rate=") ? Double($0.dropFirst(5)) : nil }.last
+    let interval = rate.map { Duration.seconds(Double(batchRecords * connections) / max($0, 1)) }
     let url = arguments[2] + (otlp ? "/v1/logs" : "/api/logs")
     let run = String(UInt64.random(in: 0..<UInt64.max) % 1_000_000_000, radix: 36)
     let template = otlp
@@ -237,7 +242,12 @@ case "ingest":
                 var refused = 0
                 var batch = connection
                 var body = template.bytes
+                var nextSend = ContinuousClock.now
                 while Date() < deadline {
+                    if let interval {
+                        try await Task.sleep(until: nextSend, clock: .continuous)
+                        nextSend += interval
+                    }
                     // Fresh record content per batch (patched counters), so nothing is a duplicate.
                     template.patch(&body, batch: batch)
                     var request = HTTPClientRequest(url: url)
@@ -267,8 +277,9 @@ case "ingest":
         return (accepted, refused)
     }
     try await client.shutdown().get()
-    print(String(format: "ingest%@%@: %.0f records/s accepted (%d records in %.0f s, %d connection(s), batches of %d, ~%d B/record, %d refused)",
-                 otlp ? " (OTLP protobuf)" : "", randomTraces ? " (a random trace id per 5 records)" : "", Double(totals.0) / seconds, totals.0, seconds, connections, template.count,
+    print(String(format: "ingest%@%@%@: %.0f records/s accepted (%d records in %.0f s, %d connection(s), batches of %d, ~%d B/record, %d refused)",
+                 otlp ? " (OTLP protobuf)" : "", randomTraces ? " (a random trace id per 5 records)" : "",
+                 rate.map { String(format: " (paced to %.0f records/s)", $0) } ?? "", Double(totals.0) / seconds, totals.0, seconds, connections, template.count,
                  template.bytes.count / template.count, totals.1))
 
 case "populate":
