@@ -470,7 +470,14 @@ public final class LogShipper: LogSink, Service {
                         await self.sendWakeup.wait()
                         continue
                     }
-                    let message = try await self.threadPool.runIfActive { [spool = self.spool] in spool.message(of: batch) }
+                    // Held in memory since it was spooled, as a batch usually is when first sent; otherwise
+                    // (a resend, or a batch spooled before a restart) read back from its file.
+                    let message: [UInt8]? =
+                        if let unsent = self.spool.takeUnsentMessage(of: batch) {
+                            unsent
+                        } else {
+                            try await self.threadPool.runIfActive { [spool = self.spool] in spool.message(of: batch) }
+                        }
                     guard let message else {
                         self.spool.acknowledge(batch.number)  // dropped from the spool meanwhile
                         continue

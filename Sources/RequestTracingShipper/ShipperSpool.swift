@@ -15,6 +15,11 @@ import Synchronization
 /// restart of either side replays it. Files left by an earlier run of the service are picked up at start.
 /// Past ``limitBytes`` the oldest batches are deleted and their records counted as dropped.
 ///
+/// A batch is also kept in memory from its append until it is first sent (up to
+/// ``unsentMemoryLimitBytes`` of them), so the usual send does not read back the file just written; the
+/// file stays the record of it, and a resend (after a lost connection or a receiver's request) or a batch
+/// found at start is read from disk.
+///
 /// One live process holds a spool folder (an `flock` on its `.lock`); a second process of the same
 /// service uses a `process-<pid>` subfolder. Whichever process opens the spool next adopts the batches of
 /// subfolders whose process is gone, so batches spooled by a second process that crashed are replayed too.
@@ -34,7 +39,18 @@ final class ShipperSpool: Sendable {
         var nextNumber: UInt64 = 1
         var droppedRecords = 0
         var droppedTotal = 0
+        /// Messages of batches appended by this process and not sent yet, by number.
+        var unsentMessages: [UInt64: [UInt8]] = [:]
+        var unsentMessageBytes = 0
+
+        mutating func forgetUnsentMessage(_ number: UInt64) {
+            if let message = unsentMessages.removeValue(forKey: number) { unsentMessageBytes -= message.count }
+        }
     }
+
+    /// Bound on the bytes of unsent batches kept in memory beside their files; past it a batch is read
+    /// back from its file when sent.
+    static let unsentMemoryLimitBytes = 8 << 20
 
     let directory: String
     let limitBytes: Int
@@ -96,9 +112,14 @@ final class ShipperSpool: Sendable {
         let evicted: [Batch] = state.withLock { state in
             state.pending.append((Batch(number: number, records: records, bytes: message.count), false))
             state.bytes += message.count
+            if state.unsentMessageBytes + message.count <= Self.unsentMemoryLimitBytes {
+                state.unsentMessages[number] = message
+                state.unsentMessageBytes += message.count
+            }
             var evicted: [Batch] = []
             while state.bytes > limitBytes, state.pending.count > 1 {
                 let oldest = state.pending.removeFirst().batch
+                state.forgetUnsentMessage(oldest.number)
                 state.bytes -= oldest.bytes
                 state.droppedRecords += oldest.records
                 state.droppedTotal += oldest.records
@@ -120,7 +141,18 @@ final class ShipperSpool: Sendable {
         }
     }
 
-    /// The stream message of `batch`, or `nil` when its file has gone (dropped meanwhile).
+    /// The stream message of `batch` if it is still held in memory (appended by this process and not
+    /// sent before), which it then no longer is. No I/O: callable from any thread.
+    func takeUnsentMessage(of batch: Batch) -> [UInt8]? {
+        state.withLock { state in
+            guard let message = state.unsentMessages.removeValue(forKey: batch.number) else { return nil }
+            state.unsentMessageBytes -= message.count
+            return message
+        }
+    }
+
+    /// The stream message of `batch` read from its file, or `nil` when the file has gone (dropped
+    /// meanwhile).
     func message(of batch: Batch) -> [UInt8]? {
         Self.readFile(path(of: batch))
     }
@@ -131,6 +163,7 @@ final class ShipperSpool: Sendable {
         let batch: Batch? = state.withLock { state in
             guard let index = state.pending.firstIndex(where: { $0.batch.number == number }) else { return nil }
             let batch = state.pending.remove(at: index).batch
+            state.forgetUnsentMessage(number)
             state.bytes -= batch.bytes
             return batch
         }
@@ -249,16 +282,24 @@ final class ShipperSpool: Sendable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var status = stat()
+        let expected = fstat(descriptor, &status) == 0 ? max(0, Int(status.st_size)) : 0
+        // Read straight into a buffer of the file's size; reading on past it finds the end (or whatever
+        // was appended meanwhile, which a spool file never is).
+        var bytes = [UInt8](repeating: 0, count: expected + 1)
+        var count = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(64 * 1024, bytes.count))) }
+            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if got < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
+            if got == 0 {
+                bytes.removeSubrange(count...)
+                return bytes
+            }
+            count += got
         }
     }
 }
