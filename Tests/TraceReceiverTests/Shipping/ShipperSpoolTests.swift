@@ -21,6 +21,15 @@ struct ShipperSpoolTests {
         spool.directory + "/" + ShipperSpool.fileName(number: number, records: records)
     }
 
+    /// Expects `actual` to be exactly `expected`; a failure names sizes and beginnings, not every byte.
+    static func expect(_ actual: [UInt8]?, is expected: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        func describe(_ bytes: [UInt8]?) -> String {
+            bytes.map { "\($0.count) bytes beginning \(String(decoding: $0.prefix(24), as: UTF8.self))" } ?? "nothing"
+        }
+        let same = actual == expected
+        #expect(same, "got \(describe(actual)), expected \(describe(expected))", sourceLocation: sourceLocation)
+    }
+
     static func batch(_ number: UInt64, records: Int, _ message: [UInt8]) -> ShipperSpool.Batch {
         ShipperSpool.Batch(number: number, records: records, bytes: message.count)
     }
@@ -34,10 +43,10 @@ struct ShipperSpoolTests {
             let rewritten = Self.message(1, size: 1_000)
             try Data(rewritten).write(to: URL(fileURLWithPath: Self.fileOf(spool, 1, records: 3)))
 
-            #expect(spool.takeUnsentMessage(of: Self.batch(1, records: 3, message)) == message)
+            Self.expect(spool.takeUnsentMessage(of: Self.batch(1, records: 3, message)), is: message)
             // Taken: a resend reads the file.
             #expect(spool.takeUnsentMessage(of: Self.batch(1, records: 3, message)) == nil)
-            #expect(spool.message(of: Self.batch(1, records: 3, message)) == rewritten)
+            Self.expect(spool.message(of: Self.batch(1, records: 3, message)), is: rewritten)
         }
     }
 
@@ -49,10 +58,10 @@ struct ShipperSpoolTests {
             for (index, message) in messages.enumerated() {
                 try spool.append(number: UInt64(index + 1), records: 1, message: message)
             }
-            #expect(spool.takeUnsentMessage(of: Self.batch(1, records: 1, messages[0])) == messages[0])
-            #expect(spool.takeUnsentMessage(of: Self.batch(2, records: 1, messages[1])) == messages[1])
+            Self.expect(spool.takeUnsentMessage(of: Self.batch(1, records: 1, messages[0])), is: messages[0])
+            Self.expect(spool.takeUnsentMessage(of: Self.batch(2, records: 1, messages[1])), is: messages[1])
             #expect(spool.takeUnsentMessage(of: Self.batch(3, records: 1, messages[2])) == nil)
-            #expect(spool.message(of: Self.batch(3, records: 1, messages[2])) == messages[2])
+            Self.expect(spool.message(of: Self.batch(3, records: 1, messages[2])), is: messages[2])
         }
     }
 
@@ -65,7 +74,7 @@ struct ShipperSpoolTests {
             try spool.append(number: 2, records: 1, message: second)
             _ = spool.takeUnsentMessage(of: Self.batch(1, records: 1, first))
             try spool.append(number: 3, records: 1, message: third)
-            #expect(spool.takeUnsentMessage(of: Self.batch(3, records: 1, third)) == third)
+            Self.expect(spool.takeUnsentMessage(of: Self.batch(3, records: 1, third)), is: third)
         }
     }
 
@@ -83,7 +92,7 @@ struct ShipperSpoolTests {
 
             #expect(spool.acknowledge(2) != nil)
             #expect(spool.takeUnsentMessage(of: Self.batch(2, records: 10, messages[1])) == nil)
-            #expect(spool.takeUnsentMessage(of: Self.batch(3, records: 10, messages[2])) == messages[2])
+            Self.expect(spool.takeUnsentMessage(of: Self.batch(3, records: 10, messages[2])), is: messages[2])
         }
     }
 
@@ -102,7 +111,7 @@ struct ShipperSpoolTests {
             for (index, message) in messages.enumerated() {
                 let batch = Self.batch(UInt64(index + 1), records: 1, message)
                 #expect(reopened.takeUnsentMessage(of: batch) == nil)
-                #expect(reopened.message(of: batch) == message, "batch of \(message.count) bytes")
+                Self.expect(reopened.message(of: batch), is: message)
             }
             #expect(ShipperSpool.readFile(directory + "/no-such.batch") == nil)
         }
