@@ -12,6 +12,7 @@ set -euo pipefail
 A=$1 B=$2 ROUNDS=${3:-7} SECONDS_PER_ROUND=${4:-3}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cd "$(dirname "$0")/.."
+source Benchmarks/side-by-side.sh
 RECEIVER_PORT=18979
 WORK=$(mktemp -d)
 pids=()
@@ -21,9 +22,8 @@ trap cleanup EXIT
 if [[ "$A $B" == *":shipped"* ]]; then
   receiver=$(swift build -c release ${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"} --show-bin-path)/trace-receiver
   [[ -x $receiver ]] || swift build -c release ${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"} --product trace-receiver >/dev/null
-  taskset -c 1 chrt --idle 0 "$receiver" serve --port "$RECEIVER_PORT" --store memory --service-rate 1000000000 --log-level error >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.05; done
+  start_receiver "$receiver" "$RECEIVER_PORT"
+  pids+=("$RECEIVER_PID")
 fi
 
 start() {  # BINARY:MODE PORT -> pid
@@ -35,22 +35,15 @@ start() {  # BINARY:MODE PORT -> pid
 pid_a=$(start "$A" 18977); pids+=("$pid_a")
 pid_b=$(start "$B" 18978); pids+=("$pid_b")
 for port in 18977 18978; do
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/api/hello" >/dev/null && break; sleep 0.05; done
+  wait_for "http://127.0.0.1:$port/api/hello"
   taskset -c 1 wrk -t1 -c16 -d1s "http://127.0.0.1:$port/api/hello" >/dev/null   # warm-up
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ratios=()
 for round in $(seq 1 "$ROUNDS"); do
-  a0=$(ticks "$pid_a"); b0=$(ticks "$pid_b")
-  taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_ROUND}s" http://127.0.0.1:18977/api/hello > "$WORK/a.txt" &
-  wrk_a=$!
-  taskset -c 1 wrk -t1 -c16 -d"${SECONDS_PER_ROUND}s" http://127.0.0.1:18978/api/hello > "$WORK/b.txt"
-  wait "$wrk_a"
-  a1=$(ticks "$pid_a"); b1=$(ticks "$pid_b")
-  ratio=$(awk -v na="$(awk '/requests in/ {print $1}' "$WORK/a.txt")" -v nb="$(awk '/requests in/ {print $1}' "$WORK/b.txt")" \
-    -v ca=$((a1 - a0)) -v cb=$((b1 - b0)) 'BEGIN {printf "%.3f", (nb / cb) / (na / ca)}')
+  ratio=$(capacity_ratio "$pid_a" 18977 "$pid_b" 18978 "$SECONDS_PER_ROUND" 16)
   ratios+=("$ratio")
   echo "round $round: B / A capacity $ratio"
 done
-printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median B / A = %.3f  (%d rounds, %.3f-%.3f)\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), NR, a[1], a[NR]}'
+printf 'median B / A = %.3f  (%d rounds, %s-%s)\n' "$(echo "${ratios[*]}" | median)" "${#ratios[@]}" \
+  "$(printf '%s\n' "${ratios[@]}" | sort -n | head -1)" "$(printf '%s\n' "${ratios[@]}" | sort -n | tail -1)"

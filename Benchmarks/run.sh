@@ -6,19 +6,19 @@
 # same drift, which a run of each mode minutes apart did not. An idle server costs the measured one
 # nothing (its event loops wait in epoll). Mode `shipped` also streams every line to a trace receiver
 # (memory store, no rate limit) running on core 1 beside wrk at idle priority (SCHED_IDLE), so its batches
-# do not preempt wrk and starve the server of requests. Then the micro-benchmarks.
-# Then capacity side by side (see below), which this VM's drift does not disturb.
+# do not preempt wrk and starve the server of requests. Then capacity side by side (see
+# Benchmarks/side-by-side.sh), which this VM's drift does not disturb, and the micro-benchmarks.
 # Usage: Benchmarks/run.sh [seconds-per-slice, default 2] [rounds, default 15]
 #   CAPACITY_ROUNDS (default 7) and CAPACITY_DURATION (seconds, default 3) size the side-by-side phase.
 # SCRATCH_PATH=DIR builds in DIR (so a release build does not wait on a debug build's lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/side-by-side.sh
 DURATION=${1:-2}
 ROUNDS=${2:-15}
 CONNECTIONS=${CONNECTIONS:-32}
 CAPACITY_ROUNDS=${CAPACITY_ROUNDS:-7}
 CAPACITY_DURATION=${CAPACITY_DURATION:-3}
-WORK=$(mktemp -d)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 SCRATCH=(${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
 for product in BenchServer BenchMicro trace-receiver; do swift build -c release "${SCRATCH[@]}" --product "$product" >/dev/null; done
@@ -27,14 +27,11 @@ FIRST_PORT=18990
 RECEIVER_PORT=18989
 MODES=${MODES:-bare traced shipped builtin}
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
 if [[ " $MODES " == *" shipped "* ]]; then
-  # At normal priority the receiver, woken by each batch, preempted wrk for a few milliseconds at a time:
-  # the server's core then sat idle 4-5% of the run (against 1% bare), which is not the shipper's cost.
-  taskset -c 1 chrt --idle 0 "$BIN/trace-receiver" serve --port "$RECEIVER_PORT" --store memory --service-rate 1000000000 --log-level error >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$RECEIVER_PORT/health" >/dev/null && break; sleep 0.05; done
+  start_receiver "$BIN/trace-receiver" "$RECEIVER_PORT"
+  pids+=("$RECEIVER_PID")
 fi
 export TRACE_RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT"
 export TRACE_RECEIVER_SPOOL_DIR="${TMPDIR:-/tmp}/bench-spool-$$"
@@ -49,11 +46,10 @@ for mode in $MODES; do
   pids+=($!)
 done
 for mode in $MODES; do
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${port[$mode]}/api/hello" >/dev/null && break; sleep 0.05; done
+  wait_for "http://127.0.0.1:${port[$mode]}/api/hello"
   taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:${port[$mode]}/api/hello" >/dev/null   # warm-up
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
   line="round $round:"
   for mode in $(tr ' ' '\n' <<<"$MODES" | grep -v '^$' | shuf); do
@@ -72,27 +68,13 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$line"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
-# Capacity, measured side by side: bare and one other mode served at the same time, both on core 0, each
-# by its own wrk (16 connections each, on core 1). The scheduler shares core 0 between them, and each
-# server's requests per second of its own CPU time is its capacity: what it would serve with the core to
-# itself. Both are measured over the same instants, so whatever the VM's neighbours do hits both alike;
-# on this VM the ratio repeats within about 1% from round to round while throughput swings 5x. Both
-# servers share the core's caches, which costs each some speed (CPU per request is higher than alone).
+# Capacity, measured side by side: bare and one other mode served at the same time (capacity_ratio).
 declare -A capacity
 [[ " $MODES " == *" bare "* ]] || CAPACITY_ROUNDS=0
 for round in $(seq 1 "$CAPACITY_ROUNDS"); do
   for mode in $MODES; do
     [[ $mode == bare ]] && continue
-    bare_before=$(cpu_ticks "${pid[bare]}"); mode_before=$(cpu_ticks "${pid[$mode]}")
-    taskset -c 1 wrk -t1 -c$((CONNECTIONS / 2)) -d"${CAPACITY_DURATION}s" "http://127.0.0.1:${port[bare]}/api/hello" > "$WORK/bare.txt" &
-    bare_wrk=$!
-    taskset -c 1 wrk -t1 -c$((CONNECTIONS / 2)) -d"${CAPACITY_DURATION}s" "http://127.0.0.1:${port[$mode]}/api/hello" > "$WORK/mode.txt"
-    wait "$bare_wrk"
-    bare_ticks=$(( $(cpu_ticks "${pid[bare]}") - bare_before )); mode_ticks=$(( $(cpu_ticks "${pid[$mode]}") - mode_before ))
-    ratio=$(awk -v nb="$(awk '/requests in/ {print $1}' "$WORK/bare.txt")" -v nm="$(awk '/requests in/ {print $1}' "$WORK/mode.txt")" \
-      -v cb="$bare_ticks" -v cm="$mode_ticks" 'BEGIN {printf "%.3f", (nm / cm) / (nb / cb)}')
+    ratio=$(capacity_ratio "${pid[bare]}" "${port[bare]}" "${pid[$mode]}" "${port[$mode]}" "$CAPACITY_DURATION" $((CONNECTIONS / 2)))
     capacity[$mode]="${capacity[$mode]:-} $ratio"
   done
 done
