@@ -43,8 +43,12 @@ final class ShipperSpool: Sendable {
         var unsentMessages: [UInt64: [UInt8]] = [:]
         var unsentMessageBytes = 0
 
-        mutating func forgetUnsentMessage(_ number: UInt64) {
-            if let message = unsentMessages.removeValue(forKey: number) { unsentMessageBytes -= message.count }
+        /// Removes the message of batch `number` from memory, returning it if it was there.
+        @discardableResult
+        mutating func removeUnsentMessage(_ number: UInt64) -> [UInt8]? {
+            guard let message = unsentMessages.removeValue(forKey: number) else { return nil }
+            unsentMessageBytes -= message.count
+            return message
         }
     }
 
@@ -119,7 +123,7 @@ final class ShipperSpool: Sendable {
             var evicted: [Batch] = []
             while state.bytes > limitBytes, state.pending.count > 1 {
                 let oldest = state.pending.removeFirst().batch
-                state.forgetUnsentMessage(oldest.number)
+                state.removeUnsentMessage(oldest.number)
                 state.bytes -= oldest.bytes
                 state.droppedRecords += oldest.records
                 state.droppedTotal += oldest.records
@@ -144,11 +148,7 @@ final class ShipperSpool: Sendable {
     /// The stream message of `batch` if it is still held in memory (appended by this process and not
     /// sent before), which it then no longer is. No I/O: callable from any thread.
     func takeUnsentMessage(of batch: Batch) -> [UInt8]? {
-        state.withLock { state in
-            guard let message = state.unsentMessages.removeValue(forKey: batch.number) else { return nil }
-            state.unsentMessageBytes -= message.count
-            return message
-        }
+        state.withLock { $0.removeUnsentMessage(batch.number) }
     }
 
     /// The stream message of `batch` read from its file, or `nil` when the file has gone (dropped
@@ -163,7 +163,7 @@ final class ShipperSpool: Sendable {
         let batch: Batch? = state.withLock { state in
             guard let index = state.pending.firstIndex(where: { $0.batch.number == number }) else { return nil }
             let batch = state.pending.remove(at: index).batch
-            state.forgetUnsentMessage(number)
+            state.removeUnsentMessage(number)
             state.bytes -= batch.bytes
             return batch
         }

@@ -367,19 +367,17 @@ enum JSONLineParser {
     /// The ids among the members of an object value, or of the objects in an array value (one level down,
     /// no deeper), into `ids` where it has none of that kind yet.
     static func takeIDs(within value: JSONScanner.Value, in scanner: JSONScanner, into ids: inout CorrelationIDs) {
-        switch value.kind {
-        case .object:
-            forEachMember(of: value, in: scanner) { _, key, inner in
+        func takeMembers(of object: JSONScanner.Value) {
+            forEachMember(of: object, in: scanner) { _, key, inner in
                 _ = takeID(key, inner, in: scanner, into: &ids)
                 return true
             }
+        }
+        switch value.kind {
+        case .object:
+            takeMembers(of: value)
         case .array:
-            for element in elements(of: value, in: scanner) where element.kind == .object {
-                forEachMember(of: element, in: scanner) { _, key, inner in
-                    _ = takeID(key, inner, in: scanner, into: &ids)
-                    return true
-                }
-            }
+            for element in elements(of: value, in: scanner) where element.kind == .object { takeMembers(of: element) }
         default:
             break
         }
