@@ -30,7 +30,8 @@ extension LogShipper {
         public var ingestToken: String?
         /// Folder holding batches not yet acknowledged; they are replayed after a restart of either side.
         public var spoolDirectory: String
-        /// Bound on the spool's size; past it the oldest batches are dropped and counted.
+        /// Bound on the bytes of unacknowledged batches in the spool; past it (or past twice it on disk)
+        /// the oldest batches are dropped and counted.
         public var spoolLimitBytes = 64 * 1024 * 1024
         /// Bound on records waiting in memory to be spooled; past it the oldest are dropped and counted.
         public var queueCapacity = 20_000

@@ -48,6 +48,22 @@ struct ShipperBatchEncoder {
         return bytes
     }
 
+    /// `message` (one this encoder wrote) as batch `number`, or `nil` when it does not begin as such a
+    /// message does. The receiver acknowledges the number a message names, so a batch moved into another
+    /// spool must name its number there.
+    static func renumbered(_ message: [UInt8], as number: UInt64) -> [UInt8]? {
+        let prefix = #"{"batch":"#.utf8
+        guard message.starts(with: prefix) else { return nil }
+        var end = prefix.count
+        while end < message.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(message[end]) { end += 1 }
+        guard end > prefix.count, end < message.count, message[end] == UInt8(ascii: ",") else { return nil }
+        var renumbered = Array(prefix)
+        renumbered.reserveCapacity(message.count + 20)
+        renumbered.append(contentsOf: String(number).utf8)
+        renumbered.append(contentsOf: message[end...])
+        return renumbered
+    }
+
     /// How a line that names itself begins, after its opening brace.
     private static let ownInstance = Array(#""instance":"#.utf8)
 

@@ -10,19 +10,25 @@ import Synchronization
 
 /// The on-disk queue of batches that the receiver has not acknowledged yet.
 ///
-/// Each batch is one file, `<number>-<records>.batch`, holding the exact stream message; it is written
-/// (to a temporary name, then renamed) before it is sent and deleted when its ack arrives, so a crash or
-/// restart of either side replays it. Files left by an earlier run of the service are picked up at start.
-/// Past ``limitBytes`` the oldest batches are deleted and their records counted as dropped.
+/// Batches are appended to segment files (``SpoolSegment``) before they are sent, and marked done in
+/// place when their ack arrives (or when they are dropped for space), so a crash or restart of either
+/// side replays exactly the batches not done. A segment whose batches are all done is deleted, or kept
+/// as the one spare and written over from its start, which keeps its pages in the page cache: a busy
+/// service writes each batch with two `pwrite`s into pages the kernel already has, instead of creating,
+/// renaming and deleting a file per batch. Past ``limitBytes`` of unacknowledged batches (or twice that
+/// on disk, when a few old batches keep mostly acknowledged segments alive) the oldest batches are dropped
+/// and their records counted.
 ///
 /// A batch is also kept in memory from its append until it is first sent (up to
-/// ``unsentMemoryLimitBytes`` of them), so the usual send does not read back the file just written; the
-/// file stays the record of it, and a resend (after a lost connection or a receiver's request) or a batch
-/// found at start is read from disk.
+/// ``unsentMemoryLimitBytes`` of them), so the usual send does not read back what was just written; the
+/// segment stays the record of it, and a resend (after a lost connection or a receiver's request) or a
+/// batch found at start is read from disk.
 ///
 /// One live process holds a spool folder (an `flock` on its `.lock`); a second process of the same
-/// service uses a `process-<pid>` subfolder. Whichever process opens the spool next adopts the batches of
-/// subfolders whose process is gone, so batches spooled by a second process that crashed are replayed too.
+/// service uses a `process-<pid>` subfolder. Whichever process opens the spool next takes in the batches
+/// of subfolders whose process is gone, renumbered as its own, so batches spooled by a second process that
+/// crashed are replayed too. So are the one-file-per-batch (`<number>-<records>.batch`) spools of earlier
+/// versions.
 ///
 /// The methods do blocking file I/O: callers run them on a thread pool, never on an event loop.
 final class ShipperSpool: Sendable {
@@ -32,9 +38,19 @@ final class ShipperSpool: Sendable {
         let bytes: Int
     }
 
+    /// An unacknowledged batch and where it is.
+    private struct Pending {
+        let batch: Batch
+        /// Sent on the current connection.
+        var sent: Bool
+        let segment: UInt64
+        /// Where its entry header starts in the segment.
+        let offset: Int
+    }
+
     private struct State {
-        /// Unacknowledged batches, oldest first, each flagged when sent on the current connection.
-        var pending: [(batch: Batch, sent: Bool)] = []
+        /// Unacknowledged batches, oldest first.
+        var pending: [Pending] = []
         var bytes = 0
         var nextNumber: UInt64 = 1
         var droppedRecords = 0
@@ -42,6 +58,20 @@ final class ShipperSpool: Sendable {
         /// Messages of batches appended by this process and not sent yet, by number.
         var unsentMessages: [UInt64: [UInt8]] = [:]
         var unsentMessageBytes = 0
+        /// Segments holding batches not done (and the one taking appends), by id.
+        var segments: [UInt64: SpoolSegment] = [:]
+        /// The segment taking appends.
+        var active: UInt64?
+        /// A segment whose batches are all done, kept to be written over.
+        var spare: SpoolSegment?
+        var nextSegmentID: UInt64 = 1
+        /// Above every generation a segment of this folder has had.
+        var nextGeneration: UInt64 = 1
+        /// The capacity of a segment (one holding a bigger batch is bigger).
+        let segmentCapacity: Int
+
+        /// Bytes the segments holding batches take on disk.
+        var segmentBytes: Int { segments.values.reduce(0) { $0 + $1.end } }
 
         /// Removes the message of batch `number` from memory, returning it if it was there.
         @discardableResult
@@ -50,21 +80,106 @@ final class ShipperSpool: Sendable {
             unsentMessageBytes -= message.count
             return message
         }
+
+        /// Removes the pending batch at `index`: marked done in its segment, forgotten in memory.
+        @discardableResult
+        mutating func remove(at index: Int) -> Batch {
+            let entry = pending.remove(at: index)
+            removeUnsentMessage(entry.batch.number)
+            bytes -= entry.batch.bytes
+            segments[entry.segment]?.markDone(at: entry.offset)
+            release(entry.segment)
+            return entry.batch
+        }
+
+        /// Removes the pending batch at `index` and counts its records as dropped.
+        mutating func drop(at index: Int) {
+            let batch = remove(at: index)
+            droppedRecords += batch.records
+            droppedTotal += batch.records
+        }
+
+        /// One batch of segment `id` is done (or its write failed): a sealed segment left with none is
+        /// retired.
+        mutating func release(_ id: UInt64) {
+            guard var segment = segments[id] else { return }
+            segment.live -= 1
+            segments[id] = segment
+            if segment.live == 0 && segment.sealed { retire(id) }
+        }
+
+        /// Drops segment `id`, whose batches are all done: kept as the spare if there is none (and it is
+        /// of the usual size), else deleted.
+        mutating func retire(_ id: UInt64) {
+            guard let segment = segments.removeValue(forKey: id) else { return }
+            if active == id { active = nil }
+            if spare == nil && segment.capacity == segmentCapacity {
+                spare = segment
+            } else {
+                segment.delete()
+            }
+        }
+
+        /// Reserves room for a message of `length` bytes, starting a segment (the spare, or a new file)
+        /// when the active one is full. Returns the segment (a copy, for its descriptor and generation)
+        /// and where the entry goes.
+        mutating func reserve(_ length: Int, in directory: String) throws(ShipperError) -> (segment: SpoolSegment, offset: Int) {
+            if let id = active, var segment = segments[id], segment.fits(length) {
+                let offset = segment.reserve(length)
+                segments[id] = segment
+                return (segment, offset)
+            }
+            if let id = active {
+                segments[id]?.sealed = true
+                active = nil
+                if segments[id]?.live == 0 { retire(id) }
+            }
+            let capacity = max(segmentCapacity, SpoolSegmentHeader.size + SpoolEntryHeader.size + length)
+            var segment: SpoolSegment
+            if var reused = spare, capacity == segmentCapacity {
+                spare = nil
+                do {
+                    try reused.restart(generation: nextGeneration)
+                } catch {
+                    reused.delete()
+                    throw error
+                }
+                segment = reused
+            } else {
+                segment = try SpoolSegment.create(id: nextSegmentID, in: directory, generation: nextGeneration, capacity: capacity)
+                nextSegmentID += 1
+            }
+            nextGeneration += 1
+            let offset = segment.reserve(length)
+            segments[segment.id] = segment
+            active = segment.id
+            return (segment, offset)
+        }
     }
 
     /// Bound on the bytes of unsent batches kept in memory beside their files; past it a batch is read
     /// back from its file when sent.
     static let unsentMemoryLimitBytes = 8 << 20
 
+    /// The usual segment size for a spool of `limitBytes`: a sixteenth of it, between 64 KiB and 4 MiB.
+    static func segmentCapacity(forLimit limitBytes: Int) -> Int {
+        min(4 << 20, max(64 << 10, limitBytes / 16))
+    }
+
     let directory: String
     let limitBytes: Int
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+    /// Held for a whole append, so batches are written in the order their room was reserved: a restart
+    /// reads a segment up to its first incomplete entry, and a later one must not be complete before it.
+    private let appending = Mutex(())
     /// Held (by `flock`) for the spool's lifetime so two processes never share a folder.
     private let lockDescriptor: Int32
 
     /// Opens (creating if needed) the spool in `directory`, or in a per-process subfolder when another
     /// live process holds `directory`.
-    init(directory requested: String, limitBytes: Int) throws(ShipperError) {
+    ///
+    /// - Parameter segmentBytes: The size of a segment file; ``segmentCapacity(forLimit:)`` by default.
+    init(directory requested: String, limitBytes: Int, segmentBytes: Int? = nil) throws(ShipperError) {
         try Self.makeDirectories(requested)
         var directory = requested
         var lock = FileLock.acquire(requested + "/.lock")
@@ -80,18 +195,19 @@ final class ShipperSpool: Sendable {
         self.directory = directory
         self.limitBytes = max(1, limitBytes)
         self.lockDescriptor = descriptor
-        var existing = Self.scan(directory)
-        existing += Self.adoptOrphans(of: requested, into: directory, numberedAfter: existing.last?.number ?? 0)
-        state.withLock { state in
-            for batch in existing {
-                state.pending.append((batch, false))
-                state.bytes += batch.bytes
-            }
-            state.nextNumber = (existing.last?.number ?? 0) + 1
+        self.state = Mutex(Self.load(directory, segmentCapacity: segmentBytes ?? Self.segmentCapacity(forLimit: limitBytes)))
+        takeIn(SpoolFolder.legacyBatches(in: directory))
+        for orphan in Self.orphans(of: requested, besides: directory) {
+            defer { close(orphan.lock) }
+            if takeIn(SpoolFolder.batches(in: orphan.path)) { SpoolFolder.remove(orphan.path) }
         }
     }
 
     deinit {
+        state.withLock { state in
+            for segment in state.segments.values { segment.closeDescriptor() }
+            state.spare?.closeDescriptor()
+        }
         close(lockDescriptor)
     }
 
@@ -105,33 +221,36 @@ final class ShipperSpool: Sendable {
 
     /// Writes a batch and queues it for sending; drops the oldest batches while over the size limit.
     func append(number: UInt64, records: Int, message: [UInt8]) throws(ShipperError) {
-        let name = Self.fileName(number: number, records: records)
-        let temporary = directory + "/." + name + ".tmp"
-        try Self.writeFile(temporary, message)
-        guard rename(temporary, directory + "/" + name) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw ShipperError.spool("cannot rename \(temporary): \(reason)")
-        }
-        let evicted: [Batch] = state.withLock { state in
-            state.pending.append((Batch(number: number, records: records, bytes: message.count), false))
-            state.bytes += message.count
-            if state.unsentMessageBytes + message.count <= Self.unsentMemoryLimitBytes {
-                state.unsentMessages[number] = message
-                state.unsentMessageBytes += message.count
+        try appending.withLock { _ throws(ShipperError) in
+            let directory = self.directory
+            let (segment, offset) = try state.withLock { state throws(ShipperError) in try state.reserve(message.count, in: directory) }
+            do throws(ShipperError) {
+                try SpoolSegment.writeEntry(
+                    to: segment.descriptor, path: segment.path, at: offset, generation: segment.generation,
+                    number: number, records: records, message: message
+                )
+            } catch {
+                // Nothing may follow an incomplete entry in a segment: this one takes no more.
+                state.withLock { state in
+                    state.segments[segment.id]?.sealed = true
+                    if state.active == segment.id { state.active = nil }
+                    state.release(segment.id)
+                }
+                throw error
             }
-            var evicted: [Batch] = []
-            while state.bytes > limitBytes, state.pending.count > 1 {
-                let oldest = state.pending.removeFirst().batch
-                state.removeUnsentMessage(oldest.number)
-                state.bytes -= oldest.bytes
-                state.droppedRecords += oldest.records
-                state.droppedTotal += oldest.records
-                evicted.append(oldest)
+            state.withLock { state in
+                state.pending.append(Pending(batch: Batch(number: number, records: records, bytes: message.count), sent: false, segment: segment.id, offset: offset))
+                state.bytes += message.count
+                if state.unsentMessageBytes + message.count <= Self.unsentMemoryLimitBytes {
+                    state.unsentMessages[number] = message
+                    state.unsentMessageBytes += message.count
+                }
+                let diskBound = 2 * limitBytes + state.segmentCapacity
+                while state.pending.count > 1, state.bytes > limitBytes || state.segmentBytes > diskBound {
+                    state.drop(at: 0)
+                }
             }
-            return evicted
         }
-        for batch in evicted { unlink(path(of: batch)) }
     }
 
     /// The oldest batch not yet sent on this connection, marked as sent, if fewer than `maximumInFlight`
@@ -151,24 +270,26 @@ final class ShipperSpool: Sendable {
         state.withLock { $0.removeUnsentMessage(batch.number) }
     }
 
-    /// The stream message of `batch` read from its file, or `nil` when the file has gone (dropped
-    /// meanwhile).
+    /// The stream message of `batch` read from its segment, or `nil` when it is no longer pending (dropped
+    /// meanwhile). A batch that cannot be read back whole is dropped and counted.
     func message(of batch: Batch) -> [UInt8]? {
-        Self.readFile(path(of: batch))
+        state.withLock { state in
+            guard let index = state.pending.firstIndex(where: { $0.batch.number == batch.number }) else { return nil }
+            let entry = state.pending[index]
+            if let message = state.segments[entry.segment]?.readMessage(at: entry.offset, number: batch.number) { return message }
+            state.drop(at: index)
+            return nil
+        }
     }
 
-    /// Forgets an acknowledged batch and deletes its file. Returns it, or `nil` for an unknown number.
+    /// Forgets an acknowledged batch, marking it done in its segment. Returns it, or `nil` for an
+    /// unknown number.
     @discardableResult
     func acknowledge(_ number: UInt64) -> Batch? {
-        let batch: Batch? = state.withLock { state in
+        state.withLock { state in
             guard let index = state.pending.firstIndex(where: { $0.batch.number == number }) else { return nil }
-            let batch = state.pending.remove(at: index).batch
-            state.removeUnsentMessage(number)
-            state.bytes -= batch.bytes
-            return batch
+            return state.remove(at: index)
         }
-        if let batch { unlink(path(of: batch)) }
-        return batch
     }
 
     /// Marks `number` to be sent again (the receiver asked for a resend).
@@ -201,62 +322,89 @@ final class ShipperSpool: Sendable {
         }
     }
 
-    private func path(of batch: Batch) -> String {
-        directory + "/" + Self.fileName(number: batch.number, records: batch.records)
-    }
+    // MARK: Opening
 
-    static func fileName(number: UInt64, records: Int) -> String {
-        let digits = String(number)
-        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-\(records).batch"
-    }
-
-    /// Batches in `directory`, oldest first; half-written temporary files from a crash are removed.
-    static func scan(_ directory: String) -> [Batch] {
-        var batches: [Batch] = []
+    /// The state of the spool in `directory` as a previous run left it: the pending batches of its
+    /// segments, which are kept (sealed) until they are done; a segment with none becomes the spare or is
+    /// deleted, as is any file a crash left half-made.
+    private static func load(_ directory: String, segmentCapacity: Int) -> State {
+        var state = State(segmentCapacity: segmentCapacity)
+        var highestID: UInt64 = 0
+        var highestGeneration: UInt64 = 0
         for name in DirectoryListing.names(in: directory) ?? [] {
-            if name.hasSuffix(".tmp") {
-                unlink(directory + "/" + name)
+            guard let id = SpoolSegment.id(fromFileName: name) else { continue }
+            let path = directory + "/" + name
+            highestID = max(highestID, id)
+            guard let scanned = SpoolSegment.scan(path) else {
+                unlink(path)
                 continue
             }
-            guard name.hasSuffix(".batch") else { continue }
-            let parts = name.dropLast(6).split(separator: "-")
-            guard parts.count == 2, let number = UInt64(parts[0]), let records = Int(parts[1]) else { continue }
-            var info = stat()
-            guard stat(directory + "/" + name, &info) == 0 else { continue }
-            batches.append(Batch(number: number, records: records, bytes: Int(info.st_size)))
+            highestGeneration = max(highestGeneration, scanned.generation)
+            let pending = scanned.entries.filter { $0.header.state == .pending }
+            if pending.isEmpty {
+                if state.spare == nil, scanned.bytes.count <= segmentCapacity,
+                    let spare = SpoolSegment.reopen(id: id, path: path, generation: scanned.generation, capacity: segmentCapacity, end: scanned.end, live: 0)
+                {
+                    state.spare = spare
+                } else {
+                    unlink(path)
+                }
+                continue
+            }
+            guard
+                let segment = SpoolSegment.reopen(
+                    id: id, path: path, generation: scanned.generation, capacity: max(segmentCapacity, scanned.end), end: scanned.end, live: pending.count
+                )
+            else { continue }
+            state.segments[id] = segment
+            for entry in pending {
+                let batch = Batch(number: entry.header.number, records: entry.header.records, bytes: entry.header.length)
+                state.pending.append(Pending(batch: batch, sent: false, segment: id, offset: entry.offset))
+                state.bytes += batch.bytes
+            }
         }
-        return batches.sorted { $0.number < $1.number }
+        state.pending.sort { $0.batch.number < $1.batch.number }
+        state.nextNumber = (state.pending.last?.batch.number ?? 0) + 1
+        state.nextSegmentID = highestID + 1
+        state.nextGeneration = highestGeneration + 1
+        return state
     }
 
-    /// Moves the batches of every `process-<pid>` subfolder of `root` whose process is gone (its lock
-    /// can be taken) into `directory`, numbered after `lastNumber` in their old order, and removes the
-    /// subfolder. Returns the moved batches, oldest first. A subfolder another live process holds is left.
-    static func adoptOrphans(of root: String, into directory: String, numberedAfter lastNumber: UInt64) -> [Batch] {
-        let names = (DirectoryListing.names(in: root) ?? []).filter { $0.hasPrefix("process-") && root + "/" + $0 != directory }
-        var adopted: [Batch] = []
-        var number = lastNumber
-        for name in names.sorted() {
-            let orphan = root + "/" + name
-            // Held: its process is alive.
-            guard case .acquired(let lock) = FileLock.acquire(orphan + "/.lock", create: false) else { continue }
-            defer { close(lock) }
-            var moved = true
-            for batch in scan(orphan) {
-                number += 1
-                let target = Batch(number: number, records: batch.records, bytes: batch.bytes)
-                if rename(orphan + "/" + fileName(number: batch.number, records: batch.records), directory + "/" + fileName(number: number, records: batch.records)) == 0 {
-                    adopted.append(target)
-                } else {
-                    number -= 1
-                    moved = false
+    /// Appends batches found elsewhere (another process's folder, an earlier version's files) as this
+    /// spool's own, renumbered, then deletes their files. Returns whether every one was taken in (a batch
+    /// that is not a stream message is dropped and counted).
+    @discardableResult
+    private func takeIn(_ batches: [SpoolFolder.FoundBatch]) -> Bool {
+        var complete = true
+        for found in batches {
+            let number = reserveNumber()
+            guard let message = ShipperBatchEncoder.renumbered(found.message, as: number) else {
+                state.withLock { state in
+                    state.droppedRecords += found.records
+                    state.droppedTotal += found.records
                 }
+                found.remove()
+                continue
             }
-            if moved {
-                unlink(orphan + "/.lock")
-                rmdir(orphan)
+            do {
+                try append(number: number, records: found.records, message: message)
+                found.remove()
+            } catch {
+                complete = false
             }
         }
-        return adopted
+        return complete
+    }
+
+    /// The `process-<pid>` subfolders of `root` other than `directory` whose process is gone (their lock
+    /// could be taken, and is returned held). A subfolder another live process holds is left.
+    private static func orphans(of root: String, besides directory: String) -> [(path: String, lock: Int32)] {
+        let names = (DirectoryListing.names(in: root) ?? []).filter { $0.hasPrefix("process-") && root + "/" + $0 != directory }
+        return names.sorted().compactMap { name in
+            let path = root + "/" + name
+            guard case .acquired(let lock) = FileLock.acquire(path + "/.lock", create: false) else { return nil }
+            return (path, lock)
+        }
     }
 
     static func makeDirectories(_ path: String) throws(ShipperError) {
@@ -266,40 +414,6 @@ final class ShipperSpool: Sendable {
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
                 throw ShipperError.spool("cannot create \(prefix): \(String(cString: strerror(errno)))")
             }
-        }
-    }
-
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(ShipperError) {
-        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ShipperError.spool("cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        if let failure = FileDescriptorWriter.writeAll(bytes, to: descriptor) {
-            throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(failure)))")
-        }
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        let expected = fstat(descriptor, &status) == 0 ? max(0, Int(status.st_size)) : 0
-        // Read straight into a buffer of the file's size; reading on past it finds the end (or whatever
-        // was appended meanwhile, which a spool file never is).
-        var bytes = [UInt8](repeating: 0, count: expected + 1)
-        var count = 0
-        while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(64 * 1024, bytes.count))) }
-            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if got == 0 {
-                bytes.removeSubrange(count...)
-                return bytes
-            }
-            count += got
         }
     }
 }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import RequestTracingShipper
+@testable import RequestTracingShipper
 import TestSupport
 import Testing
 
@@ -402,10 +402,7 @@ struct RunCommandTests {
                 #expect(status == 128 + SIGINT)
                 #expect(ContinuousClock.now - interrupted < .seconds(5), "stopped at once, not after the receiver took every line")
                 let stored = try await receiver.store.search(LogQuery(service: "patient", limit: 1)).totalCount
-                let spooled = try FileManager.default.contentsOfDirectory(atPath: directory + "/spool/run-patient")
-                    .filter { $0.hasSuffix(".batch") }
-                    .compactMap { Int($0.split(separator: "-").last!.dropLast(".batch".count)) }
-                    .reduce(0, +)
+                let spooled = spooledBatches(directory + "/spool/run-patient").reduce(0) { $0 + $1.records }
                 #expect(stored < 2000 && stored + spooled >= 2000, "stored \(stored), spooled \(spooled)")
             }
         }
@@ -423,8 +420,8 @@ struct RunCommandTests {
             let note = String(decoding: stderr, as: UTF8.self)
             #expect(status == 0)
             #expect(note.contains("1 captured records not yet acknowledged; they stay in \(directory)/spool/run-\(service)"), "\(note)")
-            let batches = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/spool/run-\(service)")) ?? []
-            #expect(batches.contains { $0.hasSuffix(".batch") }, "\(batches)")
+            let batches = spooledBatches(directory + "/spool/run-\(service)")
+            #expect(batches.map(\.records) == [1], "\(batches)")
             let defaultRoot = LogShipper.Configuration.defaultSpoolRoot + "/run-\(service)"
             #expect(!FileManager.default.fileExists(atPath: defaultRoot), "nothing under the default spool root")
         }

@@ -26,7 +26,7 @@ struct DemoShippingTests {
                 kill(demo.processIdentifier, SIGTERM)
                 #expect(await eventually(within: 10) { !demo.isRunning })
                 #expect(demo.terminationStatus == 0)
-                #expect(spoolFiles(directory + "/demo-server").isEmpty)
+                #expect(spooledBatches(directory + "/demo-server").isEmpty)
             }
         }
     }

@@ -27,7 +27,7 @@ struct LogShipperTests {
                 let statistics = shipper.statistics
                 #expect(statistics.acknowledgedRecords == 2_500)
                 #expect(statistics.spooledBatches == 0 && statistics.queuedRecords == 0)
-                #expect(spoolFiles(spool).isEmpty, "acknowledged batches are deleted from the spool")
+                #expect(spooledBatches(spool).isEmpty, "acknowledged batches are done in the spool")
             }
         }
     }
@@ -136,7 +136,7 @@ struct LogShipperTests {
                 // A first run that cannot reach the receiver and is killed (cancelled) with batches spooled;
                 // once it is gone its spool lock is released, as when a process crashes.
                 let firstInstance = try await spoolARunThatEnds(service: "crashy", spool: spool, records: 120, prefix: "from the first run")
-                #expect(!spoolFiles(spool).isEmpty)
+                #expect(!spooledBatches(spool).isEmpty)
                 // The next run of the service finds the spool, ships it and its own records.
                 let second = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "crashy", spool: spool))
                 let secondLogger = shippingLogger(service: "crashy", sink: second)
@@ -147,32 +147,36 @@ struct LogShipperTests {
                 let stored = try await receiver.store.search(LogQuery(service: "crashy", limit: 1_000)).records
                 #expect(stored.count == 121)
                 #expect(Set(stored.compactMap(\.instance)) == [firstInstance, second.instance])
-                #expect(spoolFiles(spool).isEmpty)
+                #expect(spooledBatches(spool).isEmpty)
             }
         }
     }
 
-    @Test func batchesASecondProcessSpooledBeforeItDiedAreReplayedByTheNextRun() async throws {
+    @Test func batchesASecondProcessSpooledBeforeItDiedAreReplayedByTheNextRunWithItsOwn() async throws {
         try await withReceiver { receiver in
             try await withTemporaryDirectory { spool in
+                // An earlier run left batches of its own in the service's folder.
+                let ownInstance = try await spoolARunThatEnds(service: "twin", spool: spool, records: 20, prefix: "from the first process")
                 // A live process holds the service's spool folder, so the second one spools in process-<pid>/.
                 let lock = FileLock.acquire(spool + "/.lock")
                 guard case .acquired(let held) = lock else { throw LockNotTaken(outcome: lock) }
                 let orphanInstance = try await spoolARunThatEnds(service: "twin", spool: spool, records: 30, prefix: "from the second process")
                 let orphan = spool + "/process-\(getpid())"
-                #expect(!spoolFiles(orphan).isEmpty, "the second process spooled in a folder of its own")
-                FileLock.release(held)  // the first process exits cleanly, with nothing spooled
+                #expect(!spooledBatches(orphan).isEmpty, "the second process spooled in a folder of its own")
+                FileLock.release(held)
 
+                // Both spools number their batches from 1; the receiver acknowledges the number a message
+                // names, so the next run must renumber what it takes in, or acks would hit the wrong batches.
                 let next = try LogShipper(configuration: testShipperConfiguration(port: receiver.port, service: "twin", spool: spool))
                 try await withRunningShipper(next) {
                     shippingLogger(service: "twin", sink: next).info("from the next run")
                     #expect(await next.flush(timeout: .seconds(20)))
                 }
                 let stored = try await receiver.store.search(LogQuery(service: "twin", limit: 100)).records
-                #expect(stored.count == 31)
-                #expect(Set(stored.compactMap(\.instance)) == [orphanInstance, next.instance])
+                #expect(stored.count == 51)
+                #expect(Set(stored.compactMap(\.instance)) == [ownInstance, orphanInstance, next.instance])
                 #expect(!FileManager.default.fileExists(atPath: orphan), "the dead process's folder was emptied and removed")
-                #expect(spoolFiles(spool).isEmpty)
+                #expect(spooledBatches(spool).isEmpty)
             }
         }
     }
@@ -234,7 +238,7 @@ struct LogShipperTests {
                 }
                 let stored = try await receiver.store.search(LogQuery(service: "leaving", limit: 100)).records
                 #expect(stored.count == 50)
-                #expect(spoolFiles(spool).isEmpty)
+                #expect(spooledBatches(spool).isEmpty)
             }
         }
     }

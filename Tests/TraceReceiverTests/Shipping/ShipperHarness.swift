@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import RequestTracing
-import RequestTracingShipper
+@testable import RequestTracingShipper
 import Synchronization
 import TestSupport
 import Testing
@@ -75,8 +75,9 @@ func shippingLogger(service: String, sink: any LogSink) -> Logger {
 }
 
 /// `.batch` files in a spool folder.
-func spoolFiles(_ directory: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".batch") }
+/// The batches the spool folder `directory` holds pending (not acknowledged, not dropped).
+func spooledBatches(_ directory: String) -> [ShipperSpool.Batch] {
+    SpoolFolder.pendingBatches(in: directory)
 }
 
 /// Starts the real `demo-server` executable on the given ports, streaming to `receiverURL` with its

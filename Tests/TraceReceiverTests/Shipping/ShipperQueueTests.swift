@@ -65,6 +65,14 @@ struct ShipperQueueTests {
 
 @Suite("LogShipper's stream messages")
 struct ShipperBatchEncoderTests {
+    @Test func aMessageMovedToAnotherSpoolNamesItsNewNumberAndKeepsTheRest() {
+        let message = Array(#"{"batch":17,"records":[{"a":"{\"batch\":17,"}]}"#.utf8)
+        #expect(ShipperBatchEncoder.renumbered(message, as: 3).map { String(decoding: $0, as: UTF8.self) } == #"{"batch":3,"records":[{"a":"{\"batch\":17,"}]}"#)
+        for broken in [#"{"batch":,"records":[]}"#, #"{"batch":12"#, #"{"batch":12]"#, #"[{"batch":1,"#, ""] {
+            #expect(ShipperBatchEncoder.renumbered(Array(broken.utf8), as: 3) == nil, "\(broken)")
+        }
+    }
+
     @Test func aLineThatNamesItselfKeepsItsInstanceAndSeqAndTheOthersAreNumberedWithoutGaps() throws {
         var encoder = ShipperBatchEncoder(instance: "i-1")
         let message = encoder.encode(batch: 7, lines: [
