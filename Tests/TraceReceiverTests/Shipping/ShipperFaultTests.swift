@@ -45,6 +45,46 @@ struct ShipperFaultTests {
         }
     }
 
+    /// The service itself is killed (SIGKILL) while it writes its spool, with nothing sent yet: the batches
+    /// the spool holds are whole, and the next run ships each of them once, none torn, none twice.
+    @Test func aServiceKilledWhileSpoolingLeavesWholeBatchesTheNextRunShipsExactlyOnce() async throws {
+        let closedPort = try unusedLoopbackPort()
+        try await withTemporaryDirectory { directory in
+            let spoolRoot = directory + "/spool"
+            let folder = spoolRoot + "/run-killed"
+            let executable = try builtExecutable("trace-receiver").path
+            // `trace-receiver run` ships what it captures through a LogShipper; `seq` gives it lines as fast
+            // as it takes them, so it is writing batches when it is killed.
+            let capture = try SpawnedProgram(
+                executable,
+                ["run", "--receiver", "http://127.0.0.1:\(closedPort)", "--no-daemon", "--service", "killed", "--", "seq", "1", "5000000"],
+                environment: ["TRACE_RECEIVER_SPOOL_DIR": spoolRoot], standardOutput: .null, standardError: .null
+            )
+            let spooling = await eventually(within: 60) { spooledRecords(folder) >= 20_000 }
+            capture.send(SIGKILL)
+            _ = await capture.finish()
+            try #require(spooling, "the capture spooled lines")
+            let records = spooledRecords(folder)
+
+            try await withReceiver { receiver in
+                let replay = try SpawnedProgram(
+                    executable,
+                    ["run", "--receiver", receiver.baseURL, "--no-daemon", "--exit-flush-timeout", "120", "--service", "killed", "--", "true"],
+                    environment: ["TRACE_RECEIVER_SPOOL_DIR": spoolRoot], standardOutput: .null, standardError: .null
+                )
+                let (status, _, _) = await replay.finish()
+                #expect(status == 0)
+                let stored = try await receiver.store.search(LogQuery(service: "killed", limit: records + 100)).records
+                #expect(stored.count == records, "every spooled record once")
+                // `seq` printed 1, 2, 3…: the spool held a prefix of them, whole lines, in order.
+                let numbers = stored.compactMap { Int($0.message) }
+                #expect(numbers.count == stored.count, "no torn line")
+                #expect(Set(numbers) == Set(1...max(1, records)))
+                #expect(spooledRecords(folder) == 0)
+            }
+        }
+    }
+
     /// A server that reads each WebSocket upgrade request and closes the connection without answering, as
     /// a receiver killed at that moment does; it counts the requests in a file.
     static let closesMidHandshake = #"""

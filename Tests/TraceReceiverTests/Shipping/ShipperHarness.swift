@@ -80,6 +80,11 @@ func spooledBatches(_ directory: String) -> [ShipperSpool.Batch] {
     SpoolFolder.pendingBatches(in: directory)
 }
 
+/// The records in the batches the spool folder `directory` holds pending.
+func spooledRecords(_ directory: String) -> Int {
+    spooledBatches(directory).reduce(0) { $0 + $1.records }
+}
+
 /// Starts the real `demo-server` executable on the given ports, streaming to `receiverURL` with its
 /// spool in `spool`. The caller stops it.
 func startDemoServer(gatewayPort: Int, inventoryPort: Int, receiverURL: String, spool: String) throws -> SpawnedProgram {
