@@ -14,6 +14,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 cd "$(dirname "$0")/.."
 source Benchmarks/side-by-side.sh
 RECEIVER_PORT=18979
+require_free_ports "$RECEIVER_PORT" 18977 18978
 WORK=$(mktemp -d)
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$WORK"; }

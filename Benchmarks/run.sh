@@ -26,8 +26,10 @@ BIN=$(swift build -c release "${SCRATCH[@]}" --show-bin-path)
 FIRST_PORT=18990
 RECEIVER_PORT=18989
 MODES=${MODES:-bare traced shipped builtin}
+mode_count=$(wc -w <<<"$MODES")
+require_free_ports "$RECEIVER_PORT" $(seq "$FIRST_PORT" $((FIRST_PORT + mode_count - 1)))
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "${TRACE_RECEIVER_SPOOL_DIR:-}"; }
 trap cleanup EXIT
 if [[ " $MODES " == *" shipped "* ]]; then
   start_receiver "$BIN/trace-receiver" "$RECEIVER_PORT"

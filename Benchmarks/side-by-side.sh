@@ -10,6 +10,19 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR
 # wait_for URL: returns once URL answers, or after 5 s.
 wait_for() { for _ in $(seq 1 100); do curl -sf "$1" >/dev/null && return; sleep 0.05; done; }
 
+# require_free_ports PORT...: exits, naming the listener, when something already listens on one of them (a
+# server left from an earlier run would make a benchmark server fail to start, or be measured instead).
+require_free_ports() {
+  local port listener
+  for port in "$@"; do
+    listener=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -1)
+    if [[ -n $listener ]]; then
+      echo "port $port is in use; stop what listens there first: $listener" >&2
+      exit 1
+    fi
+  done
+}
+
 # start_receiver BINARY PORT: a trace receiver (memory store, no rate limit) on core 1 beside wrk, at idle
 # priority (SCHED_IDLE). At normal priority the receiver, woken by each batch, preempted wrk for a few
 # milliseconds at a time: the server's core then sat idle 4-5% of the run (against 1% bare), which is not
