@@ -326,7 +326,7 @@ final class ShipperSpool: Sendable {
 
     /// The state of the spool in `directory` as a previous run left it: the pending batches of its
     /// segments, which are kept (sealed) until they are done; a segment with none becomes the spare or is
-    /// deleted, as is any file a crash left half-made.
+    /// deleted, as is a file a crash left without its header. A segment it cannot read is left as it is.
     private static func load(_ directory: String, segmentCapacity: Int) -> State {
         var state = State(segmentCapacity: segmentCapacity)
         var highestID: UInt64 = 0
@@ -336,7 +336,10 @@ final class ShipperSpool: Sendable {
             let path = directory + "/" + name
             highestID = max(highestID, id)
             guard let scanned = SpoolSegment.scan(path) else {
-                unlink(path)
+                // Shorter than a header: made by a run that died before writing one. Anything else this
+                // version cannot read (a later version's format, say) is left alone.
+                var status = stat()
+                if stat(path, &status) == 0, status.st_size < SpoolSegmentHeader.size { unlink(path) }
                 continue
             }
             highestGeneration = max(highestGeneration, scanned.generation)

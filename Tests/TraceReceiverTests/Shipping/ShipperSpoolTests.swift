@@ -286,4 +286,21 @@ struct ShipperSpoolTests {
             #expect(!FileManager.default.fileExists(atPath: orphan))
         }
     }
+
+    @Test func aSegmentLeftWithoutItsHeaderIsDeletedAndOneOfAnUnknownVersionIsLeftAlone() async throws {
+        try await withTemporaryDirectory { directory in
+            let headerless = directory + "/" + SpoolSegment.fileName(id: 7)
+            let unknown = directory + "/" + SpoolSegment.fileName(id: 8)
+            try Data([1, 2, 3]).write(to: URL(fileURLWithPath: headerless))
+            var future = SpoolSegmentHeader(generation: 1).bytes
+            future[4] = 99  // version 99
+            try Data(future + [UInt8](repeating: 7, count: 100)).write(to: URL(fileURLWithPath: unknown))
+
+            let spool = try ShipperSpool(directory: directory, limitBytes: 1 << 30)
+            #expect(!FileManager.default.fileExists(atPath: headerless))
+            #expect(FileManager.default.fileExists(atPath: unknown), "not this version's to delete")
+            try spool.append(number: spool.reserveNumber(), records: 1, message: Self.message(1, size: 100))
+            #expect(Set(Self.segmentFiles(directory).keys) == [SpoolSegment.fileName(id: 8), SpoolSegment.fileName(id: 9)], "new segments are numbered after it")
+        }
+    }
 }
