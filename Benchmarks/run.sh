@@ -130,6 +130,5 @@ fi
 if [[ -n "${results[shipped]:-}" ]]; then
   curl -s "http://127.0.0.1:$RECEIVER_PORT/health"; echo
 fi
-rm -rf "$TRACE_RECEIVER_SPOOL_DIR"
 echo
 taskset -c 0 "$BIN/BenchMicro" >/dev/null

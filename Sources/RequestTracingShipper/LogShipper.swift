@@ -478,10 +478,8 @@ public final class LogShipper: LogSink, Service {
                         } else {
                             try await self.threadPool.runIfActive { [spool = self.spool] in spool.message(of: batch) }
                         }
-                    guard let message else {
-                        self.spool.acknowledge(batch.number)  // dropped from the spool meanwhile
-                        continue
-                    }
+                    // None: no longer spooled (dropped for space meanwhile, or unreadable and so dropped).
+                    guard let message else { continue }
                     try await outbound.write(.binary(ByteBuffer(bytes: message)))
                 }
             }

@@ -21,7 +21,7 @@ struct ShipperBatchEncoder {
     mutating func encode(batch number: UInt64, lines: [[UInt8]]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.reduce(64) { $0 + $1.count + instance.utf8.count + 32 })
-        bytes.append(contentsOf: #"{"batch":"#.utf8)
+        bytes.append(contentsOf: Self.batchPrefix)
         bytes.append(contentsOf: String(number).utf8)
         bytes.append(contentsOf: #","records":["#.utf8)
         var first = true
@@ -52,17 +52,20 @@ struct ShipperBatchEncoder {
     /// message does. The receiver acknowledges the number a message names, so a batch moved into another
     /// spool must name its number there.
     static func renumbered(_ message: [UInt8], as number: UInt64) -> [UInt8]? {
-        let prefix = #"{"batch":"#.utf8
+        let prefix = Self.batchPrefix
         guard message.starts(with: prefix) else { return nil }
         var end = prefix.count
         while end < message.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(message[end]) { end += 1 }
         guard end > prefix.count, end < message.count, message[end] == UInt8(ascii: ",") else { return nil }
-        var renumbered = Array(prefix)
+        var renumbered = prefix
         renumbered.reserveCapacity(message.count + 20)
         renumbered.append(contentsOf: String(number).utf8)
         renumbered.append(contentsOf: message[end...])
         return renumbered
     }
+
+    /// How a message begins, before its batch number.
+    private static let batchPrefix = Array(#"{"batch":"#.utf8)
 
     /// How a line that names itself begins, after its opening brace.
     private static let ownInstance = Array(#""instance":"#.utf8)

@@ -94,9 +94,12 @@ final class ShipperSpool: Sendable {
 
         /// Removes the pending batch at `index` and counts its records as dropped.
         mutating func drop(at index: Int) {
-            let batch = remove(at: index)
-            droppedRecords += batch.records
-            droppedTotal += batch.records
+            countDropped(remove(at: index).records)
+        }
+
+        mutating func countDropped(_ records: Int) {
+            droppedRecords += records
+            droppedTotal += records
         }
 
         /// One batch of segment `id` is done (or its write failed): a sealed segment left with none is
@@ -106,6 +109,15 @@ final class ShipperSpool: Sendable {
             segment.live -= 1
             segments[id] = segment
             if segment.live == 0 && segment.sealed { retire(id) }
+        }
+
+        /// Segment `id` takes no more batches (full, or a write into it failed); retired if none is left
+        /// in it.
+        mutating func seal(_ id: UInt64) {
+            if active == id { active = nil }
+            guard segments[id] != nil else { return }
+            segments[id]?.sealed = true
+            if segments[id]?.live == 0 { retire(id) }
         }
 
         /// Drops segment `id`, whose batches are all done: kept as the spare if there is none (and it is
@@ -129,11 +141,7 @@ final class ShipperSpool: Sendable {
                 segments[id] = segment
                 return (segment, offset)
             }
-            if let id = active {
-                segments[id]?.sealed = true
-                active = nil
-                if segments[id]?.live == 0 { retire(id) }
-            }
+            if let id = active { seal(id) }
             let capacity = max(segmentCapacity, SpoolSegmentHeader.size + SpoolEntryHeader.size + length)
             var segment: SpoolSegment
             if var reused = spare, capacity == segmentCapacity {
@@ -232,9 +240,8 @@ final class ShipperSpool: Sendable {
             } catch {
                 // Nothing may follow an incomplete entry in a segment: this one takes no more.
                 state.withLock { state in
-                    state.segments[segment.id]?.sealed = true
-                    if state.active == segment.id { state.active = nil }
                     state.release(segment.id)
+                    state.seal(segment.id)
                 }
                 throw error
             }
@@ -382,10 +389,7 @@ final class ShipperSpool: Sendable {
         for found in batches {
             let number = reserveNumber()
             guard let message = ShipperBatchEncoder.renumbered(found.message, as: number) else {
-                state.withLock { state in
-                    state.droppedRecords += found.records
-                    state.droppedTotal += found.records
-                }
+                state.withLock { $0.countDropped(found.records) }
                 found.remove()
                 continue
             }

@@ -71,9 +71,9 @@ struct SpoolSegment {
         sealed = false
     }
 
-    /// Whether an entry of `length` message bytes fits (an empty segment takes any one batch).
+    /// Whether an entry of `length` message bytes fits.
     func fits(_ length: Int) -> Bool {
-        !sealed && (end == SpoolSegmentHeader.size || end + SpoolEntryHeader.size + length <= capacity)
+        !sealed && end + SpoolEntryHeader.size + length <= capacity
     }
 
     /// Reserves room for an entry of `length` message bytes, returning where its header goes.

@@ -97,10 +97,10 @@ let method = "GET", path = "/api/hello"
 
 // What binding a request's context costs, in parts: building the InstrumentationContext bag (a dictionary
 // entry through swift-distributed-tracing's generic subscript), and binding the task-locals.
-measure("InstrumentationContext with the request context (built)", iterations: 1_000_000) { blackHole(trace.instrumentationContext()) }
-measure("  bound (withBound, sync)", iterations: 1_000_000) { trace.withBound { blackHole(0) } }
+_ = measure("InstrumentationContext with the request context (built)", iterations: 1_000_000) { blackHole(trace.instrumentationContext()) }
+_ = measure("  bound (withBound, sync)", iterations: 1_000_000) { trace.withBound { blackHole(0) } }
 let prebuiltContext = trace.instrumentationContext()
-measure("  a prebuilt bag bound (InstrumentationContext.withValue)", iterations: 1_000_000) {
+_ = measure("  a prebuilt bag bound (InstrumentationContext.withValue)", iterations: 1_000_000) {
     InstrumentationContext.withValue(prebuiltContext) { blackHole(0) }
 }
 

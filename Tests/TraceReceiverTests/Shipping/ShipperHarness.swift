@@ -74,7 +74,6 @@ func shippingLogger(service: String, sink: any LogSink) -> Logger {
     return logger
 }
 
-/// `.batch` files in a spool folder.
 /// The batches the spool folder `directory` holds pending (not acknowledged, not dropped).
 func spooledBatches(_ directory: String) -> [ShipperSpool.Batch] {
     SpoolFolder.pendingBatches(in: directory)
