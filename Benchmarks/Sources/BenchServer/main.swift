@@ -1,13 +1,17 @@
-// A Hummingbird server whose `/api/hello` is the demo's, in one of three configurations:
+// A Hummingbird server whose `/api/hello` is the demo's, in one of these configurations:
 //   bare      – the router alone, no middleware, no logging
 //   traced    – RequestTracingMiddleware, one JSON line per request to stdout (StructuredLogHandler)
 //   shipped   – traced, and every line also streamed by a LogShipper to TRACE_RECEIVER_URL
 //   builtin   – Hummingbird's LogRequestsMiddleware(.info) + TracingMiddleware + MetricsMiddleware,
 //               logging through swift-log's StreamLogHandler to stdout
 // Diagnostics, to split traced's cost: passthrough (an empty middleware), traced-quiet (no line logged),
-// traced-discard (the line encoded, then dropped instead of written).
+// traced-discard (the line encoded, then dropped instead of written). And a floor for issue 2's ratio:
+// floor (only what any middleware meeting issue 2 must do, in its simplest form: the ids read or made,
+// the context bound in InstrumentationContext, Logger.current bound, X-Request-ID echoed, and a
+// prebuilt line of the usual length written per request, with no encoding, clock or level check).
 // Usage: BenchServer MODE PORT
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import RequestTracing
@@ -18,7 +22,7 @@ import UnixSignals
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let port = Int(arguments[2]) else {
-    print("usage: BenchServer bare|traced|shipped|builtin|passthrough|traced-quiet|traced-discard PORT")
+    print("usage: BenchServer bare|traced|shipped|builtin|passthrough|traced-quiet|traced-discard|floor PORT")
     exit(2)
 }
 let mode = arguments[1]
@@ -54,6 +58,9 @@ case "traced-discard":
     // Diagnostic: RequestTracingMiddleware writing its line to a sink that drops it (encoding without I/O).
     router.add(middleware: RequestTracingMiddleware())
     logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway", sink: DiscardingSink()) }
+case "floor":
+    router.add(middleware: FloorMiddleware(sink: FileDescriptorLogSink.standardOutput))
+    logger = Logger(label: "bench") { StructuredLogHandler(label: $0, service: "gateway") }
 case "builtin":
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: TracingMiddleware())
@@ -86,4 +93,26 @@ struct PassThroughMiddleware<Context: RequestContext>: RouterMiddleware {
 
 struct DiscardingSink: LogSink {
     func write(_ line: [UInt8]) {}
+}
+
+/// The `floor` mode's middleware: what any middleware that meets issue 2 must do per request, and nothing
+/// more (no request line encoded, no clock read, no level check, `hb.request.id` left as Hummingbird set it).
+struct FloorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let sink: any LogSink
+    /// A `request_completed` line of the length the middleware writes (with a fixed id and duration).
+    let line = Array(
+        #"{"timestamp":"2026-12-01T07:30:00.123456Z","level":"info","service":"gateway","request_id":"019ad9a4-5b3e-7c1a-8f00-0123456789ab","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","event":"request_completed","message":"GET /api/hello 200","method":"GET","path":"/api/hello","status_code":200,"duration_ms":0.012}"#.utf8
+    ) + [0x0A]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let trace = request.headers.extractRequestTracing()
+        return try await trace.withBound {
+            try await withLogger(context.logger) { _ in
+                var response = try await next(request, context)
+                response.headers.append(HTTPField(name: .xRequestID, value: trace.requestID))
+                sink.write(line)
+                return response
+            }
+        }
+    }
 }
