@@ -52,7 +52,7 @@ enum SpoolFolder {
             }
             guard name.hasSuffix(".batch") else { continue }
             let parts = name.dropLast(6).split(separator: "-")
-            guard parts.count == 2, let number = UInt64(parts[0]), let records = Int(parts[1]), let message = readFile(path) else { continue }
+            guard parts.count == 2, let number = UInt64(parts[0]), let records = Int(parts[1]), let message = SpoolSegment.readFile(path) else { continue }
             found.append(FoundBatch(number: number, records: records, message: message, file: path))
         }
         return found.sorted { $0.number < $1.number }
@@ -62,15 +62,5 @@ enum SpoolFolder {
     static func remove(_ folder: String) {
         for name in DirectoryListing.names(in: folder) ?? [] { unlink(folder + "/" + name) }
         rmdir(folder)
-    }
-
-    /// The whole contents of the file at `path`, or `nil` when it cannot be read.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return nil }
-        return SpoolSegment.read(descriptor, at: 0, count: Int(status.st_size))
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RequestTracing
 
 /// One file of the spool, `segment-<id>.spool`: a ``SpoolSegmentHeader``, then batches appended one
 /// after another, each a ``SpoolEntryHeader`` and its message.
@@ -145,11 +146,7 @@ struct SpoolSegment {
 
     /// Reads a segment file, or `nil` when it cannot be read or has no header.
     static func scan(_ path: String) -> Scanned? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, let bytes = read(descriptor, at: 0, count: Int(status.st_size)) else { return nil }
+        guard let bytes = readFile(path) else { return nil }
         return bytes.withUnsafeBytes { buffer in
             guard let segment = SpoolSegmentHeader(buffer) else { return nil }
             var entries: [Entry] = []
@@ -192,21 +189,19 @@ struct SpoolSegment {
     // MARK: Positioned I/O
 
     static func write(_ bytes: [UInt8], to descriptor: Int32, at offset: Int, path: String) throws(ShipperError) {
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let written = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-                if written > 0 {
-                    done += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return written < 0 ? errno : EIO
-                }
-            }
-            return nil
+        if let failure = bytes.withUnsafeBytes({ FileDescriptorWriter.writeAll($0, to: descriptor, at: offset) }) {
+            throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(failure)))")
         }
-        if let failure { throw ShipperError.spool("cannot write \(path): \(String(cString: strerror(failure)))") }
+    }
+
+    /// The whole contents of the file at `path`, or `nil` when it cannot be read.
+    static func readFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        return read(descriptor, at: 0, count: Int(status.st_size))
     }
 
     /// Exactly `count` bytes from `offset`, or `nil` when the file ends first or cannot be read.

@@ -21,11 +21,27 @@ package enum FileDescriptorWriter {
     /// it (`EPIPE`, `EBADF`, `ENOSPC`…), after which the rest of the bytes are not written.
     @discardableResult
     package static func writeAll(_ bytes: UnsafeRawBufferPointer, to fileDescriptor: Int32) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let written = systemWrite(fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        writeAll(bytes, to: fileDescriptor) { start, count, _ in systemWrite(fileDescriptor, start, count) }
+    }
+
+    /// Writes all of `bytes` to `fileDescriptor` from byte `offset` of the file on (`pwrite`, which leaves
+    /// the descriptor's own position alone). Returns `nil` on success, or the `errno` that stopped it.
+    @discardableResult
+    package static func writeAll(_ bytes: UnsafeRawBufferPointer, to fileDescriptor: Int32, at offset: Int) -> Int32? {
+        writeAll(bytes, to: fileDescriptor) { start, count, done in pwrite(fileDescriptor, start, count, off_t(offset + done)) }
+    }
+
+    /// The loop both forms share: `write(start, count, done)` writes from `start` (`done` bytes in).
+    private static func writeAll(
+        _ bytes: UnsafeRawBufferPointer,
+        to fileDescriptor: Int32,
+        using write: (UnsafeRawPointer, Int, Int) -> Int
+    ) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let written = write(bytes.baseAddress! + done, bytes.count - done, done)
             if written > 0 {
-                offset += written
+                done += written
             } else if written < 0 && errno == EINTR {
                 continue
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
